@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// `npm test`: every suite in turn — type check, build, server tests (Node's runner, against the real
+// sandbox), browser tests (web-test-runner in Chromium), end-to-end tests (Chromium driving the demo).
+// Exits non-zero when anything fails; the last line is the grand total: "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const resultsDir = '.test-results';
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const suites = [];
+
+function run(command, args, env = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status ?? 1;
+}
+
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((file) => /\.test\.(ts|mjs|js)$/.test(file))
+    .map((file) => join(dir, file))
+    .sort();
+}
+
+/** A step that is one check (type check, build): one pass or one failure. */
+function step(name, command, args) {
+  console.log(`\n━━ ${name}`);
+  const status = run(command, args);
+  suites.push({ name, passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 });
+}
+
+/** Node's test runner over a folder of test files; totals read back from its TAP output. */
+function nodeSuite(name, dir, extraArgs = []) {
+  const files = testFiles(dir);
+  if (files.length === 0) return;
+  console.log(`\n━━ ${name} (${files.length} files)`);
+  const tapFile = join(resultsDir, `${name}.tap`);
+  const status = run(process.execPath, [
+    '--import', 'tsx',
+    '--test',
+    ...extraArgs,
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    ...files,
+  ]);
+  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+  const count = (label) => Number(tap.match(new RegExp(`^# ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
+  const totals = { name, passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
+  if (status !== 0 && totals.failed === 0) totals.failed = 1; // the runner itself failed
+  suites.push(totals);
+}
+
+function browserSuite() {
+  if (testFiles('test/browser').length === 0) return;
+  console.log('\n━━ browser');
+  const status = run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js']);
+  const file = join(resultsDir, 'browser.json');
+  const totals = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { passed: 0, failed: 0, skipped: 0 };
+  if (status !== 0 && totals.failed === 0) totals.failed = 1;
+  suites.push({ name: 'browser', ...totals });
+}
+
+step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+if (existsSync('rollup.config.mjs')) step('build', process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', 'rollup.config.mjs', '--silent']);
+nodeSuite('server', 'test/server');
+browserSuite();
+nodeSuite('e2e', 'test/e2e', ['--test-concurrency=1']);
+nodeSuite('bench-quick', 'bench', ['--test-concurrency=1']);
+
+console.log('\n━━ totals');
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const suite of suites) {
+  console.log(`${suite.name.padEnd(12)} ${suite.passed} passed, ${suite.failed} failed${suite.skipped ? `, ${suite.skipped} skipped` : ''}`);
+  passed += suite.passed;
+  failed += suite.failed;
+  skipped += suite.skipped;
+}
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
