@@ -1,0 +1,192 @@
+// The demo shop's HTML pages. Every value is escaped by hono/html; no inline script or style, so the
+// pages run under the strict Content-Security-Policy the shop sends.
+import { html } from 'hono/html';
+import type { Product } from './catalogue.js';
+import { formatEuros } from './catalogue.js';
+import type { ShopOrder } from './shop-orders.js';
+
+type Html = ReturnType<typeof html>;
+
+interface LayoutOptions {
+  title: string;
+  sandboxUrl: string | null;
+  body: Html;
+}
+
+function layout({ title, sandboxUrl, body }: LayoutOptions): Html {
+  return html`<!doctype html>
+<html lang="fr">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${title}</title>
+    <link rel="stylesheet" href="/assets/shop.css" />
+    <script type="module" src="/assets/izly-pay.js"></script>
+    <script type="module" src="/assets/shop.js"></script>
+  </head>
+  <body>
+    <header class="topbar">
+      <a class="brand" href="/">Boutique démo<small>Cafétéria &amp; services du campus</small></a>
+      <nav aria-label="Navigation principale">
+        <a href="/">Boutique</a>
+        <a href="/orders">Commandes (équipe)</a>
+        ${sandboxUrl ? html`<a href="${sandboxUrl}/">Sandbox Izly</a>` : ''}
+      </nav>
+    </header>
+    <main>${body}</main>
+  </body>
+</html>`;
+}
+
+function statusLabel(status: string): string {
+  const labels: Record<string, string> = {
+    open: 'à payer',
+    created: 'créé',
+    pending: 'en attente',
+    paid: 'payé',
+    refunded: 'remboursé',
+    failed: 'refusé',
+    cancelled: 'annulé',
+    expired: 'expiré',
+  };
+  return labels[status] ?? status;
+}
+
+function badge(status: string): Html {
+  return html`<span class="badge ${status}">${statusLabel(status)}</span>`;
+}
+
+function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
+}
+
+/** One product on the shop page, with the order the visitor would pay. */
+export interface ShopItem {
+  product: Product;
+  order: ShopOrder;
+}
+
+export interface ShopPageOptions {
+  items: ShopItem[];
+  purchases: Html;
+  sandboxUrl: string | null;
+}
+
+/** The catalogue, each product with its `<izly-pay-button>`. */
+export function shopPage({ items, purchases, sandboxUrl }: ShopPageOptions): Html {
+  return layout({
+    title: 'Boutique démo — payer avec Izly',
+    sandboxUrl,
+    body: html`
+      <h1>Payez vos services du campus avec Izly</h1>
+      <p class="lead">
+        Une boutique de démonstration d'<strong>izly-pay</strong> : chaque bouton ci-dessous est un
+        <code>&lt;izly-pay-button&gt;</code> chargé par une simple balise script. Le prix est décidé par le serveur
+        de la boutique ; Izly confirme chaque paiement.
+      </p>
+      ${sandboxUrl
+        ? html`<p class="hint">
+            Sandbox Izly : connectez-vous avec <code>etudiant@izly.test</code> / <code>izly1234</code> (100 €),
+            <code>fauche@izly.test</code> (1,50 €) ou <code>impaye@izly.test</code> (impayé en cours).
+          </p>`
+        : ''}
+      <ul class="products">
+        ${items.map(
+          ({ product, order }) => html`<li class="product" data-sku="${product.sku}">
+            <h2>${product.name}</h2>
+            <p>${product.description}</p>
+            <div class="price">${formatEuros(product.price)}</div>
+            <izly-pay-button order="${order.orderId}" amount="${order.amount}" mode="${product.mode}" full-width></izly-pay-button>
+            <div class="meta">Commande ${order.orderId}${product.mode === 'popup' ? ' · Izly s’ouvre dans une fenêtre' : ''}</div>
+          </li>`,
+        )}
+      </ul>
+      <section id="purchases" aria-labelledby="purchases-title">${purchases}</section>
+    `,
+  });
+}
+
+/** "Mes achats": the visitor's paid and refunded orders; also served alone so the page can refresh it. */
+export function purchasesFragment(purchases: ShopOrder[], productName: (sku: string) => string): Html {
+  return html`<h2 id="purchases-title">Mes achats</h2>
+    ${purchases.length === 0
+      ? html`<p class="empty">Aucun achat pour l'instant.</p>`
+      : html`<div class="table-wrap"><table>
+          <thead><tr><th>Commande</th><th>Produit</th><th>Montant</th><th>État</th><th>Payé le</th></tr></thead>
+          <tbody>
+            ${purchases.map(
+              (order) => html`<tr data-order="${order.orderId}">
+                <td>${order.orderId}</td><td>${productName(order.sku)}</td><td>${formatEuros(order.amount)}</td>
+                <td>${badge(order.status)}</td><td>${dateTime(order.paidAt)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table></div>`}`;
+}
+
+/** One payment as the staff sees it on the orders page. */
+export interface StaffPaymentRow {
+  paymentId: string;
+  orderId: string;
+  product: string;
+  status: string;
+  amount: number;
+  operationId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  paidAt: string | null;
+  history: { at: string; text: string }[];
+  refundable: boolean;
+}
+
+export interface OrdersPageOptions {
+  rows: StaffPaymentRow[];
+  notice: { kind: 'ok' | 'error'; text: string } | null;
+  sandboxUrl: string | null;
+}
+
+/** The staff's page: every payment, its state and history, and a refund button for paid ones. */
+export function ordersPage({ rows, notice, sandboxUrl }: OrdersPageOptions): Html {
+  return layout({
+    title: 'Commandes — Boutique démo',
+    sandboxUrl,
+    body: html`
+      <h1>Commandes et paiements</h1>
+      <p class="lead">Chaque paiement Izly de la boutique, son état confirmé par Izly, et l'historique de ses rappels.</p>
+      ${notice ? html`<p class="notice ${notice.kind}" role="status">${notice.text}</p>` : ''}
+      ${rows.length === 0
+        ? html`<p class="empty">Aucun paiement pour l'instant.</p>`
+        : html`<div class="table-wrap"><table>
+            <thead><tr>
+              <th>Paiement</th><th>Commande</th><th>Montant</th><th>État</th><th>Créé</th><th>Mis à jour</th><th>Historique</th><th></th>
+            </tr></thead>
+            <tbody>
+              ${rows.map(
+                (row) => html`<tr data-payment="${row.paymentId}" data-order="${row.orderId}">
+                  <td><code>${row.paymentId}</code>${row.operationId ? html`<br /><small>opération Izly ${row.operationId}</small>` : ''}</td>
+                  <td>${row.orderId}<br /><small>${row.product}</small></td>
+                  <td>${formatEuros(row.amount)}</td>
+                  <td>${badge(row.status)}</td>
+                  <td>${dateTime(row.createdAt)}</td>
+                  <td>${dateTime(row.updatedAt)}</td>
+                  <td>
+                    <details>
+                      <summary>${row.history.length} évènement${row.history.length > 1 ? 's' : ''}</summary>
+                      <ol>${row.history.map((entry) => html`<li>${dateTime(entry.at)} — ${entry.text}</li>`)}</ol>
+                    </details>
+                  </td>
+                  <td>
+                    ${row.refundable
+                      ? html`<form method="post" action="/orders/${row.paymentId}/refund">
+                          <button class="refund" type="submit">Rembourser</button>
+                        </form>`
+                      : ''}
+                  </td>
+                </tr>`,
+              )}
+            </tbody>
+          </table></div>`}
+    `,
+  });
+}

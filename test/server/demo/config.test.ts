@@ -1,0 +1,59 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DemoConfigError, loadDemoConfig } from '../../../demo/config.js';
+
+function failure(env: NodeJS.ProcessEnv): DemoConfigError {
+  try {
+    loadDemoConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof DemoConfigError);
+    return error;
+  }
+  assert.fail('expected a DemoConfigError');
+}
+
+describe('demo configuration', () => {
+  it('runs on the built-in sandbox with nothing set', () => {
+    const config = loadDemoConfig({});
+    assert.equal(config.port, 8787);
+    assert.equal(config.publicUrl, 'http://localhost:8787');
+    assert.equal(config.izlyBaseUrl, null);
+    assert.equal(config.appIdentifier, 'izly-pay-demo');
+    assert.equal(config.apiKey, 'sandbox-api-key');
+    assert.equal(config.authorization, 'raw-key');
+    assert.ok(config.callbackSecret.length >= 32);
+  });
+
+  it('follows PORT in the default public URL', () => {
+    assert.equal(loadDemoConfig({ PORT: '9000' }).publicUrl, 'http://localhost:9000');
+  });
+
+  it('names the variable of a malformed setting', () => {
+    assert.equal(failure({ PORT: 'eighty' }).variable, 'PORT');
+    assert.equal(failure({ PORT: '70000' }).variable, 'PORT');
+    assert.equal(failure({ PUBLIC_URL: 'localhost:8787' }).variable, 'PUBLIC_URL');
+    assert.equal(failure({ IZLY_BASE_URL: 'ftp://rest-pp.izly.fr' }).variable, 'IZLY_BASE_URL');
+    assert.equal(failure({ IZLY_AUTHORIZATION: 'bearer' }).variable, 'IZLY_AUTHORIZATION');
+    assert.equal(failure({ IZLY_CALLBACK_SECRET: 'short' }).variable, 'IZLY_CALLBACK_SECRET');
+    assert.equal(failure({ SANDBOX_PORT: '8787' }).variable, 'SANDBOX_PORT');
+  });
+
+  it('requires real credentials and a secret when pointed at a real Izly', () => {
+    const live = { IZLY_BASE_URL: 'https://rest-pp.izly.fr', PUBLIC_URL: 'https://shop.example.org' };
+    assert.equal(failure(live).variable, 'IZLY_APP_IDENTIFIER');
+    assert.equal(failure({ ...live, IZLY_APP_IDENTIFIER: 'my-pos' }).variable, 'IZLY_API_KEY');
+    assert.equal(failure({ ...live, IZLY_APP_IDENTIFIER: 'my-pos', IZLY_API_KEY: 'k' }).variable, 'IZLY_CALLBACK_SECRET');
+    const config = loadDemoConfig({
+      ...live,
+      IZLY_APP_IDENTIFIER: 'my-pos',
+      IZLY_API_KEY: 'k',
+      IZLY_CALLBACK_SECRET: 'x'.repeat(32),
+    });
+    assert.equal(config.izlyBaseUrl, 'https://rest-pp.izly.fr');
+    assert.equal(config.publicUrl, 'https://shop.example.org');
+  });
+
+  it('explains what is wrong in the message', () => {
+    assert.match(failure({ PORT: 'eighty' }).message, /^PORT: expected a port number/);
+  });
+});
