@@ -1,0 +1,198 @@
+// The typed Izly client: one method per call of the partner contract. Sends what the contract says
+// (PascalCase body, vendor content type, `AppIdentifier`, `Basic` + raw key by default, standard Basic
+// for the OAuth token call) and returns camelCase types, integer cents, dates and our status names.
+import { sendIzlyRequest, type IzlyTransportSettings } from './izly-http.js';
+import { parseIzlyTokens, parseIzlyUser, type IzlyTokens, type IzlyUser } from './izly-connect.js';
+import {
+  initiatePaymentBody,
+  parseInitiatedPayment,
+  parseIzlyPayment,
+  parseIzlyRefund,
+  type InitiatePaymentInput,
+  type InitiatedPayment,
+  type IzlyPayment,
+  type IzlyRefund,
+} from './web-payments.js';
+
+/** Izly's pre-production environment. */
+export const IZLY_PREPRODUCTION = 'https://rest-pp.izly.fr';
+/** Izly's production environment. */
+export const IZLY_PRODUCTION = 'https://rest.izly.fr';
+
+/** Settings of `createIzlyClient`. */
+export interface IzlyClientOptions {
+  /** Izly's origin: `IZLY_PREPRODUCTION`, `IZLY_PRODUCTION`, or a sandbox's URL. */
+  baseUrl: string;
+  /** The POS's *Identifiant de l'application client* (also the OAuth `client_id`). */
+  appIdentifier: string;
+  /** The POS's *Clé d'API*. A secret: it never appears in an error or a log. */
+  apiKey: string;
+  /** `Authorization` of the payment calls: `Basic <apiKey>` (`'raw-key'`, default, as seen in the field) or `Basic base64(appIdentifier:apiKey)` (`'basic'`). */
+  authorization?: 'raw-key' | 'basic';
+  /** `Content-Type` of the payment calls; default `application/vnd.Xpollens.v1+json`. */
+  contentType?: string;
+  /** The fetch to use (tests, proxies, other runtimes); default `globalThis.fetch`. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Time allowed to each attempt of a call, in ms; default 10000. */
+  timeoutMs?: number;
+  /** Extra attempts for a GET after 408/429/5xx, a timeout or a network error; default 2. POSTs are never retried. */
+  retries?: number;
+  /** First backoff delay between GET attempts, doubled each time, in ms; default 250. */
+  retryDelayMs?: number;
+  /** Longest pause between attempts, in ms; a `Retry-After` asking for more ends the retries; default 5000. */
+  maxRetryDelayMs?: number;
+}
+
+/** The Izly client: every call of the partner contract. */
+export interface IzlyClient {
+  /** Settings in force, without the API key. */
+  readonly baseUrl: string;
+  readonly appIdentifier: string;
+  /** `POST /api/Izly/WebPayments`: creates an operation for the student to authorise. Never retried. */
+  initiatePayment(input: InitiatePaymentInput): Promise<InitiatedPayment>;
+  /** `GET /api/Izly/WebPayments/{operationId}`: Izly's authoritative view of a payment. */
+  getPayment(operationId: string): Promise<IzlyPayment>;
+  /** `POST /api/Izly/WebPayments/{operationId}/Refund?clientOrderId=...`: refunds the whole payment. Never retried. */
+  refundPayment(operationId: string, clientOrderId: string): Promise<IzlyRefund>;
+  /** The IzlyConnect login page's URL, where the browser is sent. `state` is added when given (Izly does not document it). */
+  authorizeUrl(options?: { state?: string }): string;
+  /** Exchanges an IzlyConnect `code` for tokens. */
+  exchangeCode(code: string): Promise<IzlyTokens>;
+  /** Gets fresh tokens from a refresh token. */
+  refreshToken(refreshToken: string): Promise<IzlyTokens>;
+  /** The logged-in AD's details. */
+  getUser(accessToken: string): Promise<IzlyUser>;
+}
+
+function requireText(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new Error(`createIzlyClient: ${name} must be a non-empty string`);
+  return value;
+}
+
+function requireArgument(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`Izly client: ${name} must be a non-empty string`);
+  return value;
+}
+
+function requireCount(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) throw new Error(`createIzlyClient: ${name} must be an integer ≥ ${min}`);
+  return value;
+}
+
+/** base64 of UTF-8 text, with Web-standard APIs only. */
+function base64(text: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+}
+
+/**
+ * Creates a client for Izly's partner API.
+ * @example
+ * const izly = createIzlyClient({ baseUrl: IZLY_PREPRODUCTION, appIdentifier: 'my-shop', apiKey: process.env.IZLY_API_KEY! });
+ * const { authorizationUrl, operationId } = await izly.initiatePayment({ amount: 250, clientOrderId: 'A-1042' });
+ */
+export function createIzlyClient(options: IzlyClientOptions): IzlyClient {
+  const baseUrl = requireText('baseUrl', options.baseUrl).replace(/\/+$/, '');
+  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) throw new Error('createIzlyClient: baseUrl must be an http(s) URL');
+  const appIdentifier = requireText('appIdentifier', options.appIdentifier);
+  const apiKey = requireText('apiKey', options.apiKey);
+  const authorization = options.authorization ?? 'raw-key';
+  if (authorization !== 'raw-key' && authorization !== 'basic') throw new Error("createIzlyClient: authorization must be 'raw-key' or 'basic'");
+  const contentType = options.contentType ?? 'application/vnd.Xpollens.v1+json';
+  const fetchImpl = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const settings: IzlyTransportSettings = {
+    baseUrl,
+    fetch: fetchImpl,
+    timeoutMs: requireCount('timeoutMs', options.timeoutMs, 10_000, 1),
+    retries: requireCount('retries', options.retries, 2, 0),
+    retryDelayMs: requireCount('retryDelayMs', options.retryDelayMs, 250, 0),
+    maxRetryDelayMs: requireCount('maxRetryDelayMs', options.maxRetryDelayMs, 5_000, 0),
+  };
+
+  const basicPair = `Basic ${base64(`${appIdentifier}:${apiKey}`)}`;
+  const paymentHeaders = (withBody: boolean): Record<string, string> => ({
+    Authorization: authorization === 'raw-key' ? `Basic ${apiKey}` : basicPair,
+    AppIdentifier: appIdentifier,
+    Accept: 'application/json',
+    ...(withBody ? { 'Content-Type': contentType } : {}),
+  });
+  const tokenHeaders = { Authorization: basicPair, Accept: 'application/json' };
+
+  return {
+    baseUrl,
+    appIdentifier,
+
+    async initiatePayment(input) {
+      const body = await sendIzlyRequest(settings, {
+        call: 'initiate',
+        method: 'POST',
+        path: '/api/Izly/WebPayments',
+        headers: paymentHeaders(true),
+        body: initiatePaymentBody(input),
+      });
+      return parseInitiatedPayment(body);
+    },
+
+    async getPayment(operationId) {
+      const body = await sendIzlyRequest(settings, {
+        call: 'get',
+        method: 'GET',
+        path: `/api/Izly/WebPayments/${encodeURIComponent(operationId)}`,
+        headers: paymentHeaders(false),
+      });
+      return parseIzlyPayment(body);
+    },
+
+    async refundPayment(operationId, clientOrderId) {
+      const body = await sendIzlyRequest(settings, {
+        call: 'refund',
+        method: 'POST',
+        path: `/api/Izly/WebPayments/${encodeURIComponent(operationId)}/Refund`,
+        query: { clientOrderId },
+        headers: paymentHeaders(true),
+      });
+      return parseIzlyRefund(body);
+    },
+
+    authorizeUrl({ state } = {}) {
+      const url = new URL(`${baseUrl}/oauth/Home/Authorize`);
+      url.searchParams.set('response_type', 'code');
+      url.searchParams.set('client_id', appIdentifier);
+      url.searchParams.set('scope', '1');
+      if (state !== undefined) url.searchParams.set('state', state);
+      return url.href;
+    },
+
+    async exchangeCode(code) {
+      const body = await sendIzlyRequest(settings, {
+        call: 'token',
+        method: 'POST',
+        path: '/oauth/Home/Token',
+        query: { grant_type: 'authorization_code', code: requireArgument('code', code) },
+        headers: tokenHeaders,
+      });
+      return parseIzlyTokens(body);
+    },
+
+    async refreshToken(refreshToken) {
+      const body = await sendIzlyRequest(settings, {
+        call: 'token',
+        method: 'POST',
+        path: '/oauth/Home/Token',
+        query: { grant_type: 'refresh_token', refresh_token: requireArgument('refreshToken', refreshToken) },
+        headers: tokenHeaders,
+      });
+      return parseIzlyTokens(body);
+    },
+
+    async getUser(accessToken) {
+      const body = await sendIzlyRequest(settings, {
+        call: 'users',
+        method: 'GET',
+        path: '/api/izly/users',
+        headers: { Authorization: `Bearer ${requireArgument('accessToken', accessToken)}`, Accept: 'application/json' },
+      });
+      return parseIzlyUser(body);
+    },
+  };
+}

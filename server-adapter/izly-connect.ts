@@ -1,0 +1,73 @@
+// IzlyConnect (OAuth 2 authorization code): the token answers and the AD's details, read from Izly's
+// JSON into camelCase. Tokens are secrets: they never appear in an error message.
+import { IzlyUnexpectedAnswerError } from './izly-errors.js';
+import { field, integerField, isJsonObject, redactBody, textField, type JsonObject } from './izly-fields.js';
+
+/** Tokens from `POST /oauth/Home/Token`. Keep them server-side. */
+export interface IzlyTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** `token_type` when Izly sends one (e.g. `bearer`). */
+  tokenType: string | null;
+  /** `expires_in` in seconds when Izly sends it. */
+  expiresIn: number | null;
+}
+
+/** The AD (student account holder) as `GET /api/izly/users` describes them. */
+export interface IzlyUser {
+  /** Izly's id of the AD's e-money account. */
+  id: string | null;
+  email: string | null;
+  /** CROUS client code (`ClientCode`). */
+  clientCode: string | null;
+  /** CROUS assignment number (`NumeroAffectation`). */
+  assignmentNumber: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  /** Every field of the answer as received, for fields this type does not name (the answer is undocumented). */
+  raw: Readonly<JsonObject>;
+}
+
+export function parseIzlyTokens(body: unknown): IzlyTokens {
+  if (!isJsonObject(body)) throw new IzlyUnexpectedAnswerError('token', 200, 'the answer is not a JSON object', redactBody(body));
+  const accessToken = textField(body, 'access_token');
+  const refreshToken = textField(body, 'refresh_token');
+  if (!accessToken || !refreshToken) {
+    throw new IzlyUnexpectedAnswerError('token', 200, 'access_token or refresh_token is missing', redactBody(body));
+  }
+  return {
+    accessToken,
+    refreshToken,
+    tokenType: textField(body, 'token_type'),
+    expiresIn: integerField(body, 'expires_in'),
+  };
+}
+
+function firstText(body: JsonObject, names: string[]): string | null {
+  for (const name of names) {
+    const value = textField(body, name);
+    if (value !== null) return value;
+  }
+  return null;
+}
+
+export function parseIzlyUser(body: unknown): IzlyUser {
+  // Some APIs wrap the user in an object or a one-element list; accept both.
+  const candidate = Array.isArray(body) ? body[0] : isJsonObject(body) && isJsonObject(field(body, 'User')) ? field(body, 'User') : body;
+  if (!isJsonObject(candidate)) throw new IzlyUnexpectedAnswerError('users', 200, 'the answer is not a JSON object', redactBody(body));
+  const user: IzlyUser = {
+    id: firstText(candidate, ['Id', 'UserId']),
+    email: firstText(candidate, ['Email', 'Mail']),
+    clientCode: firstText(candidate, ['ClientCode']),
+    assignmentNumber: firstText(candidate, ['NumeroAffectation', 'AssignmentNumber']),
+    firstName: firstText(candidate, ['FirstName', 'Prenom', 'GivenName']),
+    lastName: firstText(candidate, ['LastName', 'Nom', 'FamilyName', 'Name']),
+    phone: firstText(candidate, ['Phone', 'PhoneNumber', 'Telephone', 'Mobile']),
+    raw: candidate,
+  };
+  if (user.id === null && user.email === null) {
+    throw new IzlyUnexpectedAnswerError('users', 200, 'neither Id nor Email is present', redactBody(body));
+  }
+  return user;
+}

@@ -1,0 +1,149 @@
+// One request to Izly: timeout, retries for GETs, and the mapping of every failure to the error tree.
+import {
+  IzlyApiError,
+  IzlyError,
+  IzlyNetworkError,
+  IzlyTimeoutError,
+  IzlyUnexpectedAnswerError,
+  type IzlyCall,
+} from './izly-errors.js';
+import { field, integerField, isJsonObject, redactBody, textField, type JsonObject } from './izly-fields.js';
+
+/** How the transport reaches Izly; filled from the client's options. */
+export interface IzlyTransportSettings {
+  baseUrl: string;
+  fetch: (request: Request) => Promise<Response>;
+  timeoutMs: number;
+  retries: number;
+  retryDelayMs: number;
+  maxRetryDelayMs: number;
+}
+
+/** One call: method, path (below the base URL), query, headers and an optional JSON body. */
+export interface IzlyRequest {
+  call: IzlyCall;
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string>;
+  headers: Record<string, string>;
+  body?: JsonObject;
+}
+
+const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Milliseconds asked by a `Retry-After` header (seconds or an HTTP date), or null. */
+function retryAfterMs(response: Response): number | null {
+  const header = response.headers.get('retry-after');
+  if (!header) return null;
+  if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+/** Izly's error object `{ Code, ErrorMessage, Title, Priority }`, or an OAuth `{ error, error_description }`. */
+function errorDetails(call: IzlyCall, body: unknown): { code: number | string | null; errorMessage: string; title: string; priority: number | null } | null {
+  if (!isJsonObject(body)) return null;
+  const nested = field(body, 'Error');
+  const source = isJsonObject(nested) ? nested : body;
+  const code = integerField(source, 'Code');
+  const errorMessage = textField(source, 'ErrorMessage') ?? textField(source, 'Message') ?? '';
+  if (code !== null && (field(source, 'ErrorMessage') !== undefined || field(source, 'Title') !== undefined)) {
+    return { code, errorMessage, title: textField(source, 'Title') ?? '', priority: integerField(source, 'Priority') };
+  }
+  // OAuth servers answer `{ error, error_description }`, lower case; only the token call speaks OAuth.
+  const oauthError = call === 'token' && typeof body.error === 'string' ? body.error : '';
+  if (oauthError) return { code: oauthError, errorMessage: textField(body, 'error_description') ?? '', title: '', priority: null };
+  return null;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * Sends one request and returns the parsed JSON of a successful answer. GETs are retried on
+ * 408/429/5xx, timeouts and network errors, with exponential backoff and `Retry-After` honoured up to
+ * `maxRetryDelayMs`; a POST is sent once, since Izly offers no idempotency key to make a retry safe.
+ */
+export async function sendIzlyRequest(settings: IzlyTransportSettings, request: IzlyRequest): Promise<unknown> {
+  const url = new URL(settings.baseUrl.replace(/\/+$/, '') + request.path);
+  for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+  const attempts = request.method === 'GET' ? settings.retries + 1 : 1;
+
+  for (let attempt = 1; ; attempt++) {
+    let waitMs: number;
+    try {
+      return await attemptOnce(settings, request, url);
+    } catch (error) {
+      const retriable =
+        error instanceof IzlyTimeoutError ||
+        error instanceof IzlyNetworkError ||
+        (error instanceof RetriableStatus && RETRIED_STATUSES.has(error.response.httpStatus));
+      if (!retriable || attempt >= attempts) throw error instanceof RetriableStatus ? error.response : error;
+      const backoff = Math.min(settings.retryDelayMs * 2 ** (attempt - 1), settings.maxRetryDelayMs);
+      // Full jitter keeps many adapters from retrying in step.
+      waitMs = Math.round(backoff / 2 + Math.random() * (backoff / 2));
+      if (error instanceof RetriableStatus && error.retryAfterMs !== null) {
+        // A server asking for a longer pause than we are willing to hold a request gets its error now.
+        if (error.retryAfterMs > settings.maxRetryDelayMs) throw error.response;
+        waitMs = Math.max(waitMs, error.retryAfterMs);
+      }
+    }
+    await sleep(waitMs);
+  }
+}
+
+/** An error answer that may be retried; carries the error to throw when retries run out. */
+class RetriableStatus extends Error {
+  constructor(readonly response: IzlyApiError, readonly retryAfterMs: number | null) {
+    super(response.message);
+  }
+}
+
+async function attemptOnce(settings: IzlyTransportSettings, request: IzlyRequest, url: URL): Promise<unknown> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, settings.timeoutMs);
+  let response: Response;
+  let text: string;
+  try {
+    const init: RequestInit = { method: request.method, headers: request.headers, signal: controller.signal };
+    if (request.body !== undefined) init.body = JSON.stringify(request.body);
+    response = await settings.fetch(new Request(url, init));
+    text = await response.text();
+  } catch (error) {
+    if (timedOut) throw new IzlyTimeoutError(request.call, settings.timeoutMs);
+    if (error instanceof IzlyError) throw error;
+    throw new IzlyNetworkError(request.call, error);
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const parsed = text.trim() === '' ? { ok: true as const, value: null } : parseJson(text);
+  if (response.ok) {
+    if (!parsed.ok) throw new IzlyUnexpectedAnswerError(request.call, response.status, 'the body is not valid JSON', redactBody(text));
+    // Izly may report an error with a 200 and its error object (the status of 3.4's error is undocumented).
+    const details = errorDetails(request.call, parsed.value);
+    if (details && details.code !== 0 && details.code !== '0') {
+      throw new IzlyApiError(request.call, { httpStatus: response.status, ...details, body: redactBody(parsed.value) });
+    }
+    return parsed.value;
+  }
+  const body = parsed.ok ? parsed.value : text;
+  const details = parsed.ok ? errorDetails(request.call, parsed.value) : null;
+  const error = details
+    ? new IzlyApiError(request.call, { httpStatus: response.status, ...details, body: redactBody(body) })
+    : new IzlyApiError(request.call, { httpStatus: response.status, code: null, errorMessage: response.statusText, title: '', priority: null, body: redactBody(body) });
+  throw new RetriableStatus(error, retryAfterMs(response));
+}

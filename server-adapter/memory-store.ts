@@ -1,0 +1,122 @@
+// A store in memory, for tests and for trying things out: everything is lost when the process ends.
+// JavaScript runs one task at a time, so each method's check-then-write, done before its first
+// `await`, is atomic.
+import {
+  PaymentConflictError,
+  applyPatch,
+  isOpenStatus,
+  type NewPaymentEvent,
+  type PaymentEvent,
+  type PaymentPatch,
+  type PaymentRecord,
+  type PaymentStatus,
+  type PaymentStore,
+} from './payment-store.js';
+
+/**
+ * A `PaymentStore` kept in memory. Use `sqliteStore(path)` (from `izly-pay/server/sqlite`) when
+ * payments must survive a restart.
+ * @example izlyPay({ ..., store: memoryStore() })
+ */
+export function memoryStore(): PaymentStore {
+  const records = new Map<string, PaymentRecord>();
+  const eventLog: PaymentEvent[] = [];
+  let nextEventId = 1;
+  let closed = false;
+
+  const copy = (record: PaymentRecord): PaymentRecord => ({ ...record });
+  const check = () => {
+    if (closed) throw new Error('memoryStore: the store is closed');
+  };
+  const log = (event: NewPaymentEvent) => {
+    eventLog.push({ ...event, detail: { ...event.detail }, id: nextEventId++ });
+  };
+  const openPaymentOf = (orderId: string, except?: string) =>
+    [...records.values()].find((record) => record.orderId === orderId && isOpenStatus(record.status) && record.id !== except);
+
+  return {
+    async create(record) {
+      check();
+      const sameKey = [...records.values()].find((existing) => existing.idempotencyKey === record.idempotencyKey);
+      if (sameKey) throw new PaymentConflictError('idempotency_key', copy(sameKey));
+      if (records.has(record.id)) throw new Error(`memoryStore: payment ${record.id} already exists`);
+      const open = isOpenStatus(record.status) ? openPaymentOf(record.orderId) : undefined;
+      if (open) throw new PaymentConflictError('open_payment', copy(open));
+      const saved = { ...record, version: 1 };
+      records.set(saved.id, saved);
+      log({ paymentId: saved.id, at: saved.createdAt, type: 'created', detail: { status: saved.status, amount: saved.amount, orderId: saved.orderId } });
+      return copy(saved);
+    },
+
+    async get(id) {
+      check();
+      const record = records.get(id);
+      return record ? copy(record) : null;
+    },
+
+    async findByIdempotencyKey(key) {
+      check();
+      const record = [...records.values()].find((candidate) => candidate.idempotencyKey === key);
+      return record ? copy(record) : null;
+    },
+
+    async findByOperationId(operationId) {
+      check();
+      const record = [...records.values()].find((candidate) => candidate.operationId === operationId);
+      return record ? copy(record) : null;
+    },
+
+    async findByOrderId(orderId) {
+      check();
+      return [...records.values()]
+        .filter((record) => record.orderId === orderId)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .map(copy);
+    },
+
+    async findOpenByOrderId(orderId) {
+      check();
+      const record = openPaymentOf(orderId);
+      return record ? copy(record) : null;
+    },
+
+    async transition(id, from: readonly PaymentStatus[], patch: PaymentPatch) {
+      check();
+      const record = records.get(id);
+      if (!record || !from.includes(record.status)) return null;
+      if (patch.status !== undefined && isOpenStatus(patch.status) && !isOpenStatus(record.status)) {
+        const open = openPaymentOf(record.orderId, id);
+        if (open) throw new PaymentConflictError('open_payment', copy(open));
+      }
+      const updated = applyPatch(record, patch);
+      records.set(id, updated);
+      if (updated.status !== record.status) {
+        log({ paymentId: id, at: patch.updatedAt, type: 'transition', detail: { from: record.status, to: updated.status } });
+      }
+      return copy(updated);
+    },
+
+    async listByStatus(statuses, olderThan) {
+      check();
+      const limit = olderThan?.toISOString();
+      return [...records.values()]
+        .filter((record) => statuses.includes(record.status) && (limit === undefined || record.createdAt < limit))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+        .map(copy);
+    },
+
+    async appendEvent(event) {
+      check();
+      log(event);
+    },
+
+    async events(paymentId) {
+      check();
+      return eventLog.filter((event) => event.paymentId === paymentId).map((event) => ({ ...event, detail: { ...event.detail } }));
+    },
+
+    async close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,141 @@
+// Where the adapter keeps its payment records. A small async interface so that an embedded store
+// (memory, SQLite) and a shared one (PostgreSQL) fit alike. Every state change is a compare-and-set:
+// whoever loses a race sees null and changes nothing, which is what makes callbacks, polls and clicks
+// idempotent.
+
+/** A payment's state in the adapter. Final: `paid` (until refunded), `refunded`, `failed`, `cancelled`, `expired`. */
+export type PaymentStatus = 'created' | 'pending' | 'paid' | 'refunded' | 'failed' | 'cancelled' | 'expired';
+
+/** Statuses in which a payment may still move on its own (at most one such payment per order). */
+export const OPEN_STATUSES: readonly PaymentStatus[] = ['created', 'pending'];
+
+/** True for `created` and `pending`. */
+export function isOpenStatus(status: PaymentStatus): boolean {
+  return status === 'created' || status === 'pending';
+}
+
+/** One payment as the adapter records it. Times are ISO 8601 strings (UTC). */
+export interface PaymentRecord {
+  /** Our id, given to the browser (`pay_...`). */
+  id: string;
+  /** The `Idempotency-Key` of the request that created it; unique. */
+  idempotencyKey: string;
+  /** The partner's order reference (Izly's `ClientOrderId`). */
+  orderId: string;
+  /** Amount in cents, as the partner's `order()` hook decided it. */
+  amount: number;
+  currency: 'EUR';
+  status: PaymentStatus;
+  /** Izly's operation id; null until Izly answered the initiate call. */
+  operationId: string | null;
+  /** Izly's authorization page for this payment; null until Izly answered. */
+  authorizationUrl: string | null;
+  /** Where the student returns after Izly (without our `izly_payment` parameter). */
+  returnUrl: string;
+  /** The message sent to Izly with the payment, if any. */
+  message: string | null;
+  /** Izly's last `OperationStatus`, verbatim (kept for diagnosis, including values we do not know). */
+  izlyStatus: string | null;
+  /** The AD's e-mail as Izly reported it once paid. Not in the public view unless the partner opts in. */
+  customerEmail: string | null;
+  /** Izly's amount, verbatim, when it matched ours neither as euros nor as cents. */
+  amountMismatch: string | null;
+  /** Why the payment failed or what went wrong last (a machine code and short text; never a secret). */
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  paidAt: string | null;
+  refundedAt: string | null;
+  /** Bumped by every transition. */
+  version: number;
+}
+
+/** Fields a transition may change (never the id, order, amount, key or creation time). */
+export type PaymentPatch = Partial<Omit<PaymentRecord, 'id' | 'idempotencyKey' | 'orderId' | 'amount' | 'currency' | 'createdAt' | 'version'>> & {
+  /** Always given: the time of the change. */
+  updatedAt: string;
+};
+
+/** What happened to a payment, for the partner's orders page and for diagnosis. */
+export type PaymentEventType =
+  | 'created'
+  | 'transition'
+  | 'izly_initiated'
+  | 'izly_initiate_failed'
+  | 'izly_read'
+  | 'izly_read_failed'
+  | 'callback'
+  | 'callback_refused'
+  | 'amount_mismatch'
+  | 'refund_requested'
+  | 'refund_failed'
+  | 'hook_failed';
+
+/** One entry of a payment's event log. `detail` never holds a secret. */
+export interface PaymentEvent {
+  /** Increasing within a store. */
+  id: number;
+  paymentId: string;
+  at: string;
+  type: PaymentEventType;
+  detail: Record<string, string | number | boolean | null>;
+}
+
+/** A new event, before the store numbers it. */
+export type NewPaymentEvent = Omit<PaymentEvent, 'id'>;
+
+/** Thrown by `create` when the idempotency key is taken or the order already has an open payment. */
+export class PaymentConflictError extends Error {
+  override name = 'PaymentConflictError' as const;
+  /** Which rule the new record broke. */
+  readonly reason: 'idempotency_key' | 'open_payment';
+  /** The record that holds the key or the order, as it is now. */
+  readonly existing: PaymentRecord;
+
+  constructor(reason: 'idempotency_key' | 'open_payment', existing: PaymentRecord) {
+    super(reason === 'idempotency_key' ? 'A payment already uses this idempotency key' : 'This order already has a payment in progress');
+    this.reason = reason;
+    this.existing = existing;
+  }
+}
+
+/** Storage of payment records. Implementations must make `create` and `transition` atomic. */
+export interface PaymentStore {
+  /**
+   * Saves a new record (its `version` is ignored and set to 1) and logs a `created` event. Throws
+   * `PaymentConflictError` when its idempotency key is taken, or when the record is open and its order
+   * already has an open payment: at most one open payment per order, checked atomically.
+   */
+  create(record: PaymentRecord): Promise<PaymentRecord>;
+  get(id: string): Promise<PaymentRecord | null>;
+  findByIdempotencyKey(key: string): Promise<PaymentRecord | null>;
+  findByOperationId(operationId: string): Promise<PaymentRecord | null>;
+  /** Every payment of an order, newest first. */
+  findByOrderId(orderId: string): Promise<PaymentRecord[]>;
+  /** The order's open (`created` or `pending`) payment, if any. */
+  findOpenByOrderId(orderId: string): Promise<PaymentRecord | null>;
+  /**
+   * Compare-and-set: applies `patch` only if the record's status is one of `from`, bumps `version`, logs
+   * a `transition` event when the status changes, and returns the updated record; returns null when the
+   * record is missing or its status is not in `from` (someone else moved it first).
+   * Moving a record into an open status must not break the one-open-payment-per-order rule.
+   */
+  transition(id: string, from: readonly PaymentStatus[], patch: PaymentPatch): Promise<PaymentRecord | null>;
+  /** Records in these statuses, oldest first; with `olderThan`, only those created before it. */
+  listByStatus(statuses: readonly PaymentStatus[], olderThan?: Date): Promise<PaymentRecord[]>;
+  /** Appends to a payment's event log. */
+  appendEvent(event: NewPaymentEvent): Promise<void>;
+  /** A payment's event log, oldest first. */
+  events(paymentId: string): Promise<PaymentEvent[]>;
+  /** Releases resources (the SQLite file handle); the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** The record with the patch's defined fields applied and the version bumped. */
+export function applyPatch(record: PaymentRecord, patch: PaymentPatch): PaymentRecord {
+  const updated: PaymentRecord = { ...record, version: record.version + 1 };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== undefined) (updated as unknown as Record<string, unknown>)[key] = value;
+  }
+  return updated;
+}

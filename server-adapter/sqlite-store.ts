@@ -1,0 +1,237 @@
+// A PaymentStore in one SQLite file (better-sqlite3, WAL): survives restarts, safe for several
+// connections to the same file. Node-only: import it from `izly-pay/server/sqlite`, never from the
+// portable core. better-sqlite3 is synchronous, so each method's statements run without interleaving
+// in this process; the SQL itself (a conditional UPDATE, unique indexes) keeps other processes honest.
+import Database from 'better-sqlite3';
+import {
+  PaymentConflictError,
+  applyPatch,
+  isOpenStatus,
+  type NewPaymentEvent,
+  type PaymentEvent,
+  type PaymentEventType,
+  type PaymentPatch,
+  type PaymentRecord,
+  type PaymentStatus,
+  type PaymentStore,
+} from './payment-store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS izly_payments (
+  id TEXT PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  order_id TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  status TEXT NOT NULL,
+  operation_id TEXT,
+  authorization_url TEXT,
+  return_url TEXT NOT NULL,
+  message TEXT,
+  izly_status TEXT,
+  customer_email TEXT,
+  amount_mismatch TEXT,
+  failure_reason TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  paid_at TEXT,
+  refunded_at TEXT,
+  version INTEGER NOT NULL
+);
+-- At most one open payment per order, enforced by SQLite itself so that no race can break it.
+CREATE UNIQUE INDEX IF NOT EXISTS izly_payments_one_open_per_order
+  ON izly_payments (order_id) WHERE status IN ('created', 'pending');
+CREATE INDEX IF NOT EXISTS izly_payments_operation ON izly_payments (operation_id);
+CREATE INDEX IF NOT EXISTS izly_payments_status ON izly_payments (status, created_at);
+CREATE TABLE IF NOT EXISTS izly_payment_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  payment_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  type TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS izly_payment_events_payment ON izly_payment_events (payment_id, id);
+`;
+
+/** Column of each record field. */
+const COLUMNS = {
+  id: 'id',
+  idempotencyKey: 'idempotency_key',
+  orderId: 'order_id',
+  amount: 'amount',
+  currency: 'currency',
+  status: 'status',
+  operationId: 'operation_id',
+  authorizationUrl: 'authorization_url',
+  returnUrl: 'return_url',
+  message: 'message',
+  izlyStatus: 'izly_status',
+  customerEmail: 'customer_email',
+  amountMismatch: 'amount_mismatch',
+  failureReason: 'failure_reason',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  paidAt: 'paid_at',
+  refundedAt: 'refunded_at',
+  version: 'version',
+} as const satisfies Record<keyof PaymentRecord, string>;
+
+type Row = { [K in keyof typeof COLUMNS as (typeof COLUMNS)[K]]: PaymentRecord[K] };
+
+function fromRow(row: Row): PaymentRecord {
+  const record = {} as Record<string, unknown>;
+  for (const [field, column] of Object.entries(COLUMNS)) record[field] = row[column as keyof Row];
+  return record as unknown as PaymentRecord;
+}
+
+function toRow(record: PaymentRecord): Row {
+  const row = {} as Record<string, unknown>;
+  for (const [field, column] of Object.entries(COLUMNS)) row[column] = record[field as keyof PaymentRecord];
+  return row as Row;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
+}
+
+function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
+
+/**
+ * A `PaymentStore` in an SQLite file (created when missing), in WAL mode. Payments survive restarts.
+ * @example
+ * import { sqliteStore } from 'izly-pay/server/sqlite';
+ * app.route('/izly', izlyPay({ ..., store: sqliteStore('data/payments.db') }));
+ */
+export function sqliteStore(path: string): PaymentStore {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const columnList = Object.values(COLUMNS).join(', ');
+  const insertPayment = db.prepare(`INSERT INTO izly_payments (${columnList}) VALUES (${Object.values(COLUMNS).map((c) => `@${c}`).join(', ')})`);
+  const selectById = db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE id = ?');
+  const selectByKey = db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE idempotency_key = ?');
+  const selectByOperation = db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE operation_id = ? ORDER BY created_at DESC LIMIT 1');
+  const selectByOrder = db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE order_id = ? ORDER BY created_at DESC, rowid DESC');
+  const selectOpenByOrder = db.prepare<[string], Row>("SELECT * FROM izly_payments WHERE order_id = ? AND status IN ('created', 'pending') LIMIT 1");
+  const insertEvent = db.prepare('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES (?, ?, ?, ?)');
+  const selectEvents = db.prepare<[string], { id: number; payment_id: string; at: string; type: string; detail: string }>(
+    'SELECT * FROM izly_payment_events WHERE payment_id = ? ORDER BY id',
+  );
+
+  const log = (event: NewPaymentEvent) => {
+    insertEvent.run(event.paymentId, event.at, event.type, JSON.stringify(event.detail));
+  };
+
+  const createTransaction = db.transaction((record: PaymentRecord): PaymentRecord => {
+    const saved = { ...record, version: 1 };
+    try {
+      insertPayment.run(toRow(saved));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const sameKey = selectByKey.get(record.idempotencyKey);
+      if (sameKey) throw new PaymentConflictError('idempotency_key', fromRow(sameKey));
+      const open = selectOpenByOrder.get(record.orderId);
+      if (open) throw new PaymentConflictError('open_payment', fromRow(open));
+      throw error;
+    }
+    log({ paymentId: saved.id, at: saved.createdAt, type: 'created', detail: { status: saved.status, amount: saved.amount, orderId: saved.orderId } });
+    return saved;
+  });
+
+  // IMMEDIATE takes the write lock before reading, so two connections cannot both pass the check.
+  const transitionTransaction = db.transaction((id: string, from: readonly PaymentStatus[], patch: PaymentPatch): PaymentRecord | null => {
+    const row = selectById.get(id);
+    if (!row) return null;
+    const record = fromRow(row);
+    if (!from.includes(record.status)) return null;
+    const updated = applyPatch(record, patch);
+    const changed = (Object.keys(COLUMNS) as (keyof PaymentRecord)[]).filter((field) => field !== 'id' && updated[field] !== record[field]);
+    const assignments = changed.map((field) => `${COLUMNS[field]} = ?`).join(', ');
+    const result = (() => {
+      try {
+        return db
+          .prepare(`UPDATE izly_payments SET ${assignments} WHERE id = ? AND version = ?`)
+          .run(...changed.map((field) => updated[field]), id, record.version);
+      } catch (error) {
+        if (!isUniqueViolation(error) || !isOpenStatus(updated.status)) throw error;
+        const open = selectOpenByOrder.get(record.orderId);
+        throw open ? new PaymentConflictError('open_payment', fromRow(open)) : error;
+      }
+    })();
+    if (result.changes !== 1) return null;
+    if (updated.status !== record.status) {
+      log({ paymentId: id, at: patch.updatedAt, type: 'transition', detail: { from: record.status, to: updated.status } });
+    }
+    return updated;
+  });
+
+  let closed = false;
+  const check = () => {
+    if (closed) throw new Error('sqliteStore: the store is closed');
+  };
+
+  return {
+    async create(record) {
+      check();
+      return createTransaction.immediate(record);
+    },
+    async get(id) {
+      check();
+      const row = selectById.get(id);
+      return row ? fromRow(row) : null;
+    },
+    async findByIdempotencyKey(key) {
+      check();
+      const row = selectByKey.get(key);
+      return row ? fromRow(row) : null;
+    },
+    async findByOperationId(operationId) {
+      check();
+      const row = selectByOperation.get(operationId);
+      return row ? fromRow(row) : null;
+    },
+    async findByOrderId(orderId) {
+      check();
+      return selectByOrder.all(orderId).map(fromRow);
+    },
+    async findOpenByOrderId(orderId) {
+      check();
+      const row = selectOpenByOrder.get(orderId);
+      return row ? fromRow(row) : null;
+    },
+    async transition(id, from, patch) {
+      check();
+      return transitionTransaction.immediate(id, from, patch);
+    },
+    async listByStatus(statuses, olderThan) {
+      check();
+      if (statuses.length === 0) return [];
+      const params: string[] = [...statuses];
+      let sql = `SELECT * FROM izly_payments WHERE status IN (${placeholders(statuses.length)})`;
+      if (olderThan) {
+        sql += ' AND created_at < ?';
+        params.push(olderThan.toISOString());
+      }
+      return db.prepare<string[], Row>(`${sql} ORDER BY created_at, rowid`).all(...params).map(fromRow);
+    },
+    async appendEvent(event) {
+      check();
+      log(event);
+    },
+    async events(paymentId) {
+      check();
+      return selectEvents.all(paymentId).map(
+        (row): PaymentEvent => ({ id: row.id, paymentId: row.payment_id, at: row.at, type: row.type as PaymentEventType, detail: JSON.parse(row.detail) }),
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { memoryStore } from '../../../server-adapter/memory-store.js';
+import { describeStoreConformance } from './store-conformance.js';
+
+describeStoreConformance('memoryStore', { open: () => memoryStore() });

@@ -1,0 +1,211 @@
+// One behaviour for every PaymentStore: each store's test file calls `describeStoreConformance` with a
+// way to open (and, for persistent stores, reopen) the store under test.
+import { describe, test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { PaymentConflictError, type PaymentRecord, type PaymentStore } from '../../../server-adapter/payment-store.js';
+
+/** How the suite gets stores: `open` a fresh one; `reopen` the same data as a new instance (restart). */
+export interface StoreFactory {
+  open(): PaymentStore;
+  /** A second instance over the same data (another process or a restart); omitted for memory. */
+  reopen?: () => PaymentStore;
+  cleanup?: () => void;
+}
+
+let counter = 0;
+
+function newRecord(overrides: Partial<PaymentRecord> = {}): PaymentRecord {
+  counter += 1;
+  const at = new Date(Date.UTC(2025, 0, 1, 12, 0, counter)).toISOString();
+  return {
+    id: `pay_test${counter}`,
+    idempotencyKey: `key-${counter}`,
+    orderId: `order-${counter}`,
+    amount: 250,
+    currency: 'EUR',
+    status: 'created',
+    operationId: null,
+    authorizationUrl: null,
+    returnUrl: 'https://shop.test/order',
+    message: null,
+    izlyStatus: null,
+    customerEmail: null,
+    amountMismatch: null,
+    failureReason: null,
+    createdAt: at,
+    updatedAt: at,
+    paidAt: null,
+    refundedAt: null,
+    version: 0,
+    ...overrides,
+  };
+}
+
+const later = () => new Date().toISOString();
+
+export function describeStoreConformance(name: string, factory: StoreFactory): void {
+  describe(`${name}: PaymentStore conformance`, () => {
+    let store: PaymentStore;
+    const extra: PaymentStore[] = [];
+    beforeEach(() => {
+      store = factory.open();
+    });
+    afterEach(async () => {
+      await store.close();
+      for (const other of extra.splice(0)) await other.close();
+      factory.cleanup?.();
+    });
+
+    describe('create and read', () => {
+      test('returns the record with version 1 and finds it by id, key, order and operation', async () => {
+        const created = await store.create(newRecord({ operationId: '52795', status: 'pending' }));
+        assert.equal(created.version, 1);
+        assert.deepEqual(await store.get(created.id), created);
+        assert.deepEqual(await store.findByIdempotencyKey(created.idempotencyKey), created);
+        assert.deepEqual(await store.findByOperationId('52795'), created);
+        assert.deepEqual(await store.findByOrderId(created.orderId), [created]);
+        assert.deepEqual(await store.findOpenByOrderId(created.orderId), created);
+        assert.equal(await store.get('pay_missing'), null);
+        assert.equal(await store.findByOperationId('1'), null);
+      });
+
+      test('refuses a second record with the same idempotency key, naming the holder', async () => {
+        const first = await store.create(newRecord());
+        const error = await store.create(newRecord({ idempotencyKey: first.idempotencyKey })).catch((e: unknown) => e);
+        assert.ok(error instanceof PaymentConflictError);
+        assert.equal(error.reason, 'idempotency_key');
+        assert.equal(error.existing.id, first.id);
+      });
+
+      test('allows one open payment per order, and a new one once the last is final', async () => {
+        const first = await store.create(newRecord({ orderId: 'A-1' }));
+        const error = await store.create(newRecord({ orderId: 'A-1' })).catch((e: unknown) => e);
+        assert.ok(error instanceof PaymentConflictError);
+        assert.equal(error.reason, 'open_payment');
+        assert.equal(error.existing.id, first.id);
+        await store.transition(first.id, ['created'], { status: 'failed', updatedAt: later() });
+        const second = await store.create(newRecord({ orderId: 'A-1' }));
+        assert.equal((await store.findOpenByOrderId('A-1'))?.id, second.id);
+        assert.deepEqual((await store.findByOrderId('A-1')).map((r) => r.id), [second.id, first.id]);
+      });
+
+      test('concurrent creates for one order: exactly one wins', async () => {
+        const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.create(newRecord({ orderId: 'A-race' }))));
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        for (const result of results) {
+          if (result.status === 'rejected') assert.ok(result.reason instanceof PaymentConflictError);
+        }
+      });
+    });
+
+    describe('transition (compare-and-set)', () => {
+      test('applies the patch from an expected status, bumps the version, logs the change', async () => {
+        const created = await store.create(newRecord());
+        const updated = await store.transition(created.id, ['created'], {
+          status: 'pending',
+          operationId: '9',
+          authorizationUrl: 'https://izly.test/payment/x',
+          updatedAt: later(),
+        });
+        assert.equal(updated?.status, 'pending');
+        assert.equal(updated?.operationId, '9');
+        assert.equal(updated?.version, 2);
+        assert.deepEqual(await store.get(created.id), updated);
+        const events = await store.events(created.id);
+        assert.deepEqual(events.map((e) => e.type), ['created', 'transition']);
+        assert.deepEqual(events[1]!.detail, { from: 'created', to: 'pending' });
+      });
+
+      test('returns null and changes nothing from an unexpected status or for an unknown id', async () => {
+        const created = await store.create(newRecord());
+        assert.equal(await store.transition(created.id, ['pending'], { status: 'paid', updatedAt: later() }), null);
+        assert.deepEqual(await store.get(created.id), created);
+        assert.equal(await store.transition('pay_missing', ['created'], { status: 'paid', updatedAt: later() }), null);
+      });
+
+      test('ignores undefined fields of a patch', async () => {
+        const created = await store.create(newRecord({ message: 'kept' }));
+        const updated = await store.transition(created.id, ['created'], { message: undefined, updatedAt: later() });
+        assert.equal(updated?.message, 'kept');
+        assert.equal(updated?.status, 'created');
+      });
+
+      test('concurrent transitions from one status: exactly one wins', async () => {
+        const created = await store.create(newRecord({ status: 'pending', operationId: '77' }));
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.transition(created.id, ['created', 'pending'], { status: 'paid', paidAt: `2025-01-0${(i % 9) + 1}T00:00:00.000Z`, updatedAt: later() })),
+        );
+        assert.equal(results.filter((r) => r !== null).length, 1);
+        assert.equal((await store.get(created.id))?.version, 2);
+      });
+
+      test('refuses to reopen a payment when its order has another open one', async () => {
+        const old = await store.create(newRecord({ orderId: 'A-2' }));
+        await store.transition(old.id, ['created'], { status: 'expired', updatedAt: later() });
+        await store.create(newRecord({ orderId: 'A-2' }));
+        await assert.rejects(store.transition(old.id, ['expired'], { status: 'pending', updatedAt: later() }), PaymentConflictError);
+      });
+    });
+
+    describe('lists and events', () => {
+      test('listByStatus filters by status and creation time, oldest first', async () => {
+        const a = await store.create(newRecord({ createdAt: '2025-01-01T10:00:00.000Z' }));
+        const b = await store.create(newRecord({ status: 'pending', createdAt: '2025-01-01T11:00:00.000Z' }));
+        const c = await store.create(newRecord({ status: 'paid', createdAt: '2025-01-01T09:00:00.000Z' }));
+        assert.deepEqual((await store.listByStatus(['created', 'pending'])).map((r) => r.id), [a.id, b.id]);
+        assert.deepEqual((await store.listByStatus(['created', 'pending'], new Date('2025-01-01T10:30:00Z'))).map((r) => r.id), [a.id]);
+        assert.deepEqual((await store.listByStatus(['paid'])).map((r) => r.id), [c.id]);
+        assert.deepEqual(await store.listByStatus([]), []);
+      });
+
+      test('keeps an event log per payment, in order', async () => {
+        const a = await store.create(newRecord());
+        const b = await store.create(newRecord());
+        await store.appendEvent({ paymentId: a.id, at: later(), type: 'callback', detail: { operationId: '1', errorCode: 0 } });
+        await store.appendEvent({ paymentId: b.id, at: later(), type: 'izly_read', detail: { izlyStatus: 'Pending' } });
+        await store.appendEvent({ paymentId: a.id, at: later(), type: 'izly_read', detail: { izlyStatus: 'Completed', ok: true, none: null } });
+        const events = await store.events(a.id);
+        assert.deepEqual(events.map((e) => e.type), ['created', 'callback', 'izly_read']);
+        assert.deepEqual(events[2]!.detail, { izlyStatus: 'Completed', ok: true, none: null });
+        assert.ok(events[0]!.id < events[1]!.id && events[1]!.id < events[2]!.id);
+        assert.deepEqual(await store.events('pay_missing'), []);
+      });
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen;
+      describe('persistence', () => {
+        test('a restart (a new instance on the same data) loses nothing', async () => {
+          const created = await store.create(newRecord({ orderId: 'A-persist' }));
+          const paid = await store.transition(created.id, ['created'], { status: 'paid', paidAt: later(), izlyStatus: 'Completed', updatedAt: later() });
+          await store.appendEvent({ paymentId: created.id, at: later(), type: 'callback', detail: { errorCode: 0 } });
+          const open = await store.create(newRecord({ orderId: 'A-open' }));
+          await store.close();
+          store = reopen();
+          assert.deepEqual(await store.get(created.id), paid);
+          assert.deepEqual((await store.events(created.id)).map((e) => e.type), ['created', 'transition', 'callback']);
+          assert.equal((await store.findOpenByOrderId('A-open'))?.id, open.id);
+          await assert.rejects(store.create(newRecord({ orderId: 'A-open' })), PaymentConflictError);
+        });
+
+        test('two instances on the same data: one open payment per order, one CAS winner', async () => {
+          const other = reopen();
+          extra.push(other);
+          const outcomes = await Promise.allSettled([
+            store.create(newRecord({ orderId: 'A-two' })),
+            other.create(newRecord({ orderId: 'A-two' })),
+          ]);
+          assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
+          const winner = await other.findOpenByOrderId('A-two');
+          assert.ok(winner);
+          const results = await Promise.all([
+            store.transition(winner.id, ['created'], { status: 'failed', updatedAt: later() }),
+            other.transition(winner.id, ['created'], { status: 'cancelled', updatedAt: later() }),
+          ]);
+          assert.equal(results.filter((r) => r !== null).length, 1);
+          assert.equal((await store.get(winner.id))?.version, 2);
+        });
+      });
+    }
+  });
+}
