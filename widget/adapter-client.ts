@@ -1,0 +1,151 @@
+/**
+ * A small client for the adapter's HTTP routes (`POST {endpoint}/payments`, `GET {endpoint}/payments/{id}`),
+ * shared by the widget's elements. It speaks the adapter's public view only: no Izly field ever reaches the
+ * browser. Every call takes an `AbortSignal`, so that an element can drop a run it no longer wants.
+ */
+
+/** A payment's status as the adapter reports it. */
+export type PaymentStatus = 'created' | 'pending' | 'paid' | 'refunded' | 'failed' | 'cancelled' | 'expired';
+
+/** The public view of a payment, as `GET {endpoint}/payments/{id}` returns it. Amounts are integer cents. */
+export interface PublicPayment {
+  paymentId: string;
+  orderId: string;
+  status: PaymentStatus;
+  /** Integer cents, decided by the partner's server (never by the page). */
+  amount: number;
+  currency: 'EUR';
+  createdAt: string;
+  updatedAt: string;
+  paidAt?: string;
+  refundedAt?: string;
+}
+
+/** What `POST {endpoint}/payments` returns: the public view plus the Izly page to send the student to. */
+export interface CreatedPayment extends PublicPayment {
+  authorizationUrl: string;
+}
+
+/** A status after which the payment does not change any more (a paid payment may still be refunded later). */
+export function isFinal(status: PaymentStatus): boolean {
+  return status !== 'created' && status !== 'pending';
+}
+
+/** Base of the errors thrown by {@link AdapterClient}; `code` is the adapter's stable machine code. */
+export class AdapterError extends Error {
+  override name = 'AdapterError';
+  /** The adapter's `error.code` (`invalid_order`...), or one of the widget's own: `network_error`, `invalid_response`. */
+  readonly code: string;
+  /** The HTTP status, or 0 when no answer arrived. */
+  readonly status: number;
+
+  constructor(code: string, message: string, status = 0, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** The adapter answered with an error status and its `{ error: { code, message } }` body. */
+export class AdapterHttpError extends AdapterError {
+  override name = 'AdapterHttpError';
+}
+
+/** No answer: the network failed, or the request timed out. Safe to retry for reads. */
+export class AdapterNetworkError extends AdapterError {
+  override name = 'AdapterNetworkError';
+}
+
+/** True for the failures worth retrying on a read: no answer at all, or a gateway that could not reach Izly. */
+export function isTransient(error: unknown): boolean {
+  return error instanceof AdapterNetworkError || (error instanceof AdapterHttpError && error.status >= 500);
+}
+
+interface CreateOptions {
+  /** One key per payment attempt; send the same key again to retry the same attempt. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+interface ReadOptions {
+  /** Seconds the adapter may hold the request while the payment is not final (long poll); 0 answers at once. */
+  wait?: number;
+  signal?: AbortSignal;
+}
+
+/** Extra time, beyond the long poll itself, before a request with no answer counts as a network failure. */
+const ANSWER_GRACE_MS = 15_000;
+
+/**
+ * @example
+ * const client = new AdapterClient('/izly');
+ * const payment = await client.createPayment(
+ *   { orderId: 'A-1042', returnUrl: location.href },
+ *   { idempotencyKey: crypto.randomUUID() },
+ * );
+ */
+export class AdapterClient {
+  readonly #endpoint: string;
+  readonly #fetch: typeof fetch;
+
+  /**
+   * @param endpoint where the partner mounted the adapter (`/izly`, or an absolute URL)
+   * @param fetchImpl defaults to the page's `fetch`, looked up at call time
+   */
+  constructor(endpoint: string, fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init)) {
+    this.#endpoint = endpoint.replace(/\/+$/, '');
+    this.#fetch = fetchImpl;
+  }
+
+  /** `POST {endpoint}/payments`: the server looks the order up and decides the amount. */
+  createPayment(body: { orderId: string; returnUrl: string }, options: CreateOptions): Promise<CreatedPayment> {
+    return this.#request<CreatedPayment>('/payments', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': options.idempotencyKey },
+      body: JSON.stringify(body),
+    }, 0, options.signal);
+  }
+
+  /** `GET {endpoint}/payments/{id}[?wait=N]`: the payment's public view. */
+  getPayment(paymentId: string, options: ReadOptions = {}): Promise<PublicPayment> {
+    const wait = options.wait ?? 0;
+    const query = wait > 0 ? `?wait=${wait}` : '';
+    return this.#request<PublicPayment>(`/payments/${encodeURIComponent(paymentId)}${query}`, { method: 'GET' }, wait, options.signal);
+  }
+
+  async #request<T>(path: string, init: RequestInit, waitSeconds: number, signal?: AbortSignal): Promise<T> {
+    // One controller for both the caller's signal and our own answer timeout (AbortSignal.any is too recent).
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', forward, { once: true });
+    const timer = setTimeout(() => controller.abort(), waitSeconds * 1000 + ANSWER_GRACE_MS);
+    try {
+      const response = await this.#fetch(this.#endpoint + path, {
+        ...init,
+        headers: { accept: 'application/json', ...init.headers },
+        credentials: 'same-origin',
+        signal: controller.signal,
+      });
+      const body: unknown = await response.json().catch(() => null);
+      if (!response.ok) {
+        const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+        throw new AdapterHttpError(
+          typeof error?.code === 'string' ? error.code : `http_${response.status}`,
+          typeof error?.message === 'string' ? error.message : response.statusText,
+          response.status,
+        );
+      }
+      if (body === null || typeof body !== 'object') {
+        throw new AdapterError('invalid_response', 'The adapter did not answer with JSON', response.status);
+      }
+      return body as T;
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof AdapterError) throw error;
+      throw new AdapterNetworkError('network_error', 'The adapter could not be reached', 0, { cause: error });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * `izly-pay`: registers every element of the widget and exports their classes, events and types.
+ * For one element only, import its folder's entry (`izly-pay/pay-button`).
+ */
+export * from './pay-button/pay-button.js';
+export * from './events.js';
+export {
+  AdapterClient,
+  AdapterError,
+  AdapterHttpError,
+  AdapterNetworkError,
+  isFinal,
+  type CreatedPayment,
+  type PaymentStatus,
+  type PublicPayment,
+} from './adapter-client.js';
+export type { WidgetLang } from './strings.js';
