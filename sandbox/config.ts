@@ -1,0 +1,284 @@
+// The sandbox's options, its built-in point of sale and accounts, and how options, a JSON config file and
+// the defaults combine. Web-standard only: the config file is read through `process.getBuiltinModule`
+// (Node, Bun, Deno) so that importing the sandbox never pulls a `node:` module on other runtimes.
+
+/** A point of sale of type "Izly Partner", as Izly staff register it in the back office (camelCase). */
+export interface PointOfSale {
+  /** "Identifiant de l'application client": the `AppIdentifier` header and the OAuth `client_id`. */
+  appIdentifier: string;
+  /** "Clé d'API": follows `Basic` on the payment calls; `AppIdentifier:apiKey` in standard Basic on the token call. */
+  apiKey: string;
+  /** Shown to the AD on the login and payment pages. */
+  siteName: string;
+  /** Server-to-server notification of a payment's outcome (`CallbackParameters` are appended). */
+  callbackUrl: string;
+  /** Where the AD goes after an IzlyConnect login, with `?code=`. */
+  urlAfterConnection: string;
+  /** Where the AD goes after a payment when the payment carries no `RedirectUrlAfterPayment`. */
+  urlAfterPayment: string;
+  /** Where the AD goes after cancelling a login or a payment. */
+  urlAfterCancellation: string;
+  /** "Autoriser le paiement": payments are refused while false. */
+  paymentEnabled: boolean;
+  /** "Agrément": nothing works on the partner API while false. */
+  approved: boolean;
+  /** The "IzlyPay" box: without it only IzlyConnect works. */
+  izlyPay: boolean;
+  /** Xpollens' outbound allow-list: callbacks are not sent (logged as blocked) while false. */
+  callbackAllowListed: boolean;
+  /** The partner's e-money account id (`Beneficiary.Id`, `BeneficiarySmoneyId`). */
+  beneficiaryId: string;
+  /** The partner's e-money balance in cents: credited by payments, debited by refunds. */
+  balance: number;
+}
+
+/** An Izly account holder (ayant droit, AD). */
+export interface Account {
+  /** E-money account id (`User.Id`, `CustomerSmoneyId`). */
+  id: string;
+  email: string;
+  /** French mobile number; the AD may log in with it instead of the e-mail. */
+  phone: string;
+  password: string;
+  /** Balance in cents. */
+  balance: number;
+  /** An unpaid debt to settle: the account may not pay. */
+  unpaidDebt: boolean;
+  firstName: string;
+  lastName: string;
+  /** CROUS client code. */
+  clientCode: string;
+  /** CROUS assignment number. */
+  numeroAffectation: string;
+}
+
+/** How the callback carries `OperationSMoney.Amount`. */
+export type CallbackAmountFormat = 'cents-string' | 'decimal-euros';
+
+/** What `createSandbox()` and the JSON config file accept. */
+export interface SandboxOptions {
+  /** Origin used in `PaymentAuthorizationUrl` and page links (default http://localhost:8790). */
+  publicUrl?: string;
+  /** How callbacks are delivered (default `globalThis.fetch`). */
+  fetch?: (request: Request) => Response | Promise<Response>;
+  /** Retries after a failed callback attempt (default 3). */
+  callbackRetries?: number;
+  /** Delay between callback attempts in ms (default 20000). */
+  callbackRetryDelayMs?: number;
+  /** Time allowed to each callback attempt in ms (default 5000). */
+  callbackTimeoutMs?: number;
+  /** `OperationSMoney.Amount` in callbacks: `"350.00"` meaning cents as seen in the field (default), or `3.50` euros. */
+  callbackAmountFormat?: CallbackAmountFormat;
+  /** Points of sale; each entry is merged over the built-in one. When given, the list replaces the built-in list. */
+  pointsOfSale?: Array<Partial<PointOfSale>>;
+  /** Accounts; when given, they replace the built-in accounts. Missing fields get neutral defaults. */
+  accounts?: Array<Partial<Account> & { email: string }>;
+  /** A JSON file with the same shape as these options; explicit options win over it. */
+  configFile?: string;
+  /** The clock in ms since the epoch, so tests can expire codes, tokens and operations. */
+  now?: () => number;
+  /** How long an operation may stay `Pending` before it is `Expired`, in ms (default 15 minutes). */
+  operationTtlMs?: number;
+  /** IzlyConnect authorization code lifetime in ms (default 60000). */
+  authorizationCodeTtlMs?: number;
+  /** IzlyConnect access token lifetime in seconds (default 3600). */
+  accessTokenTtlSeconds?: number;
+  /** The first operation id handed out (default 52795, like the document's example). */
+  firstOperationId?: number;
+}
+
+/** Every option resolved: what the rest of the sandbox reads. */
+export interface SandboxConfig {
+  publicUrl: string;
+  fetch: (request: Request) => Response | Promise<Response>;
+  callbackRetries: number;
+  callbackRetryDelayMs: number;
+  callbackTimeoutMs: number;
+  callbackAmountFormat: CallbackAmountFormat;
+  pointsOfSale: PointOfSale[];
+  accounts: Account[];
+  now: () => number;
+  operationTtlMs: number;
+  authorizationCodeTtlMs: number;
+  accessTokenTtlSeconds: number;
+  firstOperationId: number;
+}
+
+/** The default password of every built-in account. */
+export const DEFAULT_PASSWORD = 'izly1234';
+
+export const DEFAULT_POINT_OF_SALE: Readonly<PointOfSale> = {
+  appIdentifier: 'izly-pay-demo',
+  apiKey: 'sandbox-api-key',
+  siteName: 'Boutique démo',
+  callbackUrl: 'http://localhost:8787/izly/callback',
+  urlAfterConnection: 'http://localhost:8787/izly/connect/callback',
+  urlAfterPayment: 'http://localhost:8787/',
+  urlAfterCancellation: 'http://localhost:8787/',
+  paymentEnabled: true,
+  approved: true,
+  izlyPay: true,
+  callbackAllowListed: true,
+  beneficiaryId: '49915',
+  balance: 0,
+};
+
+export const DEFAULT_ACCOUNTS: ReadonlyArray<Readonly<Account>> = [
+  {
+    id: '6000050617', email: 'etudiant@izly.test', phone: '0612345678', password: DEFAULT_PASSWORD,
+    balance: 10000, unpaidDebt: false, firstName: 'Camille', lastName: 'Martin',
+    clientCode: 'cmartin01', numeroAffectation: '75012345',
+  },
+  {
+    id: '6000050618', email: 'fauche@izly.test', phone: '0698765432', password: DEFAULT_PASSWORD,
+    balance: 150, unpaidDebt: false, firstName: 'Lucas', lastName: 'Petit',
+    clientCode: 'lpetit02', numeroAffectation: '75023456',
+  },
+  {
+    id: '6000050619', email: 'impaye@izly.test', phone: '0611223344', password: DEFAULT_PASSWORD,
+    balance: 5000, unpaidDebt: true, firstName: 'Inès', lastName: 'Moreau',
+    clientCode: 'imoreau03', numeroAffectation: '75034567',
+  },
+];
+
+const POINT_OF_SALE_FIELDS: Record<keyof PointOfSale, 'string' | 'boolean' | 'number'> = {
+  appIdentifier: 'string', apiKey: 'string', siteName: 'string', callbackUrl: 'string',
+  urlAfterConnection: 'string', urlAfterPayment: 'string', urlAfterCancellation: 'string',
+  paymentEnabled: 'boolean', approved: 'boolean', izlyPay: 'boolean', callbackAllowListed: 'boolean',
+  beneficiaryId: 'string', balance: 'number',
+};
+
+const ACCOUNT_FIELDS: Record<keyof Account, 'string' | 'boolean' | 'number'> = {
+  id: 'string', email: 'string', phone: 'string', password: 'string', balance: 'number',
+  unpaidDebt: 'boolean', firstName: 'string', lastName: 'string', clientCode: 'string',
+  numeroAffectation: 'string',
+};
+
+/**
+ * Checks a partial point of sale (from options, a config file or a PATCH of the control API) and returns
+ * its known fields; throws an `Error` naming the first bad field.
+ */
+export function checkPointOfSaleFields(input: unknown, where: string): Partial<PointOfSale> {
+  return checkFields(input, POINT_OF_SALE_FIELDS, where) as Partial<PointOfSale>;
+}
+
+/** Same as `checkPointOfSaleFields`, for an account. */
+export function checkAccountFields(input: unknown, where: string): Partial<Account> {
+  return checkFields(input, ACCOUNT_FIELDS, where) as Partial<Account>;
+}
+
+function checkFields(input: unknown, fields: Record<string, 'string' | 'boolean' | 'number'>, where: string) {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new Error(`${where}: expected an object`);
+  }
+  const checked: Record<string, string | boolean | number> = {};
+  for (const [name, value] of Object.entries(input)) {
+    const type = fields[name];
+    if (type === undefined) throw new Error(`${where}: unknown field "${name}"`);
+    if (typeof value !== type) throw new Error(`${where}: "${name}" must be a ${type}`);
+    if (type === 'number' && !Number.isSafeInteger(value)) throw new Error(`${where}: "${name}" must be an integer (cents)`);
+    checked[name] = value as string | boolean | number;
+  }
+  for (const name of ['callbackUrl', 'urlAfterConnection', 'urlAfterPayment', 'urlAfterCancellation']) {
+    const value = checked[name];
+    if (typeof value === 'string' && !isHttpUrl(value)) throw new Error(`${where}: "${name}" must be an http(s) URL`);
+  }
+  return checked;
+}
+
+/** True for an absolute http: or https: URL. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a JSON config file through the runtime's own `fs` (Node, Bun and Deno provide `node:fs`). */
+function readConfigFile(path: string): SandboxOptions {
+  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
+  if (!fs) throw new Error(`configFile "${path}": this runtime cannot read files; pass the options instead`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`configFile "${path}": ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`configFile "${path}": expected a JSON object`);
+  }
+  const options = parsed as Record<string, unknown>;
+  for (const name of ['fetch', 'now', 'configFile']) {
+    if (name in options) throw new Error(`configFile "${path}": "${name}" cannot be set from a file`);
+  }
+  return options as SandboxOptions;
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0 || (value === 0 && !allowZero)) {
+    throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
+  }
+  return value;
+}
+
+/** Resolves options (over the config file, over the defaults) and checks them; throws `Error` when wrong. */
+export function resolveConfig(options: SandboxOptions): SandboxConfig {
+  const merged: SandboxOptions = options.configFile ? { ...readConfigFile(options.configFile), ...options } : options;
+
+  const publicUrl = (merged.publicUrl ?? 'http://localhost:8790').replace(/\/+$/, '');
+  if (!isHttpUrl(publicUrl)) throw new Error('publicUrl must be an http(s) URL');
+
+  const pointsOfSale = (merged.pointsOfSale ?? [{}]).map((entry, index) => ({
+    ...DEFAULT_POINT_OF_SALE,
+    ...(index > 0 ? { beneficiaryId: String(Number(DEFAULT_POINT_OF_SALE.beneficiaryId) + index) } : {}),
+    ...checkPointOfSaleFields(entry, `pointsOfSale[${index}]`),
+  }));
+  if (pointsOfSale.length === 0) throw new Error('pointsOfSale must not be empty');
+  assertUnique(pointsOfSale.map((pos) => pos.appIdentifier), 'pointsOfSale: appIdentifier');
+  assertUnique(pointsOfSale.map((pos) => pos.apiKey), 'pointsOfSale: apiKey');
+
+  const accounts = merged.accounts
+    ? merged.accounts.map((entry, index) => {
+        const fields = checkAccountFields(entry, `accounts[${index}]`);
+        if (!fields.email) throw new Error(`accounts[${index}]: "email" is required`);
+        return {
+          id: String(7000000000 + index), phone: '', password: DEFAULT_PASSWORD, balance: 0, unpaidDebt: false,
+          firstName: '', lastName: '', clientCode: '', numeroAffectation: '', email: fields.email, ...fields,
+        };
+      })
+    : DEFAULT_ACCOUNTS.map((account) => ({ ...account }));
+  assertUnique(accounts.map((account) => account.email.toLowerCase()), 'accounts: email');
+
+  const callbackAmountFormat = merged.callbackAmountFormat ?? 'cents-string';
+  if (callbackAmountFormat !== 'cents-string' && callbackAmountFormat !== 'decimal-euros') {
+    throw new Error('callbackAmountFormat must be "cents-string" or "decimal-euros"');
+  }
+  const fetchFunction = merged.fetch ?? ((request: Request) => globalThis.fetch(request));
+
+  return {
+    publicUrl,
+    fetch: fetchFunction,
+    callbackRetries: positiveInteger(merged.callbackRetries, 3, 'callbackRetries', true),
+    callbackRetryDelayMs: positiveInteger(merged.callbackRetryDelayMs, 20_000, 'callbackRetryDelayMs', true),
+    callbackTimeoutMs: positiveInteger(merged.callbackTimeoutMs, 5_000, 'callbackTimeoutMs'),
+    callbackAmountFormat,
+    pointsOfSale,
+    accounts,
+    now: merged.now ?? (() => Date.now()),
+    operationTtlMs: positiveInteger(merged.operationTtlMs, 15 * 60_000, 'operationTtlMs'),
+    authorizationCodeTtlMs: positiveInteger(merged.authorizationCodeTtlMs, 60_000, 'authorizationCodeTtlMs'),
+    accessTokenTtlSeconds: positiveInteger(merged.accessTokenTtlSeconds, 3600, 'accessTokenTtlSeconds'),
+    firstOperationId: positiveInteger(merged.firstOperationId, 52795, 'firstOperationId'),
+  };
+}
+
+function assertUnique(values: string[], what: string): void {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) throw new Error(`${what} "${value}" appears twice`);
+    seen.add(value);
+  }
+}

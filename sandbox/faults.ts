@@ -1,0 +1,106 @@
+// Fault injection on the partner API (WebPayments, token, users) and on callbacks, for tests that need an
+// Izly that is slow, failing, garbled or chatty.
+import type { MiddlewareHandler } from 'hono';
+import { partnerError } from './partner-errors.js';
+
+/** The partner API calls that faults can target. */
+export type FaultRoute = 'initiate' | 'get' | 'refund' | 'token' | 'users';
+
+export const FAULT_ROUTES: readonly FaultRoute[] = ['initiate', 'get', 'refund', 'token', 'users'];
+
+/** What `control.setFaults()` accepts. */
+export interface Faults {
+  /** Delay before each answer, in ms. */
+  latencyMs?: number;
+  /** The next N requests answer 503 with an Error body (the call has no effect). */
+  serverErrors?: number;
+  /** The next N requests are processed, then answer 200 with a truncated JSON body. */
+  malformedJson?: number;
+  /** Limit the three faults above to these calls (default all). */
+  routes?: FaultRoute[];
+  /** Callbacks are not sent (logged as dropped). */
+  dropCallbacks?: boolean;
+  /** Each callback is sent twice. */
+  duplicateCallbacks?: boolean;
+}
+
+/** Checks a faults object (from `setFaults` or `PUT /sandbox/api/faults`); throws `Error` when wrong. */
+export function checkFaults(input: unknown): Faults {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('faults: expected an object');
+  const faults: Faults = {};
+  for (const [name, value] of Object.entries(input)) {
+    switch (name) {
+      case 'latencyMs':
+      case 'serverErrors':
+      case 'malformedJson':
+        if (!Number.isSafeInteger(value) || (value as number) < 0) throw new Error(`faults: "${name}" must be a non-negative integer`);
+        faults[name] = value as number;
+        break;
+      case 'dropCallbacks':
+      case 'duplicateCallbacks':
+        if (typeof value !== 'boolean') throw new Error(`faults: "${name}" must be a boolean`);
+        faults[name] = value;
+        break;
+      case 'routes':
+        if (!Array.isArray(value) || !value.every((route) => FAULT_ROUTES.includes(route as FaultRoute))) {
+          throw new Error(`faults: "routes" must list some of ${FAULT_ROUTES.join(', ')}`);
+        }
+        faults.routes = [...(value as FaultRoute[])];
+        break;
+      default:
+        throw new Error(`faults: unknown field "${name}"`);
+    }
+  }
+  return faults;
+}
+
+export class FaultInjector {
+  private faults: Faults = {};
+
+  set(faults: Faults): void {
+    this.faults = checkFaults(faults);
+  }
+
+  clear(): void {
+    this.faults = {};
+  }
+
+  /** The faults in force, with counters as they stand now. */
+  current(): Faults {
+    return { ...this.faults, ...(this.faults.routes ? { routes: [...this.faults.routes] } : {}) };
+  }
+
+  get dropCallbacks(): boolean {
+    return this.faults.dropCallbacks === true;
+  }
+
+  get duplicateCallbacks(): boolean {
+    return this.faults.duplicateCallbacks === true;
+  }
+
+  /** Middleware placed before the handler of one partner API call. */
+  middleware(route: FaultRoute): MiddlewareHandler {
+    return async (c, next) => {
+      const faults = this.faults;
+      const targeted = !faults.routes || faults.routes.includes(route);
+      if (!targeted) return next();
+      if (faults.latencyMs) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+      if (faults.serverErrors) {
+        faults.serverErrors -= 1;
+        return partnerError('injectedServerError');
+      }
+      if (faults.malformedJson) {
+        faults.malformedJson -= 1;
+        await next();
+        const text = await c.res.text();
+        // A body cut in the middle, as a dropped connection or a broken proxy would leave it.
+        c.res = new Response(text.slice(0, Math.max(1, Math.floor(text.length / 2))), {
+          status: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+        });
+        return;
+      }
+      return next();
+    };
+  }
+}

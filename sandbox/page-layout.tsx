@@ -1,0 +1,75 @@
+// The frame shared by the sandbox's HTML pages, and the response that carries one: a strict
+// Content-Security-Policy (no script at all, styles from our own stylesheet only), no caching, no referrer
+// (the payment URL holds the operation's secret token).
+import type { Child } from 'hono/jsx';
+
+export const STYLESHEET_PATH = '/sandbox/assets/sandbox.css';
+
+interface LayoutProps {
+  title: string;
+  /** Sends the browser on after 3 s (`<meta http-equiv="refresh">`; there is no script). */
+  refreshUrl?: string;
+  /** Wider main column (the home page's tables). */
+  wide?: boolean;
+  children?: Child;
+}
+
+export function Layout({ title, refreshUrl, wide, children }: LayoutProps) {
+  return (
+    <html lang="fr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {refreshUrl ? <meta http-equiv="refresh" content={`3;url=${refreshUrl}`} /> : null}
+        <title>{`${title} · Izly (bac à sable)`}</title>
+        <link rel="stylesheet" href={STYLESHEET_PATH} />
+      </head>
+      <body>
+        <a class="skip-link" href="#contenu">Aller au contenu</a>
+        <header class="topbar">
+          <span class="brand">izly</span>
+          <span class="sandbox-badge">Bac à sable</span>
+        </header>
+        <main id="contenu" class={wide ? 'wide' : undefined}>
+          {children}
+        </main>
+        <footer>Izly, bac à sable local d’izly-pay : aucun argent réel n’est en jeu.</footer>
+      </body>
+    </html>
+  );
+}
+
+/** The origin of an http(s) URL, for the CSP `form-action` list; undefined when not a URL. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An HTML response with the sandbox's security headers. `redirectTargets` are the URLs a form on the page
+ * may be redirected to after posting (CSP `form-action` applies to redirects too).
+ */
+export function htmlPage(page: Child, options: { status?: number; redirectTargets?: string[] } = {}): Response {
+  const formAction = ["'self'", ...new Set((options.redirectTargets ?? []).map(originOf).filter((origin) => origin !== undefined))];
+  const csp = [
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self'",
+    `form-action ${formAction.join(' ')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+  return new Response(`<!DOCTYPE html>${String(page)}`, {
+    status: options.status ?? 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': csp,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    },
+  });
+}

@@ -1,0 +1,51 @@
+// The errors of the partner API, in Izly's shape `{Code, ErrorMessage, Title, Priority}`. Only 356 comes from
+// the document; every other code is the sandbox's own choice, listed in sandbox/README.md.
+import { jsonResponse } from './decimal-json.js';
+
+interface PartnerErrorDefinition {
+  code: number;
+  status: number;
+  message: string;
+  title: string;
+}
+
+const CANNOT_PROCEED = "L'opération ne peut pas aboutir";
+const ACCESS_DENIED = 'Accès refusé';
+const INVALID_REQUEST = 'Requête invalide';
+
+/** Every error the partner API answers, by name. */
+export const PARTNER_ERRORS = {
+  operationNotFound: { code: 356, status: 404, message: 'Opération introuvable', title: CANNOT_PROCEED },
+  missingAuthorization: { code: 1001, status: 401, message: "En-tête Authorization absent ou qui n'est pas de type Basic", title: ACCESS_DENIED },
+  unknownApiKey: { code: 1002, status: 401, message: "Clé d'API inconnue", title: ACCESS_DENIED },
+  appIdentifierMismatch: { code: 1003, status: 401, message: "En-tête AppIdentifier absent ou qui ne correspond pas à la clé d'API", title: ACCESS_DENIED },
+  unsupportedContentType: { code: 1004, status: 415, message: 'Content-Type attendu : application/vnd.Xpollens.v1+json', title: INVALID_REQUEST },
+  pointOfSaleNotApproved: { code: 1010, status: 403, message: "Le point d'encaissement n'est pas agréé", title: ACCESS_DENIED },
+  paymentDisabled: { code: 1011, status: 403, message: "Le paiement n'est pas autorisé sur ce point d'encaissement", title: ACCESS_DENIED },
+  izlyPayNotEnabled: { code: 1012, status: 403, message: "IzlyPay n'est pas activé sur ce point d'encaissement", title: ACCESS_DENIED },
+  invalidBody: { code: 1020, status: 400, message: "Le corps de la requête n'est pas un objet JSON", title: INVALID_REQUEST },
+  invalidAmount: { code: 1021, status: 400, message: 'Amount doit être un entier de centimes entre 1 et 100000', title: INVALID_REQUEST },
+  invalidClientOrderId: { code: 1022, status: 400, message: 'ClientOrderId doit être une chaîne non vide de 50 caractères au plus', title: INVALID_REQUEST },
+  invalidField: { code: 1023, status: 400, message: 'Propriété invalide', title: INVALID_REQUEST },
+  alreadyRefunded: { code: 1030, status: 409, message: "L'opération a déjà été remboursée", title: CANNOT_PROCEED },
+  notRefundable: { code: 1031, status: 409, message: "Seule une opération payée (Completed) peut être remboursée", title: CANNOT_PROCEED },
+  clientOrderIdMismatch: { code: 1032, status: 400, message: "clientOrderId ne correspond pas à l'opération", title: CANNOT_PROCEED },
+  injectedServerError: { code: 1090, status: 503, message: 'Service momentanément indisponible (panne simulée)', title: CANNOT_PROCEED },
+} as const satisfies Record<string, PartnerErrorDefinition>;
+
+export type PartnerErrorName = keyof typeof PARTNER_ERRORS;
+
+/** The error answer: `{Code, ErrorMessage, Title, Priority: 2}` with its HTTP status. */
+export function partnerError(name: PartnerErrorName, detail?: string): Response {
+  const error = PARTNER_ERRORS[name];
+  return jsonResponse(
+    { Code: error.code, ErrorMessage: detail ? `${error.message} : ${detail}` : error.message, Title: error.title, Priority: 2 },
+    error.status,
+  );
+}
+
+/** Codes of the failure callback's `Error.Code` (and of a `Failed` operation). */
+export const REFUSAL_ERRORS = {
+  unpaidDebt: { code: 2001, message: 'Compte non éligible : un impayé est à régulariser' },
+  insufficientBalance: { code: 2002, message: 'Solde insuffisant' },
+} as const;
