@@ -1,0 +1,50 @@
+// Izly signs nothing, so the adapter signs its own payment id: `CallbackParameters` carries
+// `p=<paymentId>&s=<base64url HMAC-SHA256(secret, paymentId)>`, which Izly appends to the callback URL.
+// A callback without a valid `s` is refused before any call to Izly. Web Crypto only.
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  } catch {
+    return null;
+  }
+}
+
+/** A fresh payment id: `pay_` and 128 random bits, URL-safe. */
+export function newPaymentId(): string {
+  return `pay_${base64url(crypto.getRandomValues(new Uint8Array(16)))}`;
+}
+
+/** Signs and verifies payment ids with one secret. */
+export interface CallbackSigner {
+  /** The `CallbackParameters` string for a payment. */
+  callbackParameters(paymentId: string): Promise<string>;
+  /** True when `signature` is the HMAC of `paymentId` (compared in constant time by Web Crypto). */
+  verify(paymentId: string, signature: string): Promise<boolean>;
+}
+
+export function createCallbackSigner(secret: string): CallbackSigner {
+  let key: Promise<CryptoKey> | undefined;
+  const hmacKey = () =>
+    (key ??= crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
+
+  return {
+    async callbackParameters(paymentId) {
+      const signature = await crypto.subtle.sign('HMAC', await hmacKey(), new TextEncoder().encode(paymentId));
+      return new URLSearchParams({ p: paymentId, s: base64url(new Uint8Array(signature)) }).toString();
+    },
+    async verify(paymentId, signature) {
+      const bytes = fromBase64url(signature);
+      if (!bytes || bytes.length !== 32) return false;
+      return crypto.subtle.verify('HMAC', await hmacKey(), bytes, new TextEncoder().encode(paymentId));
+    },
+  };
+}

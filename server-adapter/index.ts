@@ -1,0 +1,28 @@
+// `izly-pay/server`: the Izly client, the `izlyPay()` sub-app and the portable stores. Web-standard only;
+// the SQLite store is in `izly-pay/server/sqlite` (Node).
+export { izlyPay, type IzlyPayApp } from './izly-pay.js';
+export type { IzlyPayOptions, IzlyPayLogger, OrderInfo } from './izly-pay-options.js';
+export { IzlyPayError, type IzlyPayErrorCode, type IzlyPayErrorStatus } from './izly-pay-errors.js';
+export { CALLBACK_CODES, type ReconcileReport } from './payment-service.js';
+export type { PaymentView, CreatedPaymentView } from './payment-view.js';
+export { createIzlyClient, IZLY_PREPRODUCTION, IZLY_PRODUCTION, type IzlyClient, type IzlyClientOptions } from './izly-client.js';
+export { IzlyError, IzlyApiError, IzlyTimeoutError, IzlyNetworkError, IzlyUnexpectedAnswerError, type IzlyCall } from './izly-errors.js';
+export type { InitiatePaymentInput, InitiatedPayment, IzlyPayment, IzlyRefund, IzlyCallback } from './web-payments.js';
+export { parseIzlyCallback } from './web-payments.js';
+export type { IzlyTokens, IzlyUser } from './izly-connect.js';
+export { mapIzlyStatus, type IzlyStatus, type IzlyOperationState } from './izly-status.js';
+export { centsFromEuros, centsFromCentsDecimal, matchAmount, type AmountMatch } from './izly-amounts.js';
+export { parseIzlyDate } from './izly-dates.js';
+export { memoryStore } from './memory-store.js';
+export {
+  PaymentConflictError,
+  OPEN_STATUSES,
+  isOpenStatus,
+  type PaymentStore,
+  type PaymentRecord,
+  type PaymentStatus,
+  type PaymentPatch,
+  type PaymentEvent,
+  type PaymentEventType,
+  type NewPaymentEvent,
+} from './payment-store.js';

@@ -1,0 +1,109 @@
+// The options of `izlyPay()`, checked once at construction so that a misconfigured mount fails at
+// start-up with a clear `Error`, not at a student's first payment.
+import type { Context } from 'hono';
+import type { IzlyClientOptions } from './izly-client.js';
+import type { PaymentRecord, PaymentStore } from './payment-store.js';
+
+/** What the partner's `order()` hook says about an order: the amount to charge, decided by the server. */
+export interface OrderInfo {
+  /** Amount to charge, in cents (a positive integer). */
+  amount: number;
+  /** A comment sent to Izly with the payment (`Message`). */
+  message?: string;
+}
+
+/** Where the adapter writes warnings (hook failures, refused callbacks). Never given a secret. */
+export interface IzlyPayLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Options of `izlyPay()`. */
+export interface IzlyPayOptions extends IzlyClientOptions {
+  /** Secret for the callback signatures (HMAC-SHA256), at least 32 characters; keep it out of the repository. */
+  secret: string;
+  /** The partner's hook: the amount (cents) and message of an order, or null when the order does not exist or cannot be paid. The browser never decides the amount. */
+  order: (orderId: string, c: Context) => OrderInfo | null | Promise<OrderInfo | null>;
+  /** Where payments are kept: `memoryStore()` for tests, `sqliteStore(path)` (from `izly-pay/server/sqlite`) or another `PaymentStore` in production. */
+  store: PaymentStore;
+  /** Origins (`https://shop.example`) allowed as `returnUrl` and as the `Origin` of `POST /payments`. */
+  allowedOrigins: readonly string[];
+  /** Called once when a payment becomes `paid`: fulfil the order here. */
+  onPaid?: (payment: PaymentRecord) => void | Promise<void>;
+  /** Called once when a payment becomes `failed`, `cancelled` or `expired`. */
+  onFailed?: (payment: PaymentRecord) => void | Promise<void>;
+  /** Called once when a payment becomes `refunded`. */
+  onRefunded?: (payment: PaymentRecord) => void | Promise<void>;
+  /** Enables `POST /payments/:paymentId/refund`, allowed only when this returns true (e.g. an admin session). Without it there is no refund route. */
+  authorizeRefund?: (c: Context) => boolean | Promise<boolean>;
+  /** Adds `customerEmail` to the public view of a payment; default false. */
+  exposeCustomerEmail?: boolean;
+  /** Least time between two status reads at Izly for one operation, in ms; default 2000. */
+  statusReadIntervalMs?: number;
+  /** Longest `?wait=` a long poll may ask, in seconds; default 30 (also the upper bound). */
+  maxWaitSeconds?: number;
+  /** Age after which a payment that Izly still reports pending becomes `expired`, in ms; default 20 minutes. */
+  expireAfterMs?: number;
+  /** Where warnings go; default `console`. */
+  logger?: IzlyPayLogger;
+  /** The clock, in ms since the epoch (tests); default `Date.now`. */
+  now?: () => number;
+}
+
+/** Options with defaults filled in. */
+export interface ResolvedIzlyPayOptions extends IzlyPayOptions {
+  allowedOrigins: readonly string[];
+  exposeCustomerEmail: boolean;
+  statusReadIntervalMs: number;
+  maxWaitSeconds: number;
+  expireAfterMs: number;
+  logger: IzlyPayLogger;
+  now: () => number;
+}
+
+function fail(message: string): never {
+  throw new Error(`izlyPay: ${message}`);
+}
+
+function optionalFunction(options: IzlyPayOptions, name: 'onPaid' | 'onFailed' | 'onRefunded' | 'authorizeRefund' | 'now'): void {
+  if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`);
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) fail(`${name} must be a number between 0 and ${max}`);
+  return value;
+}
+
+/** Checks every option and fills in defaults; throws an `Error` naming the first bad option. */
+export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayOptions {
+  if (typeof options !== 'object' || options === null) fail('options are required');
+  if (typeof options.secret !== 'string' || options.secret.length < 32) fail('secret must be a string of at least 32 characters (e.g. 32 random bytes, base64)');
+  if (typeof options.order !== 'function') fail('order must be a function (orderId, c) => { amount, message? } | null');
+  const store = options.store;
+  if (!store || typeof store.create !== 'function' || typeof store.transition !== 'function') {
+    fail('store must be a PaymentStore (memoryStore(), sqliteStore(path), ...)');
+  }
+  if (!Array.isArray(options.allowedOrigins) || options.allowedOrigins.length === 0) {
+    fail('allowedOrigins must list at least one origin, e.g. ["https://shop.example"]');
+  }
+  const allowedOrigins = options.allowedOrigins.map((origin) => {
+    if (typeof origin !== 'string' || !URL.canParse(origin)) fail(`allowedOrigins: "${String(origin)}" is not a URL`);
+    const url = new URL(origin);
+    if (!/^https?:$/.test(url.protocol) || url.origin !== origin.replace(/\/$/, '')) {
+      fail(`allowedOrigins: "${origin}" must be an origin such as https://shop.example (scheme, host, port; no path)`);
+    }
+    return url.origin;
+  });
+  for (const name of ['onPaid', 'onFailed', 'onRefunded', 'authorizeRefund', 'now'] as const) optionalFunction(options, name);
+  return {
+    ...options,
+    allowedOrigins,
+    exposeCustomerEmail: options.exposeCustomerEmail === true,
+    statusReadIntervalMs: nonNegative('statusReadIntervalMs', options.statusReadIntervalMs, 2_000),
+    maxWaitSeconds: nonNegative('maxWaitSeconds', options.maxWaitSeconds, 30, 30),
+    expireAfterMs: nonNegative('expireAfterMs', options.expireAfterMs, 20 * 60_000),
+    logger: options.logger ?? console,
+    now: options.now ?? Date.now,
+  };
+}

@@ -1,0 +1,457 @@
+// The payment flows behind the routes: create, read (with coalesced, rate-limited status reads at Izly),
+// confirm a callback, refund, reconcile. Izly's word, read with `GET WebPayments/{id}`, is the only thing
+// that moves a payment to paid, failed, cancelled or refunded; every move is a compare-and-set, and the
+// hook of a move runs only in the caller that won it.
+import type { Context } from 'hono';
+import { isValidCents, matchAmount } from './izly-amounts.js';
+import type { IzlyClient } from './izly-client.js';
+import { IzlyApiError, IzlyError } from './izly-errors.js';
+import { IzlyPayError, fromIzlyError } from './izly-pay-errors.js';
+import type { ResolvedIzlyPayOptions } from './izly-pay-options.js';
+import type { CallbackSigner } from './callback-signature.js';
+import { newPaymentId } from './callback-signature.js';
+import { PaymentConflictError, isOpenStatus, type PaymentPatch, type PaymentRecord, type PaymentStatus } from './payment-store.js';
+import type { PaymentWaiters } from './payment-waiters.js';
+import type { IzlyCallback, IzlyPayment } from './web-payments.js';
+
+/** What `reconcile()` did. */
+export interface ReconcileReport {
+  /** Payments looked at. */
+  checked: number;
+  /** Payments whose status changed. */
+  changed: Array<{ paymentId: string; from: PaymentStatus; to: PaymentStatus }>;
+  /** Payments that could not be settled this time (Izly failing...); they are tried again next run. */
+  errors: Array<{ paymentId: string; message: string }>;
+}
+
+/** Why a callback was refused, with the answer Izly gets (`{ Code, ErrorMessage }`). */
+export class CallbackRefusal extends Error {
+  override name = 'CallbackRefusal' as const;
+  constructor(
+    readonly httpStatus: 400 | 403 | 404 | 409 | 502,
+    readonly izlyCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Callback answer codes (our own; Izly documents only 0 for success). */
+export const CALLBACK_CODES = { invalidSignature: 1, unknownPayment: 2, mismatch: 3, izlyUnavailable: 4 } as const;
+
+/** Statuses from which Izly's `Completed` still moves a payment to paid: Izly's word wins over our clock. */
+const NOT_YET_PAID: readonly PaymentStatus[] = ['created', 'pending', 'failed', 'cancelled', 'expired'];
+const NOT_REFUNDED: readonly PaymentStatus[] = ['created', 'pending', 'paid', 'failed', 'cancelled', 'expired'];
+const OPEN: readonly PaymentStatus[] = ['created', 'pending'];
+
+type ReadSource = 'poll' | 'callback' | 'reconcile' | 'refund' | 'create';
+
+/** A mismatch between Izly's answer and our record: the answer is not for this payment. */
+class MismatchError extends Error {}
+
+export function createPaymentService(options: ResolvedIzlyPayOptions, client: IzlyClient, signer: CallbackSigner, waiters: PaymentWaiters) {
+  const { store, logger } = options;
+  const nowIso = () => new Date(options.now()).toISOString();
+  const inFlightReads = new Map<string, Promise<PaymentRecord>>();
+  // Real time (not `options.now`): the rate limit is about load on Izly, not about the payment's age.
+  const lastReadAt = new Map<string, number>();
+  const refundsInProgress = new Set<string>();
+
+  async function runHook(name: 'onPaid' | 'onFailed' | 'onRefunded', record: PaymentRecord): Promise<void> {
+    const hook = options[name];
+    if (!hook) return;
+    try {
+      await hook(record);
+    } catch (error) {
+      // The move already happened and must not run twice; the failure is logged for the partner to act on.
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error(`izly-pay: ${name} failed for payment ${record.id}: ${message}`);
+      await store.appendEvent({ paymentId: record.id, at: nowIso(), type: 'hook_failed', detail: { hook: name, message } });
+    }
+  }
+
+  /** A CAS move; on a win, runs the status's hook, then wakes the long polls. Returns the record as it now is. */
+  async function move(record: PaymentRecord, from: readonly PaymentStatus[], patch: PaymentPatch): Promise<PaymentRecord> {
+    const updated = await store.transition(record.id, from, patch);
+    if (!updated) return (await store.get(record.id)) ?? record;
+    if (updated.status !== record.status) {
+      if (updated.status === 'paid') await runHook('onPaid', updated);
+      else if (updated.status === 'refunded') await runHook('onRefunded', updated);
+      else if (!isOpenStatus(updated.status)) await runHook('onFailed', updated);
+    }
+    waiters.notify(record.id);
+    return updated;
+  }
+
+  /**
+   * Applies what `GET WebPayments/{id}` said to the record. Throws `MismatchError` when the answer is not
+   * for this payment (other operation or order). `failureHint` is a failure callback's reason.
+   */
+  async function applyIzlyPayment(record: PaymentRecord, payment: IzlyPayment, source: ReadSource, failureHint?: string): Promise<PaymentRecord> {
+    const at = nowIso();
+    const amountMatch = matchAmount(record.amount, payment.amountRaw);
+    await store.appendEvent({
+      paymentId: record.id,
+      at,
+      type: 'izly_read',
+      detail: { source, izlyStatus: payment.status.raw, state: payment.status.state, amount: payment.amountRaw, amountMatch, orderId: payment.orderId },
+    });
+    if (record.operationId !== null && payment.operationId !== record.operationId) {
+      throw new MismatchError(`Izly answered for operation ${payment.operationId}, the payment has ${record.operationId}`);
+    }
+    if (payment.orderId !== null && payment.orderId !== record.orderId) {
+      throw new MismatchError(`Izly's order id ${payment.orderId} differs from the payment's ${record.orderId}`);
+    }
+    // A record that never learnt its operation id (initiation answered ambiguously) adopts one only when
+    // both the order and the amount agree.
+    if (record.operationId === null && (payment.orderId !== record.orderId || amountMatch === 'mismatch')) {
+      throw new MismatchError('Izly operation does not match this payment');
+    }
+
+    // The amount's unit is uncertain: a mismatch both ways is recorded, never a reason to refuse Izly's status.
+    const patch: PaymentPatch = { updatedAt: at, izlyStatus: payment.status.raw, operationId: payment.operationId };
+    if (amountMatch === 'mismatch' && payment.amountRaw !== null && record.amountMismatch !== payment.amountRaw) {
+      patch.amountMismatch = payment.amountRaw;
+      await store.appendEvent({ paymentId: record.id, at, type: 'amount_mismatch', detail: { expected: record.amount, izly: payment.amountRaw } });
+      logger.warn(`izly-pay: amount mismatch on payment ${record.id}: expected ${record.amount} cents, Izly says ${payment.amountRaw}`);
+    }
+
+    switch (payment.status.state) {
+      case 'paid':
+        return move(record, NOT_YET_PAID, { ...patch, status: 'paid', paidAt: at, customerEmail: payment.customerEmail ?? record.customerEmail });
+      case 'refunded':
+        return move(record, NOT_REFUNDED, { ...patch, status: 'refunded', refundedAt: at, customerEmail: payment.customerEmail ?? record.customerEmail });
+      case 'failed':
+      case 'cancelled':
+      case 'expired':
+        return move(record, OPEN, { ...patch, status: payment.status.state, failureReason: failureHint ?? `izly_${payment.status.state}` });
+      case 'pending': {
+        if (record.status === 'pending' && options.now() - Date.parse(record.createdAt) >= options.expireAfterMs) {
+          return move(record, ['pending'], { ...patch, status: 'expired', failureReason: failureHint ?? 'expired_pending_at_izly' });
+        }
+        if (failureHint !== undefined) patch.failureReason = failureHint;
+        const changed =
+          patch.izlyStatus !== record.izlyStatus || patch.amountMismatch !== undefined || patch.failureReason !== undefined || record.operationId === null;
+        return changed && isOpenStatus(record.status) ? move(record, OPEN, patch) : record;
+      }
+    }
+  }
+
+  /**
+   * Reads the payment at Izly and applies the answer. One read in flight per operation: concurrent callers
+   * share it. `polite` reads are also rate-limited (they return the stored record when the last read is
+   * recent); `fresh` reads (callbacks, reconcile, refunds) always reach Izly after any read in flight.
+   */
+  async function readAtIzly(record: PaymentRecord, mode: 'polite' | 'fresh', source: ReadSource, failureHint?: string, operationId = record.operationId): Promise<PaymentRecord> {
+    if (operationId === null) return record;
+    // A fresh read waits for the reads in flight (they may have started before the change it was told
+    // of), then reads again unless the payment is already final.
+    for (let inFlight = inFlightReads.get(operationId); inFlight; inFlight = inFlightReads.get(operationId)) {
+      if (mode === 'polite') return inFlight;
+      const shared = await inFlight.catch(() => null);
+      if (shared && !isOpenStatus(shared.status)) return shared;
+      if (shared) record = shared;
+    }
+    if (mode === 'polite' && Date.now() - (lastReadAt.get(operationId) ?? -Infinity) < options.statusReadIntervalMs) {
+      return record;
+    }
+    const read = (async () => {
+      lastReadAt.set(operationId, Date.now());
+      try {
+        const payment = await client.getPayment(operationId);
+        const current = (await store.get(record.id)) ?? record;
+        return await applyIzlyPayment(current, payment, source, failureHint);
+      } catch (error) {
+        if (error instanceof IzlyError) {
+          await store.appendEvent({ paymentId: record.id, at: nowIso(), type: 'izly_read_failed', detail: { source, error: error.name, message: error.message } });
+        }
+        throw error;
+      }
+    })();
+    inFlightReads.set(operationId, read);
+    const forget = () => {
+      if (inFlightReads.get(operationId) === read) inFlightReads.delete(operationId);
+      forgetOldReads();
+    };
+    read.then(forget, forget);
+    return read;
+  }
+
+  /** Keeps the rate-limit map from growing without bound. */
+  function forgetOldReads(): void {
+    if (lastReadAt.size < 1000) return;
+    const limit = Date.now() - options.statusReadIntervalMs;
+    for (const [operationId, at] of lastReadAt) if (at < limit) lastReadAt.delete(operationId);
+  }
+
+  /** A polite read whose failure leaves the stored record as it is (a poll must not fail because Izly does). */
+  async function refreshQuietly(record: PaymentRecord, source: ReadSource): Promise<PaymentRecord> {
+    if (!isOpenStatus(record.status) || record.operationId === null) return record;
+    try {
+      return await readAtIzly(record, 'polite', source);
+    } catch (error) {
+      if (error instanceof IzlyError || error instanceof MismatchError) {
+        logger.warn(`izly-pay: status read for payment ${record.id} failed: ${error.message}`);
+        return (await store.get(record.id)) ?? record;
+      }
+      throw error;
+    }
+  }
+
+  /** Waits (bounded) for a record still being created by another request to get its Izly answer. */
+  async function settledCreation(record: PaymentRecord): Promise<PaymentRecord> {
+    const deadline = Date.now() + 30_000;
+    let current = record;
+    while (current.status === 'created' && current.operationId === null && Date.now() < deadline) {
+      await waiters.wait(current.id, Math.min(1_000, deadline - Date.now()));
+      current = (await store.get(current.id)) ?? current;
+    }
+    if (current.status === 'created') throw new IzlyPayError(409, 'payment_in_progress', 'This payment is still being created; try again in a moment');
+    return current;
+  }
+
+  /** The order's existing payment for a new click: settled, and refreshed so that a failed one does not block. */
+  async function existingOpenPayment(orderId: string): Promise<PaymentRecord | null> {
+    const open = await store.findOpenByOrderId(orderId);
+    if (!open) return null;
+    const settled = await refreshQuietly(await settledCreation(open), 'create');
+    return isOpenStatus(settled.status) ? settled : null;
+  }
+
+  async function createPayment(input: { orderId: string; returnUrl: string; idempotencyKey: string }, c: Context): Promise<{ record: PaymentRecord; created: boolean }> {
+    const sameKey = await store.findByIdempotencyKey(input.idempotencyKey);
+    if (sameKey) return { record: await replay(sameKey, input.orderId), created: false };
+
+    let order;
+    try {
+      order = await options.order(input.orderId, c);
+    } catch (error) {
+      logger.error(`izly-pay: the order() hook failed for order ${input.orderId}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new IzlyPayError(500, 'internal_error', 'The order could not be read');
+    }
+    if (order === null || order === undefined) throw new IzlyPayError(404, 'unknown_order', 'This order does not exist or cannot be paid');
+    if (!isValidCents(order.amount)) {
+      logger.error(`izly-pay: the order() hook returned an invalid amount for order ${input.orderId} (a positive integer of cents is required)`);
+      throw new IzlyPayError(500, 'internal_error', 'The order could not be read');
+    }
+    const message = typeof order.message === 'string' && order.message !== '' ? order.message : null;
+
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const open = await existingOpenPayment(input.orderId);
+      if (open) return { record: sameOrder(open, order.amount), created: false };
+      const paid = (await store.findByOrderId(input.orderId)).find((record) => record.status === 'paid');
+      if (paid) throw new IzlyPayError(409, 'order_already_paid', 'This order is already paid');
+
+      const at = nowIso();
+      const draft: PaymentRecord = {
+        id: newPaymentId(),
+        idempotencyKey: input.idempotencyKey,
+        orderId: input.orderId,
+        amount: order.amount,
+        currency: 'EUR',
+        status: 'created',
+        operationId: null,
+        authorizationUrl: null,
+        returnUrl: input.returnUrl,
+        message,
+        izlyStatus: null,
+        customerEmail: null,
+        amountMismatch: null,
+        failureReason: null,
+        createdAt: at,
+        updatedAt: at,
+        paidAt: null,
+        refundedAt: null,
+        version: 1,
+      };
+      let record: PaymentRecord;
+      try {
+        record = await store.create(draft);
+      } catch (error) {
+        if (!(error instanceof PaymentConflictError)) throw error;
+        if (error.reason === 'idempotency_key') return { record: await replay(error.existing, input.orderId), created: false };
+        continue; // another click won the order: go round and return its payment
+      }
+      return { record: await initiate(record), created: true };
+    }
+    throw new IzlyPayError(409, 'payment_in_progress', 'This order is being paid in another request; try again');
+  }
+
+  /** The same Idempotency-Key again: the same payment, once its creation is settled. */
+  async function replay(record: PaymentRecord, orderId: string): Promise<PaymentRecord> {
+    if (record.orderId !== orderId) throw new IzlyPayError(409, 'idempotency_key_reused', 'This Idempotency-Key was used for another order');
+    return refreshQuietly(await settledCreation(record), 'create');
+  }
+
+  function sameOrder(open: PaymentRecord, amount: number): PaymentRecord {
+    if (open.amount !== amount) {
+      throw new IzlyPayError(409, 'order_amount_changed', 'A payment of another amount is in progress for this order; finish or cancel it first');
+    }
+    return open;
+  }
+
+  async function initiate(record: PaymentRecord): Promise<PaymentRecord> {
+    const redirect = new URL(record.returnUrl);
+    redirect.searchParams.set('izly_payment', record.id);
+    try {
+      const initiated = await client.initiatePayment({
+        amount: record.amount,
+        clientOrderId: record.orderId,
+        callbackParameters: await signer.callbackParameters(record.id),
+        redirectUrlAfterPayment: redirect.href,
+        ...(record.message !== null ? { message: record.message } : {}),
+      });
+      const at = nowIso();
+      await store.appendEvent({ paymentId: record.id, at, type: 'izly_initiated', detail: { operationId: initiated.operationId, izlyStatus: initiated.status.raw } });
+      lastReadAt.set(initiated.operationId, Date.now());
+      return move(record, ['created'], {
+        status: 'pending',
+        operationId: initiated.operationId,
+        authorizationUrl: initiated.authorizationUrl,
+        izlyStatus: initiated.status.raw || null,
+        updatedAt: at,
+      });
+    } catch (error) {
+      if (!(error instanceof IzlyError)) throw error;
+      // Whether Izly refused or the answer was lost, its authorization URL never reached anyone, so no one
+      // can pay that operation: the record fails and a new click starts a new payment.
+      const failure = fromIzlyError(error);
+      await store.appendEvent({ paymentId: record.id, at: nowIso(), type: 'izly_initiate_failed', detail: { error: error.name, message: error.message } });
+      await move(record, ['created'], { status: 'failed', failureReason: failure.code, updatedAt: nowIso() });
+      throw failure;
+    }
+  }
+
+  async function readPayment(paymentId: string, waitSeconds: number, signal?: AbortSignal): Promise<PaymentRecord> {
+    const found = await store.get(paymentId);
+    if (!found) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
+    const initialStatus = found.status;
+    let record = await refreshQuietly(found, 'poll');
+    const deadline = Date.now() + Math.min(waitSeconds, options.maxWaitSeconds) * 1000;
+    while (isOpenStatus(record.status) && record.status === initialStatus && !signal?.aborted && Date.now() < deadline) {
+      // Sleep until woken by a change, or until the next status read is due (callbacks may never come).
+      await waiters.wait(paymentId, Math.min(deadline - Date.now(), Math.max(options.statusReadIntervalMs, 50)), signal);
+      record = (await store.get(paymentId)) ?? record;
+      if (record.status !== initialStatus || Date.now() >= deadline) break;
+      record = await refreshQuietly(record, 'poll');
+    }
+    return record;
+  }
+
+  async function handleCallback(query: { p?: string; s?: string }, callback: IzlyCallback): Promise<PaymentRecord> {
+    let { p, s } = query;
+    if ((!p || !s) && callback.callbackParameters) {
+      const echoed = new URLSearchParams(callback.callbackParameters.replace(/^[?&]/, ''));
+      p = echoed.get('p') ?? undefined;
+      s = echoed.get('s') ?? undefined;
+    }
+    if (!p || !s || !(await signer.verify(p, s))) {
+      logger.warn('izly-pay: callback refused: missing or invalid signature');
+      throw new CallbackRefusal(403, CALLBACK_CODES.invalidSignature, 'Invalid callback signature');
+    }
+    const record = await store.get(p);
+    if (!record) throw new CallbackRefusal(404, CALLBACK_CODES.unknownPayment, 'Unknown payment');
+    const at = nowIso();
+    await store.appendEvent({
+      paymentId: record.id,
+      at,
+      type: 'callback',
+      detail: { operationId: callback.operationId, izlyStatus: callback.status.raw, errorCode: callback.error?.code ?? null, amount: callback.amountRaw },
+    });
+    const refuse = async (reason: string) => {
+      await store.appendEvent({ paymentId: record.id, at, type: 'callback_refused', detail: { reason } });
+      logger.warn(`izly-pay: callback for payment ${record.id} refused: ${reason}`);
+      return new CallbackRefusal(409, CALLBACK_CODES.mismatch, reason);
+    };
+    if (callback.operationId !== null && record.operationId !== null && callback.operationId !== record.operationId) {
+      throw await refuse('the callback names another operation');
+    }
+    if (callback.clientOrderId !== null && callback.clientOrderId !== record.orderId) throw await refuse('the callback names another order');
+    const operationId = record.operationId ?? callback.operationId;
+    if (operationId === null) throw await refuse('no operation id to confirm');
+
+    const failureHint = callback.error && callback.error.code !== 0 ? `izly_error_${callback.error.code}${callback.error.message ? `: ${callback.error.message}` : ''}` : undefined;
+    try {
+      return await readAtIzly(record, 'fresh', 'callback', failureHint?.slice(0, 200), operationId);
+    } catch (error) {
+      if (error instanceof MismatchError) throw await refuse(error.message);
+      if (error instanceof IzlyError) {
+        // Izly will call again (or reconcile will settle it): nothing was decided.
+        throw new CallbackRefusal(502, CALLBACK_CODES.izlyUnavailable, 'Could not confirm the payment with Izly; try again later');
+      }
+      throw error;
+    }
+  }
+
+  async function refund(paymentId: string): Promise<PaymentRecord> {
+    const record = await store.get(paymentId);
+    if (!record) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
+    if (record.status === 'refunded') throw new IzlyPayError(409, 'already_refunded', 'This payment is already refunded');
+    if (record.status !== 'paid' || record.operationId === null) throw new IzlyPayError(409, 'not_refundable', `Only a paid payment can be refunded (this one is ${record.status})`);
+    if (refundsInProgress.has(paymentId)) throw new IzlyPayError(409, 'refund_in_progress', 'A refund of this payment is in progress');
+    refundsInProgress.add(paymentId);
+    try {
+      await store.appendEvent({ paymentId, at: nowIso(), type: 'refund_requested', detail: { amount: record.amount } });
+      try {
+        const answer = await client.refundPayment(record.operationId, record.orderId);
+        const at = nowIso();
+        return await move(record, ['paid'], {
+          status: 'refunded',
+          refundedAt: answer.refundDate?.toISOString() ?? at,
+          izlyStatus: answer.status.raw || record.izlyStatus,
+          updatedAt: at,
+        });
+      } catch (error) {
+        if (!(error instanceof IzlyError)) throw error;
+        await store.appendEvent({ paymentId, at: nowIso(), type: 'refund_failed', detail: { error: error.name, message: error.message } });
+        // Refused, or the answer was lost: Izly's status tells whether the money went back.
+        const after = await readAtIzly(record, 'fresh', 'refund').catch(() => record);
+        if (after.status === 'refunded') {
+          if (error instanceof IzlyApiError) throw new IzlyPayError(409, 'already_refunded', 'This payment is already refunded');
+          return after;
+        }
+        throw fromIzlyError(error);
+      }
+    } finally {
+      refundsInProgress.delete(paymentId);
+    }
+  }
+
+  async function reconcile({ olderThanMs = 60_000 }: { olderThanMs?: number } = {}): Promise<ReconcileReport> {
+    const report: ReconcileReport = { checked: 0, changed: [], errors: [] };
+    const candidates = await store.listByStatus(OPEN, new Date(options.now() - olderThanMs));
+    for (const record of candidates) {
+      report.checked += 1;
+      try {
+        let after: PaymentRecord;
+        if (record.operationId === null) {
+          // Creation never finished (a crash between our record and Izly's answer): no one has a URL to pay it.
+          const stale = options.now() - Date.parse(record.createdAt) > Math.max(olderThanMs, 120_000);
+          after = stale ? await move(record, ['created'], { status: 'failed', failureReason: 'initiation_incomplete', updatedAt: nowIso() }) : record;
+        } else {
+          after = await readAtIzlyForReconcile(record);
+        }
+        if (after.status !== record.status) report.changed.push({ paymentId: record.id, from: record.status, to: after.status });
+      } catch (error) {
+        report.errors.push({ paymentId: record.id, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return report;
+  }
+
+  async function readAtIzlyForReconcile(record: PaymentRecord): Promise<PaymentRecord> {
+    try {
+      return await readAtIzly(record, 'fresh', 'reconcile');
+    } catch (error) {
+      // Izly does not know the operation (356): it can never be paid; past the expiry age it ends.
+      if (error instanceof IzlyApiError && error.isUnknownOperation && options.now() - Date.parse(record.createdAt) >= options.expireAfterMs) {
+        return move(record, OPEN, { status: 'expired', failureReason: 'izly_unknown_operation', updatedAt: nowIso() });
+      }
+      throw error;
+    }
+  }
+
+  return { createPayment, readPayment, handleCallback, refund, reconcile };
+}
+
+export type PaymentService = ReturnType<typeof createPaymentService>;
