@@ -52,7 +52,8 @@ class MismatchError extends Error {}
 export function createPaymentService(options: ResolvedIzlyPayOptions, client: IzlyClient, signer: CallbackSigner, waiters: PaymentWaiters) {
   const { store, logger } = options;
   const nowIso = () => new Date(options.now()).toISOString();
-  const inFlightReads = new Map<string, Promise<PaymentRecord>>();
+  const inFlightReads = new Map<string, { promise: Promise<PaymentRecord>; number: number }>();
+  let readsStarted = 0;
   // Real time (not `options.now`): the rate limit is about load on Izly, not about the payment's age.
   const lastReadAt = new Map<string, number>();
   const refundsInProgress = new Set<string>();
@@ -144,11 +145,12 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
    */
   async function readAtIzly(record: PaymentRecord, mode: 'polite' | 'fresh', source: ReadSource, failureHint?: string, operationId = record.operationId): Promise<PaymentRecord> {
     if (operationId === null) return record;
-    // A fresh read waits for the reads in flight (they may have started before the change it was told
-    // of), then reads again unless the payment is already final.
+    // A fresh read must have started after it was asked for (an older one may predate the change it was
+    // told of): it joins such a read, or waits for the older one and starts its own.
+    const askedAt = readsStarted;
     for (let inFlight = inFlightReads.get(operationId); inFlight; inFlight = inFlightReads.get(operationId)) {
-      if (mode === 'polite') return inFlight;
-      const shared = await inFlight.catch(() => null);
+      if (mode === 'polite' || inFlight.number > askedAt) return inFlight.promise;
+      const shared = await inFlight.promise.catch(() => null);
       if (shared && !isOpenStatus(shared.status)) return shared;
       if (shared) record = shared;
     }
@@ -168,9 +170,10 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
         throw error;
       }
     })();
-    inFlightReads.set(operationId, read);
+    const entry = { promise: read, number: ++readsStarted };
+    inFlightReads.set(operationId, entry);
     const forget = () => {
-      if (inFlightReads.get(operationId) === read) inFlightReads.delete(operationId);
+      if (inFlightReads.get(operationId) === entry) inFlightReads.delete(operationId);
       forgetOldReads();
     };
     read.then(forget, forget);
@@ -185,10 +188,10 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   }
 
   /** A polite read whose failure leaves the stored record as it is (a poll must not fail because Izly does). */
-  async function refreshQuietly(record: PaymentRecord, source: ReadSource): Promise<PaymentRecord> {
+  async function refreshQuietly(record: PaymentRecord, source: ReadSource, mode: 'polite' | 'fresh' = 'polite'): Promise<PaymentRecord> {
     if (!isOpenStatus(record.status) || record.operationId === null) return record;
     try {
-      return await readAtIzly(record, 'polite', source);
+      return await readAtIzly(record, mode, source);
     } catch (error) {
       if (error instanceof IzlyError || error instanceof MismatchError) {
         logger.warn(`izly-pay: status read for payment ${record.id} failed: ${error.message}`);
@@ -214,7 +217,9 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   async function existingOpenPayment(orderId: string): Promise<PaymentRecord | null> {
     const open = await store.findOpenByOrderId(orderId);
     if (!open) return null;
-    const settled = await refreshQuietly(await settledCreation(open), 'create');
+    // A new click is rare and deliberate: read Izly now, so that a payment the student cancelled or that
+    // was refused (callback not come yet) does not block the retry.
+    const settled = await refreshQuietly(await settledCreation(open), 'create', 'fresh');
     return isOpenStatus(settled.status) ? settled : null;
   }
 
