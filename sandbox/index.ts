@@ -5,7 +5,10 @@ import { getPath } from 'hono/utils/url';
 import { CallbackDispatcher } from './callbacks.js';
 import { resolveConfig, type SandboxOptions } from './config.js';
 import { createControl, type SandboxControl } from './control.js';
+import { controlApiRoutes } from './control-api.js';
 import { FaultInjector } from './faults.js';
+import { homePageRoutes } from './home-page.js';
+import { izlyConnectRoutes } from './izly-connect.js';
 import { STYLESHEET_PATH } from './page-layout.js';
 import { paymentPageRoutes } from './payment-page.js';
 import { SANDBOX_CSS } from './sandbox-css.js';
@@ -17,6 +20,7 @@ export { DEFAULT_ACCOUNTS, DEFAULT_PASSWORD, DEFAULT_POINT_OF_SALE } from './con
 export type { CallbackAttempt, CallbackBody } from './callbacks.js';
 export type { SandboxControl } from './control.js';
 export type { FaultRoute, Faults } from './faults.js';
+export type { IzlyUser } from './izly-connect.js';
 export type { ValidationOutcome } from './payment-decision.js';
 export type { Operation, OperationStatus } from './sandbox-state.js';
 export { PARTNER_ERRORS, REFUSAL_ERRORS } from './partner-errors.js';
@@ -42,6 +46,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const faults = new FaultInjector();
   const callbacks = new CallbackDispatcher(state, faults);
   const services = { state, callbacks, faults };
+  const control = createControl(services);
 
   const app = new Hono({ getPath: caseInsensitiveApiPath });
   app.get(STYLESHEET_PATH, () => new Response(SANDBOX_CSS, {
@@ -49,5 +54,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   }));
   app.route('/', webPaymentsRoutes(services));
   app.route('/', paymentPageRoutes(services));
-  return Object.assign(app, { control: createControl(services) });
+  app.route('/', izlyConnectRoutes(services));
+  app.route('/', controlApiRoutes(control));
+  app.route('/', homePageRoutes(control, state.config.publicUrl));
+  return Object.assign(app, { control });
 }

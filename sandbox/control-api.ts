@@ -1,0 +1,97 @@
+// The controls of `sandbox.control` over HTTP, as JSON under /sandbox/api/, for out-of-process users (e2e
+// tests, the CLI, partners in any language). Errors: `{ "error": { "code", "message" } }`.
+import { Hono } from 'hono';
+import type { SandboxControl } from './control.js';
+
+function controlError(status: 400 | 404, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}
+
+async function jsonBody(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a control change; a thrown `Error` (unknown record, bad field) becomes a 400 or 404 answer. */
+function attempt(change: () => unknown): Response {
+  try {
+    return Response.json(change() ?? null);
+  } catch (error) {
+    const message = (error as Error).message;
+    return message.startsWith('unknown ')
+      ? controlError(404, 'not_found', message)
+      : controlError(400, 'invalid_request', message);
+  }
+}
+
+export function controlApiRoutes(control: SandboxControl) {
+  const app = new Hono().basePath('/sandbox/api');
+
+  app.get('/state', (c) => c.json({
+    pointsOfSale: control.pointsOfSale(),
+    accounts: control.accounts(),
+    operations: control.operations(),
+    callbackLog: control.callbackLog(),
+    faults: control.faults(),
+  }));
+
+  app.get('/points-of-sale', (c) => c.json(control.pointsOfSale()));
+  app.get('/points-of-sale/:appIdentifier', (c) => {
+    const pos = control.pointOfSale(c.req.param('appIdentifier'));
+    return pos ? c.json(pos) : controlError(404, 'not_found', 'unknown point of sale');
+  });
+  app.patch('/points-of-sale/:appIdentifier', async (c) => {
+    const changes = await jsonBody(c.req.raw);
+    return attempt(() => control.updatePointOfSale(c.req.param('appIdentifier'), changes as Record<string, never>));
+  });
+
+  app.get('/accounts', (c) => c.json(control.accounts()));
+  app.get('/accounts/:identifier', (c) => {
+    const account = control.account(c.req.param('identifier'));
+    return account ? c.json(account) : controlError(404, 'not_found', 'unknown account');
+  });
+  app.patch('/accounts/:email', async (c) => {
+    const changes = await jsonBody(c.req.raw);
+    return attempt(() => control.updateAccount(c.req.param('email'), changes as Record<string, never>));
+  });
+
+  app.get('/operations', (c) => c.json(control.operations()));
+  app.get('/operations/:id', (c) => {
+    const operation = /^\d+$/.test(c.req.param('id')) ? control.operation(Number(c.req.param('id'))) : undefined;
+    return operation ? c.json(operation) : controlError(404, 'not_found', 'unknown operation');
+  });
+  // For benchmarks and scripts that need payments decided without a browser; flow tests use the page.
+  app.post('/operations/:id/authorize', async (c) => {
+    const body = await jsonBody(c.req.raw);
+    const { identifier, password } = (body ?? {}) as { identifier?: unknown; password?: unknown };
+    if (typeof identifier !== 'string' || typeof password !== 'string') {
+      return controlError(400, 'invalid_request', 'expected { "identifier": string, "password": string }');
+    }
+    return attempt(() => control.authorize(Number(c.req.param('id')), { identifier, password }));
+  });
+
+  app.get('/callbacks', (c) => c.json(control.callbackLog()));
+  /** Answers once every scheduled callback delivery and retry is done. */
+  app.get('/callbacks/settled', async (c) => {
+    await control.settled();
+    return c.json(control.callbackLog());
+  });
+
+  app.get('/faults', (c) => c.json(control.faults()));
+  app.put('/faults', async (c) => {
+    const faults = await jsonBody(c.req.raw);
+    return attempt(() => {
+      control.setFaults(faults as Record<string, never>);
+      return control.faults();
+    });
+  });
+  app.delete('/faults', (c) => {
+    control.clearFaults();
+    return c.json(control.faults());
+  });
+
+  return app;
+}

@@ -1,0 +1,219 @@
+// IzlyConnect (contract section 2): an OAuth 2 authorization-code flow. The login page at
+// /oauth/Home/Authorize, the token endpoint for both grants (parameters in the query string, standard
+// Basic of AppIdentifier:apiKey) and /api/izly/users with the Bearer access token.
+// Paths are lower-case here: index.ts matches /oauth/… and /api/… without regard to case.
+import { Hono } from 'hono';
+import { queryParam } from './case-insensitive-binding.js';
+import type { PointOfSale } from './config.js';
+import { Layout, htmlPage } from './page-layout.js';
+import { pointOfSaleFromBasic } from './partner-auth.js';
+import type { SandboxServices } from './sandbox-services.js';
+import { randomToken, type SandboxState } from './sandbox-state.js';
+
+/** The AD's details answered by GET /api/izly/users. */
+export interface IzlyUser {
+  Id: string;
+  Email: string;
+  ClientCode: string;
+  NumeroAffectation: string;
+  /** Sandbox addition: the document's answer is a lost screenshot. */
+  FirstName: string;
+  /** Sandbox addition. */
+  LastName: string;
+  /** Sandbox addition. */
+  Phone: string;
+}
+
+/** A token shaped like the document's: base64 of `1;56;<random>`. */
+function newIzlyToken(): string {
+  return btoa(`1;56;${randomToken(24)}`);
+}
+
+/** `url` with `parameters` added to its query string. */
+function withQuery(url: string, parameters: Record<string, string | undefined>): string {
+  const target = new URL(url);
+  for (const [name, value] of Object.entries(parameters)) {
+    if (value !== undefined) target.searchParams.set(name, value);
+  }
+  return target.toString();
+}
+
+function oauthError(status: 400 | 401, error: string, description: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ error, error_description: description }), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  });
+}
+
+function LoginPage({ pos, action, error, identifier }: { pos: PointOfSale; action: string; error?: string; identifier?: string }) {
+  return (
+    <Layout title="Connexion avec Izly">
+      <div class="card">
+        <h1>Connexion avec Izly</h1>
+        <p>
+          <strong id="site-name">{pos.siteName}</strong> souhaite vous identifier avec votre compte Izly.
+        </p>
+        {error ? <p class="alert" role="alert" id="form-error">{error}</p> : null}
+        <form method="post" action={action}>
+          <div class="field">
+            <label for="identifier">Identifiant</label>
+            <span class="hint" id="identifier-hint">Adresse e-mail ou numéro de téléphone</span>
+            <input
+              id="identifier" name="identifier" type="text" autocomplete="username" spellcheck={false} required
+              aria-describedby={error ? 'identifier-hint form-error' : 'identifier-hint'}
+              aria-invalid={error ? 'true' : undefined} value={identifier ?? ''} autofocus={!identifier}
+            />
+          </div>
+          <div class="field">
+            <label for="password">Mot de passe</label>
+            <input
+              id="password" name="password" type="password" autocomplete="current-password" required
+              aria-invalid={error ? 'true' : undefined} autofocus={Boolean(identifier)}
+            />
+          </div>
+          {/* Se connecter comes first so that Enter in a field logs in. */}
+          <div class="actions">
+            <button type="submit" name="action" value="login" class="primary">Se connecter</button>
+            <button type="submit" name="action" value="cancel" class="secondary" formnovalidate>Annuler</button>
+          </div>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+function InvalidRequestPage({ reason }: { reason: string }) {
+  return (
+    <Layout title="Demande de connexion invalide">
+      <div class="card">
+        <h1>Demande de connexion invalide</h1>
+        <p class="alert" role="alert">{reason}</p>
+        <p>Le site qui vous a envoyé ici doit corriger son lien de connexion Izly.</p>
+      </div>
+    </Layout>
+  );
+}
+
+/** Checks the Authorize query; the POS, or the reason shown to the AD. */
+function authorizeRequest(state: SandboxState, url: string): { pos: PointOfSale; state: string | undefined } | { reason: string } {
+  const responseType = queryParam(url, 'response_type');
+  if (responseType !== 'code') return { reason: 'Le paramètre response_type doit valoir « code ».' };
+  const clientId = queryParam(url, 'client_id');
+  const pos = clientId ? state.pointOfSale(clientId) : undefined;
+  if (!pos) return { reason: 'Le paramètre client_id ne correspond à aucun site partenaire.' };
+  if (!pos.approved) return { reason: 'Ce site partenaire n’est pas encore agréé par Izly.' };
+  return { pos, state: queryParam(url, 'state') };
+}
+
+export function izlyConnectRoutes({ state, faults }: SandboxServices) {
+  const app = new Hono();
+
+  app.get('/oauth/home/authorize', (c) => {
+    const request = authorizeRequest(state, c.req.url);
+    if ('reason' in request) return htmlPage(<InvalidRequestPage reason={request.reason} />, { status: 400 });
+    const { pos } = request;
+    return htmlPage(<LoginPage pos={pos} action={`/oauth/Home/Authorize${new URL(c.req.url).search}`} />, {
+      redirectTargets: [pos.urlAfterConnection, pos.urlAfterCancellation],
+    });
+  });
+
+  app.post('/oauth/home/authorize', async (c) => {
+    const form = await c.req.parseBody();
+    const request = authorizeRequest(state, c.req.url);
+    if ('reason' in request) return htmlPage(<InvalidRequestPage reason={request.reason} />, { status: 400 });
+    const { pos } = request;
+    const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+    if (field('action') === 'cancel') return c.redirect(pos.urlAfterCancellation, 303);
+
+    const identifier = field('identifier').trim();
+    const account = state.findAccount(identifier);
+    if (!account || account.password !== field('password')) {
+      const error = identifier && field('password')
+        ? 'Identifiant ou mot de passe incorrect. Vérifiez-les et réessayez.'
+        : 'Saisissez votre identifiant et votre mot de passe.';
+      return htmlPage(
+        <LoginPage pos={pos} action={`/oauth/Home/Authorize${new URL(c.req.url).search}`} error={error} identifier={identifier} />,
+        { redirectTargets: [pos.urlAfterConnection, pos.urlAfterCancellation] },
+      );
+    }
+    const code = randomToken(24);
+    state.authorizationCodes.set(code, {
+      appIdentifier: pos.appIdentifier,
+      email: account.email,
+      expiresAt: state.now() + state.config.authorizationCodeTtlMs,
+    });
+    return c.redirect(withQuery(pos.urlAfterConnection, { code, state: request.state }), 303);
+  });
+
+  app.post('/oauth/home/token', faults.middleware('token'), (c) => {
+    const pos = pointOfSaleFromBasic(state, c.req.header('authorization'), false);
+    if (!pos || pos === 'missing') {
+      return oauthError(401, 'invalid_client', 'Authentification du client refusée : attendu Basic base64(AppIdentifier:apiKey)', {
+        'www-authenticate': 'Basic realm="Izly"',
+      });
+    }
+    const url = c.req.url;
+    const grantType = queryParam(url, 'grant_type');
+    let email: string;
+    if (grantType === 'authorization_code') {
+      const code = queryParam(url, 'code');
+      if (!code) return oauthError(400, 'invalid_request', 'Paramètre code absent (il se passe dans la query string)');
+      const issued = state.authorizationCodes.get(code);
+      // Single use: a code is forgotten as soon as it is presented, whatever happens next.
+      state.authorizationCodes.delete(code);
+      if (!issued || issued.appIdentifier !== pos.appIdentifier || issued.expiresAt <= state.now()) {
+        return oauthError(400, 'invalid_grant', 'Code inconnu, déjà utilisé, expiré ou émis pour un autre client');
+      }
+      email = issued.email;
+    } else if (grantType === 'refresh_token') {
+      const refreshToken = queryParam(url, 'refresh_token');
+      if (!refreshToken) return oauthError(400, 'invalid_request', 'Paramètre refresh_token absent (il se passe dans la query string)');
+      const issued = state.refreshTokens.get(refreshToken);
+      if (!issued || issued.appIdentifier !== pos.appIdentifier) {
+        return oauthError(400, 'invalid_grant', 'Jeton de rafraîchissement inconnu, déjà utilisé ou émis pour un autre client');
+      }
+      // Rotation: each refresh token works once and is replaced by the one answered now.
+      state.refreshTokens.delete(refreshToken);
+      email = issued.email;
+    } else {
+      return grantType
+        ? oauthError(400, 'unsupported_grant_type', `grant_type « ${grantType} » non pris en charge`)
+        : oauthError(400, 'invalid_request', 'Paramètre grant_type absent (il se passe dans la query string)');
+    }
+
+    const accessToken = newIzlyToken();
+    const refreshToken = newIzlyToken();
+    const expiresIn = state.config.accessTokenTtlSeconds;
+    state.accessTokens.set(accessToken, { appIdentifier: pos.appIdentifier, email, expiresAt: state.now() + expiresIn * 1000 });
+    state.refreshTokens.set(refreshToken, { appIdentifier: pos.appIdentifier, email, expiresAt: null });
+    return c.json(
+      { access_token: accessToken, refresh_token: refreshToken, token_type: 'bearer', expires_in: expiresIn },
+      200,
+      { 'cache-control': 'no-store', pragma: 'no-cache' },
+    );
+  });
+
+  app.get('/api/izly/users', faults.middleware('users'), (c) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+    const issued = match?.[1] ? state.accessTokens.get(match[1]) : undefined;
+    const unauthorized = (description: string) =>
+      oauthError(401, 'invalid_token', description, { 'www-authenticate': 'Bearer realm="Izly", error="invalid_token"' });
+    if (!match) return unauthorized('En-tête Authorization: Bearer absent');
+    if (!issued) return unauthorized('Jeton inconnu');
+    if (issued.expiresAt !== null && issued.expiresAt <= state.now()) return unauthorized('Jeton expiré');
+    const account = state.accountByEmail(issued.email);
+    if (!account) return unauthorized('Compte supprimé');
+    const user: IzlyUser = {
+      Id: account.id,
+      Email: account.email,
+      ClientCode: account.clientCode,
+      NumeroAffectation: account.numeroAffectation,
+      FirstName: account.firstName,
+      LastName: account.lastName,
+      Phone: account.phone,
+    };
+    return c.json(user);
+  });
+
+  return app;
+}
