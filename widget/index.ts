@@ -7,8 +7,7 @@ export * from './events.js';
 export {
   AdapterClient,
   AdapterError,
-  AdapterHttpError,
-  AdapterNetworkError,
+  isTransient,
   isFinal,
   type CreatedPayment,
   type PaymentStatus,

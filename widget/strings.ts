@@ -45,9 +45,9 @@ const fr: WidgetStrings = {
     expired: 'Le paiement a expiré.',
     cancelled: 'Paiement annulé.',
     notCompleted: 'Paiement non finalisé.',
-    networkError: 'Connexion impossible. Vérifiez votre réseau et réessayez.',
-    verificationTimeout: 'Votre paiement est encore en cours de vérification.',
-    startFailed: 'Le paiement n’a pas pu être lancé.',
+    networkError: 'Connexion impossible. Réessayez.',
+    verificationTimeout: 'Paiement encore en vérification.',
+    startFailed: 'Le paiement n’a pas pu démarrer.',
   },
 };
 
@@ -66,9 +66,9 @@ const en: WidgetStrings = {
     expired: 'The payment expired.',
     cancelled: 'Payment cancelled.',
     notCompleted: 'Payment not completed.',
-    networkError: 'Could not connect. Check your network and try again.',
-    verificationTimeout: 'Your payment is still being checked.',
-    startFailed: 'The payment could not be started.',
+    networkError: 'Could not connect. Try again.',
+    verificationTimeout: 'Payment still being checked.',
+    startFailed: 'The payment could not start.',
   },
 };
 

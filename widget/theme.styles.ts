@@ -1,66 +1,101 @@
 import { css } from 'lit';
 
 /**
- * Izly's look, shared by every element of the widget: private `--_izly-*` tokens (light and dark), the
- * wordmark, the busy spinner and the focus ring. Each element maps its own public `--izly-<element>-*`
- * custom properties onto these in its styles file.
+ * The look every element of the widget shares: an Izly-branded button, the wordmark, the busy spinner and
+ * the status line. The rules read private `--_*` variables; each element's styles file defines them from
+ * its own public `--izly-<element>-*` custom properties and Izly's colours (light and dark).
  */
 export default css`
   :host {
-    --_izly-brand: #e4003a;
-    --_izly-brand-hover: #c20031;
-    --_izly-on-brand: #ffffff;
-    --_izly-success: #12753a;
-    --_izly-on-success: #ffffff;
-    --_izly-text: #3b3b45;
-    --_izly-success-text: #12753a;
-    --_izly-danger-text: #b3261e;
-    --_izly-focus: #1f1f29;
-    --_izly-font: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
+    display: inline-flex;
+    flex-direction: column;
+    align-items: center;
+    font-family: var(--_font);
+    font-size: 1rem;
   }
 
-  /* The buttons keep Izly's colours in the dark; only what sits on the page's background follows it. */
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_izly-text: #e6e6ee;
-      --_izly-success-text: #6fdc9a;
-      --_izly-danger-text: #ff9a90;
-      --_izly-focus: #ffffff;
-    }
+  :host([size='small']) {
+    font-size: 0.875rem;
+  }
+
+  :host([size='large']) {
+    font-size: 1.125rem;
+  }
+
+  :host([full-width]) {
+    display: flex;
+    align-items: stretch;
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+
+  button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 0.5em;
+    min-height: 2.75em;
+    padding: 0 1.25em;
+    border: 0;
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_fg);
+    font: 600 1em/1.2 var(--_font);
+    cursor: pointer;
+  }
+
+  button:hover:not([aria-disabled]):not(:disabled) {
+    --_bg: var(--_bg-hover);
+  }
+
+  button:focus-visible {
+    outline: 3px solid var(--_focus);
+    outline-offset: 2px;
+  }
+
+  button[aria-disabled] {
+    cursor: default;
+  }
+
+  button:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
   }
 
   .wordmark {
-    display: inline-block;
-    padding: 0.05em 0.42em 0.1em;
-    border-radius: 999px;
-    background: var(--_on-background);
-    color: var(--_background);
+    padding: 0 0.4em 0.1em;
+    border-radius: 1em;
+    background: var(--_fg);
+    color: var(--_bg);
     font-weight: 800;
     font-style: italic;
-    letter-spacing: -0.02em;
-    line-height: 1.2;
   }
 
   .spinner {
-    flex: none;
     width: 1em;
     height: 1em;
     box-sizing: border-box;
-    border: 0.15em solid currentColor;
+    border: 0.15em solid;
     border-right-color: transparent;
     border-radius: 50%;
-    animation: izly-spin 0.8s linear infinite;
+    animation: spin 0.8s linear infinite;
   }
 
-  @keyframes izly-spin {
+  @keyframes spin {
     to {
       transform: rotate(1turn);
     }
   }
 
-  @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation-duration: 2.4s;
-    }
+  .status {
+    color: var(--_status);
+    font-size: 0.875em;
+    text-align: center;
+  }
+
+  .status:not(:empty) {
+    margin-top: 0.4em;
   }
 `;

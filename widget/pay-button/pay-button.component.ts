@@ -66,16 +66,6 @@ function writeStored(orderId: string, paymentId: string | null): void {
   }
 }
 
-/** `crypto.randomUUID` exists only in secure contexts; a partner testing over plain http still gets a v4 UUID. */
-function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
@@ -116,8 +106,7 @@ function currentReturnUrl(): string {
  * @cssproperty --izly-pay-focus-ring-color - The keyboard focus ring.
  * @cssproperty --izly-pay-status-color - The status line's text.
  * @cssproperty --izly-pay-success-color - The button's background once paid.
- * @cssproperty --izly-pay-success-text-color - The status line once paid.
- * @cssproperty --izly-pay-error-text-color - The status line after a refusal or an error.
+ * @cssproperty --izly-pay-error-color - The status line after a refusal or an error.
  */
 export class IzlyPayButton extends LitElement {
   static override styles = styles;
@@ -283,7 +272,7 @@ export class IzlyPayButton extends LitElement {
     // Opened now, inside the click, or the popup blocker would stop it; navigated once the server answers.
     const popup = this.mode === 'popup' ? window.open('', POPUP_NAME, POPUP_FEATURES) : null;
     const signal = this.#startRun();
-    this.#attemptKey ??= newIdempotencyKey();
+    this.#attemptKey ??= crypto.randomUUID();
     this.#payment = null;
     this.#error = null;
     this.#set('creating');
@@ -413,7 +402,7 @@ export class IzlyPayButton extends LitElement {
     this.#payment = payment;
     if (!isFinal(payment.status) && whenOpen === 'timeout') {
       this.#unsettledId = payment.paymentId;
-      this.#showError({ code: 'verification_timeout', message: 'The payment is not confirmed yet' });
+      this.#showError({ code: 'verification_timeout', message: 'Not confirmed in time' });
       return;
     }
     this.#unsettledId = null;
@@ -483,7 +472,7 @@ export class IzlyPayButton extends LitElement {
   #label(t: PayButtonStrings, price: string | null) {
     switch (this.state) {
       case 'paid':
-        return html`${checkIcon}<span>${t.paidLabel}</span>`;
+        return html`<span class="check" aria-hidden="true"></span><span>${t.paidLabel}</span>`;
       case 'failed':
       case 'cancelled':
         return t.retry;
@@ -501,20 +490,16 @@ export class IzlyPayButton extends LitElement {
     const price = typeof cents === 'number' && Number.isFinite(cents) ? formatEuros(cents, lang) : null;
     const working = WORKING.has(this.state);
     const status = this.#statusText(t, price);
-    return html`
-      <button
+    // Written tight on purpose: Lit ships template text as written, whitespace included.
+    return html`<button
         part="button"
         type="button"
         ?disabled=${this.disabled}
         aria-disabled=${working || this.state === 'paid' ? 'true' : nothing}
         aria-busy=${working ? 'true' : 'false'}
         @click=${this.#onClick}
-      >
-        ${working ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${this.#label(t, price)}
-      </button>
-      <div part="status" class="status" role="status" aria-live="polite">${status || nothing}</div>
-    `;
+      >${working ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${this.#label(t, price)}</button
+      ><div part="status" class="status" role="status" aria-live="polite">${status || nothing}</div>`;
   }
 }
 
-const checkIcon = html`<svg class="check" viewBox="0 0 20 20" aria-hidden="true"><path d="M4 10.5l4 4 8-9" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round"/></svg>`;

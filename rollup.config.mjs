@@ -1,0 +1,56 @@
+// Three builds of the widget:
+// - dist/izly-pay-button.js and dist/izly-pay.js: single-file ES modules with Lit inside, minified, for a
+//   plain <script type="module"> (the first registers <izly-pay-button>, the second every element);
+// - dist/widget/: the library for bundler users, one module per source file, Lit left external so that
+//   the partner's bundle shares one copy. Its type declarations come from `tsc -p widget/tsconfig.build.json`.
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import esbuild from 'rollup-plugin-esbuild';
+
+/**
+ * Minifies the CSS in `css\`...\`` templates of `*.styles.ts` files (they hold no `${}`): comments out,
+ * whitespace collapsed. Lit ships template text as written, and terser leaves strings alone.
+ */
+const minifyStyles = () => ({
+  name: 'minify-styles',
+  transform(code, id) {
+    if (!id.endsWith('.styles.ts')) return null;
+    return {
+      code: code.replace(/\bcss`([^`]*)`/g, (_, text) => `css\`${text
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, ' ')
+        .replace(/\s*([{};,>])\s*/g, '$1')
+        .replace(/:\s+/g, ':')
+        .replace(/;}/g, '}')
+        .trim()}\``),
+      map: null,
+    };
+  },
+});
+
+const typescript = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' });
+
+/** Lit's production build (no dev-mode warnings or checks), browser flavour. */
+const resolveProduction = () => nodeResolve({ browser: true, exportConditions: ['production'] });
+
+const standalone = (input, file) => ({
+  input,
+  output: { file, format: 'es', sourcemap: true },
+  plugins: [
+    resolveProduction(),
+    minifyStyles(),
+    typescript(),
+    terser({ module: true, ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
+  ],
+});
+
+export default [
+  standalone('widget/pay-button/pay-button.ts', 'dist/izly-pay-button.js'),
+  standalone('widget/index.ts', 'dist/izly-pay.js'),
+  {
+    input: ['widget/index.ts', 'widget/pay-button/pay-button.ts'],
+    external: (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/'),
+    output: { dir: 'dist/widget', format: 'es', preserveModules: true, preserveModulesRoot: 'widget', sourcemap: true },
+    plugins: [typescript()],
+  },
+];
