@@ -20,6 +20,7 @@ function layout({ title, sandboxUrl, body }: LayoutOptions): Html {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${title}</title>
+    <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
     <link rel="stylesheet" href="/assets/shop.css" />
     <script type="module" src="/assets/izly-pay.js"></script>
     <script type="module" src="/assets/shop.js"></script>

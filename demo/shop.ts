@@ -1,0 +1,191 @@
+// The demo partner shop: a Hono app that mounts `izlyPay()` at /izly exactly as a partner would, sells
+// the catalogue, and gives its staff an orders page with refunds.
+import { readFileSync } from 'node:fs';
+import { Hono, type Context } from 'hono';
+import { basicAuth } from 'hono/basic-auth';
+import { getCookie, setCookie } from 'hono/cookie';
+import { izlyPay, IzlyPayError, type IzlyPayApp, type PaymentEvent, type PaymentRecord, type PaymentStore } from '../server-adapter/index.js';
+import { catalogue, productBySku } from './catalogue.js';
+import type { DemoConfig } from './config.js';
+import { ordersPage, purchasesFragment, shopPage, type StaffPaymentRow } from './pages.js';
+import type { ShopOrders } from './shop-orders.js';
+
+export interface ShopOptions {
+  config: DemoConfig;
+  /** The shop's own orders. */
+  orders: ShopOrders;
+  /** Where the adapter keeps payments. */
+  store: PaymentStore;
+  /** The built-in sandbox's address, shown in the page header; null against a real Izly. */
+  sandboxUrl: string | null;
+  /** The single-file widget bundle a partner page loads (dist/izly-pay.js). */
+  widgetBundle: string;
+}
+
+const VISITOR_COOKIE = 'shop_visitor';
+const ALL_STATUSES = ['created', 'pending', 'paid', 'refunded', 'failed', 'cancelled', 'expired'] as const;
+
+const assets = {
+  css: readFileSync(new URL('./assets/shop.css', import.meta.url), 'utf8'),
+  js: readFileSync(new URL('./assets/shop.js', import.meta.url), 'utf8'),
+  favicon: readFileSync(new URL('./assets/favicon.svg', import.meta.url), 'utf8'),
+};
+
+function productName(sku: string): string {
+  return productBySku(sku)?.name ?? sku;
+}
+
+/** The visitor's id (a random cookie): whose orders these are. A real shop would use its own session. */
+function visitorOf(c: Context): string {
+  const existing = getCookie(c, VISITOR_COOKIE);
+  if (existing && /^[a-f0-9-]{36}$/.test(existing)) return existing;
+  const visitor = crypto.randomUUID();
+  setCookie(c, VISITOR_COOKIE, visitor, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 60 * 60 * 24 * 30 });
+  return visitor;
+}
+
+function describeEvent(event: PaymentEvent): string {
+  const d = event.detail;
+  switch (event.type) {
+    case 'created':
+      return 'paiement créé';
+    case 'izly_initiated':
+      return `opération Izly ${d.operationId} créée`;
+    case 'izly_initiate_failed':
+      return `échec de la création chez Izly (${d.error})`;
+    case 'callback':
+      return `rappel d'Izly reçu (statut ${d.izlyStatus || '—'}${d.errorCode ? `, erreur ${d.errorCode}` : ''})`;
+    case 'callback_refused':
+      return `rappel refusé (${d.reason})`;
+    case 'izly_read':
+      return `statut lu chez Izly : ${d.izlyStatus} (${d.source})`;
+    case 'izly_read_failed':
+      return `lecture du statut chez Izly en échec (${d.error})`;
+    case 'transition':
+      return `état : ${d.from ?? '?'} → ${d.to ?? '?'}`;
+    case 'amount_mismatch':
+      return `montant différent chez Izly (${d.izly})`;
+    case 'refund_requested':
+      return 'remboursement demandé';
+    case 'refund_failed':
+      return `remboursement en échec (${d.error})`;
+    case 'hook_failed':
+      return `erreur dans le hook ${d.hook}`;
+  }
+}
+
+async function staffRows(store: PaymentStore, orders: ShopOrders): Promise<StaffPaymentRow[]> {
+  const payments: PaymentRecord[] = await store.listByStatus(ALL_STATUSES);
+  payments.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return Promise.all(
+    payments.map(async (payment) => ({
+      paymentId: payment.id,
+      orderId: payment.orderId,
+      product: productName(orders.get(payment.orderId)?.sku ?? ''),
+      status: payment.status,
+      amount: payment.amount,
+      operationId: payment.operationId,
+      createdAt: payment.createdAt,
+      updatedAt: payment.updatedAt,
+      paidAt: payment.paidAt,
+      history: (await store.events(payment.id)).map((event) => ({ at: event.at, text: describeEvent(event) })),
+      refundable: payment.status === 'paid',
+    })),
+  );
+}
+
+/** Builds the shop. Returns the Hono app and the mounted adapter (for `reconcile()` on a schedule). */
+export function createShop({ config, orders, store, sandboxUrl, widgetBundle }: ShopOptions): { app: Hono; izly: IzlyPayApp } {
+  const publicOrigin = new URL(config.publicUrl).origin;
+  const izly = izlyPay({
+    baseUrl: config.izlyBaseUrl ?? sandboxUrl!,
+    appIdentifier: config.appIdentifier,
+    apiKey: config.apiKey,
+    authorization: config.authorization,
+    secret: config.callbackSecret,
+    store,
+    allowedOrigins: [publicOrigin],
+    // The server decides: an order that is not open (unknown, paid, refunded) cannot be paid.
+    order: (orderId) => {
+      const order = orders.get(orderId);
+      if (!order || order.status !== 'open') return null;
+      return { amount: order.amount, message: `${productName(order.sku)} (${order.orderId})` };
+    },
+    onPaid: (payment) => {
+      orders.markPaid(payment.orderId, payment.id);
+    },
+    onRefunded: (payment) => {
+      orders.markRefunded(payment.orderId);
+    },
+  });
+
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'same-origin');
+    if (c.res.headers.get('content-type')?.startsWith('text/html')) {
+      c.header('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'");
+    }
+  });
+
+  app.route('/izly', izly);
+
+  app.get('/assets/shop.css', (c) => c.body(assets.css, 200, { 'content-type': 'text/css; charset=utf-8' }));
+  app.get('/assets/shop.js', (c) => c.body(assets.js, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/assets/favicon.svg', (c) => c.body(assets.favicon, 200, { 'content-type': 'image/svg+xml' }));
+  app.get('/assets/izly-pay.js', (c) => c.body(widgetBundle, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+
+  app.get('/', async (c) => {
+    const visitor = visitorOf(c);
+    // Back from Izly: show the order that was being paid, so its button resumes and shows the outcome,
+    // even if the payment was confirmed (and a new order opened) in the meantime.
+    const returning = c.req.query('izly_payment');
+    const returningOrder = returning ? orders.get((await store.get(returning))?.orderId ?? '') : undefined;
+    const items = catalogue.map((product) => ({
+      product,
+      order:
+        returningOrder && returningOrder.sku === product.sku && returningOrder.visitor === visitor
+          ? returningOrder
+          : orders.openOrderFor(visitor, product.sku),
+    }));
+    const purchases = purchasesFragment(orders.purchasesOf(visitor), productName);
+    return c.html(shopPage({ items, purchases, sandboxUrl }));
+  });
+
+  app.get('/purchases', (c) => {
+    const visitor = visitorOf(c);
+    c.header('Cache-Control', 'no-store');
+    return c.html(purchasesFragment(orders.purchasesOf(visitor), productName));
+  });
+
+  const staffOnly = basicAuth({ username: 'equipe', password: config.adminPassword, realm: 'Boutique démo — équipe' });
+
+  app.get('/orders', staffOnly, async (c) => {
+    const refunded = c.req.query('refunded');
+    const error = c.req.query('error');
+    const notice = refunded
+      ? { kind: 'ok' as const, text: `Paiement ${refunded} remboursé.` }
+      : error
+        ? { kind: 'error' as const, text: `Remboursement impossible : ${error}` }
+        : null;
+    c.header('Cache-Control', 'no-store');
+    return c.html(ordersPage({ rows: await staffRows(store, orders), notice, sandboxUrl }));
+  });
+
+  app.post('/orders/:paymentId/refund', staffOnly, async (c) => {
+    // The browser sends Basic credentials with any request, even a cross-site form: check where it came from.
+    if (c.req.header('origin') !== publicOrigin) return c.text('Refusé : origine inconnue', 403);
+    const paymentId = c.req.param('paymentId');
+    try {
+      await izly.refund(paymentId);
+      return c.redirect(`/orders?refunded=${encodeURIComponent(paymentId)}`, 303);
+    } catch (error) {
+      const message = error instanceof IzlyPayError ? error.message : 'erreur inattendue';
+      return c.redirect(`/orders?error=${encodeURIComponent(message)}`, 303);
+    }
+  });
+
+  return { app, izly };
+}

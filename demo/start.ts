@@ -1,0 +1,133 @@
+// `npm start`: the built-in Izly sandbox (unless IZLY_BASE_URL points at a real Izly) and the demo shop,
+// in one process, on two origins, with the payments kept in SQLite under the data folder.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { sqliteStore } from '../server-adapter/sqlite.js';
+import { createSandbox } from '../sandbox/index.js';
+import { DemoConfigError, loadDemoConfig, type DemoConfig } from './config.js';
+import { createShop } from './shop.js';
+import { ShopOrders } from './shop-orders.js';
+
+const WIDGET_BUNDLE = 'dist/izly-pay.js';
+const RECONCILE_EVERY_MS = 60_000;
+
+function newestSourceTime(dir: string): number {
+  return readdirSync(dir, { recursive: true })
+    .map((file) => join(dir, String(file)))
+    .filter((file) => file.endsWith('.ts'))
+    .reduce((newest, file) => Math.max(newest, statSync(file).mtimeMs), 0);
+}
+
+/** The widget bundle the shop serves; built first when missing or older than the widget's sources. */
+function widgetBundle(): string {
+  const stale = !existsSync(WIDGET_BUNDLE) || statSync(WIDGET_BUNDLE).mtimeMs < newestSourceTime('widget');
+  if (stale) {
+    console.log('Building the widget bundle (dist/izly-pay.js)…');
+    const build = spawnSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', 'rollup.config.mjs', '--silent'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the widget build failed (npm run build)');
+  }
+  return readFileSync(WIDGET_BUNDLE, 'utf8');
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function startSandbox(config: DemoConfig) {
+  const sandboxUrl = `http://localhost:${config.sandboxPort}`;
+  const sandbox = createSandbox({
+    publicUrl: sandboxUrl,
+    // Tests shorten Izly's 20 s between callback attempts; a developer keeps the real rhythm.
+    ...(process.env.SANDBOX_CALLBACK_RETRY_DELAY_MS ? { callbackRetryDelayMs: Number(process.env.SANDBOX_CALLBACK_RETRY_DELAY_MS) } : {}),
+    pointsOfSale: [
+      {
+        appIdentifier: config.appIdentifier,
+        apiKey: config.apiKey,
+        siteName: 'Boutique démo',
+        callbackUrl: `${config.publicUrl}/izly/callback`,
+        urlAfterConnection: `${config.publicUrl}/izly/connect/callback`,
+        urlAfterPayment: `${config.publicUrl}/`,
+        urlAfterCancellation: `${config.publicUrl}/`,
+      },
+    ],
+  });
+  return { sandbox, sandboxUrl };
+}
+
+async function main(): Promise<void> {
+  let config: DemoConfig;
+  try {
+    config = loadDemoConfig(process.env);
+  } catch (error) {
+    if (error instanceof DemoConfigError) {
+      console.error(`The demo cannot start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const bundle = widgetBundle();
+  mkdirSync(config.dataDir, { recursive: true });
+  const orders = new ShopOrders(join(config.dataDir, 'shop.sqlite'));
+  const store = sqliteStore(join(config.dataDir, 'izly-pay.sqlite'));
+
+  const servers: ServerType[] = [];
+  let sandboxUrl: string | null = null;
+  let sandboxControl: ReturnType<typeof startSandbox>['sandbox']['control'] | null = null;
+  if (config.izlyBaseUrl === null) {
+    const started = startSandbox(config);
+    sandboxUrl = started.sandboxUrl;
+    sandboxControl = started.sandbox.control;
+    servers.push(await listen(started.sandbox.fetch, config.sandboxPort));
+  }
+
+  const { app, izly } = createShop({ config, orders, store, sandboxUrl, widgetBundle: bundle });
+  servers.push(await listen(app.fetch, config.port));
+
+  // Payments nobody watches (a student who closed the tab, a callback that never came) still end right.
+  const reconcileTimer = setInterval(() => {
+    izly.reconcile().catch((error: unknown) => console.error(`reconcile failed: ${error instanceof Error ? error.message : error}`));
+  }, RECONCILE_EVERY_MS);
+  reconcileTimer.unref();
+
+  const lines = [
+    '',
+    `  Boutique démo          ${config.publicUrl}/`,
+    `  Commandes (équipe)     ${config.publicUrl}/orders   (utilisateur "equipe", mot de passe DEMO_ADMIN_PASSWORD${process.env.DEMO_ADMIN_PASSWORD ? '' : ' = "demo"'})`,
+    sandboxUrl ? `  Sandbox Izly           ${sandboxUrl}/` : `  Izly                   ${config.izlyBaseUrl}`,
+    `  Données                ${config.dataDir}/`,
+  ];
+  if (sandboxUrl) {
+    lines.push(
+      '',
+      '  Comptes Izly de test (mot de passe izly1234) :',
+      '    etudiant@izly.test   100,00 €',
+      '    fauche@izly.test       1,50 €   (solde insuffisant)',
+      '    impaye@izly.test      50,00 €   (impayé en cours : paiement refusé)',
+    );
+  }
+  console.log(lines.join('\n'));
+  console.log(`\nReady: ${config.publicUrl}/\n`);
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(reconcileTimer);
+    sandboxControl?.close();
+    for (const server of servers) server.close();
+    void store.close().finally(() => {
+      orders.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+await main();
