@@ -54,8 +54,8 @@ function errorDetails(call: IzlyCall, body: unknown): { code: number | string | 
   if (code !== null && (field(source, 'ErrorMessage') !== undefined || field(source, 'Title') !== undefined)) {
     return { code, errorMessage, title: textField(source, 'Title') ?? '', priority: integerField(source, 'Priority') };
   }
-  // OAuth servers answer `{ error, error_description }`, lower case; only the token call speaks OAuth.
-  const oauthError = call === 'token' && typeof body.error === 'string' ? body.error : '';
+  // OAuth servers answer `{ error, error_description }`, lower case: the token and users calls speak OAuth.
+  const oauthError = (call === 'token' || call === 'users') && typeof body.error === 'string' ? body.error : '';
   if (oauthError) return { code: oauthError, errorMessage: textField(body, 'error_description') ?? '', title: '', priority: null };
   return null;
 }
@@ -111,17 +111,22 @@ class RetriableStatus extends Error {
 async function attemptOnce(settings: IzlyTransportSettings, request: IzlyRequest, url: URL): Promise<unknown> {
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, settings.timeoutMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Raced as well as signalled: an injected fetch may ignore the signal, the timeout must still hold.
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+      reject(new IzlyTimeoutError(request.call, settings.timeoutMs));
+    }, settings.timeoutMs);
+  });
   let response: Response;
   let text: string;
   try {
     const init: RequestInit = { method: request.method, headers: request.headers, signal: controller.signal };
     if (request.body !== undefined) init.body = JSON.stringify(request.body);
-    response = await settings.fetch(new Request(url, init));
-    text = await response.text();
+    response = await Promise.race([settings.fetch(new Request(url, init)), timeout]);
+    text = await Promise.race([response.text(), timeout]);
   } catch (error) {
     if (timedOut) throw new IzlyTimeoutError(request.call, settings.timeoutMs);
     if (error instanceof IzlyError) throw error;
