@@ -1,0 +1,54 @@
+// izlyPay() checks its options at construction and names the bad one.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { izlyPay, memoryStore, type IzlyPayOptions } from '../../../server-adapter/index.js';
+
+const valid = (): IzlyPayOptions => ({
+  baseUrl: 'http://127.0.0.1:8790',
+  appIdentifier: 'izly-pay-demo',
+  apiKey: 'sandbox-api-key',
+  secret: 'x'.repeat(32),
+  store: memoryStore(),
+  allowedOrigins: ['http://localhost:8787'],
+  order: () => ({ amount: 100 }),
+});
+
+describe('izlyPay(options)', () => {
+  test('valid options give a Hono app with refund, reconcile, store and client', () => {
+    const app = izlyPay(valid());
+    assert.equal(typeof app.fetch, 'function');
+    assert.equal(typeof app.refund, 'function');
+    assert.equal(typeof app.reconcile, 'function');
+    assert.equal(typeof app.store.get, 'function');
+    assert.equal(app.client.appIdentifier, 'izly-pay-demo');
+  });
+
+  const bad: Array<[string, Partial<Record<keyof IzlyPayOptions, unknown>>, RegExp]> = [
+    ['a short secret', { secret: 'short' }, /secret must be a string of at least 32 characters/],
+    ['no order hook', { order: undefined }, /order must be a function/],
+    ['no store', { store: undefined }, /store must be a PaymentStore/],
+    ['no allowed origins', { allowedOrigins: [] }, /allowedOrigins must list at least one origin/],
+    ['an origin with a path', { allowedOrigins: ['https://shop.example/pay'] }, /must be an origin/],
+    ['an origin that is not a URL', { allowedOrigins: ['shop.example'] }, /is not a URL/],
+    ['a hook that is not a function', { onPaid: 'yes' }, /onPaid must be a function/],
+    ['a wait beyond 30 s', { maxWaitSeconds: 60 }, /maxWaitSeconds/],
+    ['a bad base URL', { baseUrl: 'rest.izly.fr' }, /baseUrl/],
+    ['no API key', { apiKey: '' }, /apiKey/],
+  ];
+  for (const [name, change, message] of bad) {
+    test(`throws on ${name}`, () => {
+      assert.throws(() => izlyPay({ ...valid(), ...change } as IzlyPayOptions), message);
+    });
+  }
+
+  test('no error message carries the API key or the secret', () => {
+    const secret = 's'.repeat(40);
+    try {
+      izlyPay({ ...valid(), secret, apiKey: 'very-secret-key', allowedOrigins: ['bad'] });
+      assert.fail('should throw');
+    } catch (error) {
+      assert.ok(error instanceof Error);
+      assert.ok(!error.message.includes(secret) && !error.message.includes('very-secret-key'));
+    }
+  });
+});
