@@ -2,7 +2,7 @@
 // Izly's callback is confirmed with a status read, the long poll wakes, onPaid runs once.
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { payAsStudent, startHarness, STUDENT, type Harness } from '../helpers/harness.js';
+import { payAsStudent, SECRET, startHarness, STUDENT, type Harness } from '../helpers/harness.js';
 
 describe('izlyPay(): a payment end to end', () => {
   let h: Harness;
@@ -52,5 +52,45 @@ describe('izlyPay(): a payment end to end', () => {
     const events = await h.izly.store.events(payment.paymentId);
     assert.ok(events.some((e) => e.type === 'callback'));
     assert.ok(events.some((e) => e.type === 'transition' && e.detail.to === 'paid'));
+  });
+});
+
+describe('izlyPay(): hooks and logs', () => {
+  test('a failing onPaid is logged and recorded, never run twice; no log line carries a secret', async () => {
+    const lines: string[] = [];
+    const logger = { warn: (line: string) => void lines.push(line), error: (line: string) => void lines.push(line) };
+    let calls = 0;
+    const h = await startHarness({
+      adapter: {
+        logger,
+        onPaid: () => {
+          calls += 1;
+          throw new Error('fulfilment down');
+        },
+      },
+    });
+    try {
+      h.orders.set('A-1', { amount: 250 });
+      const payment = await (await h.createPayment('A-1')).json();
+      // Noise that makes the adapter log: a forged callback and a failing Izly.
+      await h.postCallback(`?p=${payment.paymentId}&s=forged`, {});
+      h.sandbox.control.setFaults({ duplicateCallbacks: true });
+      await payAsStudent(payment.authorizationUrl, { ...STUDENT, action: 'validate' });
+      await h.sandbox.control.settled();
+      h.sandbox.control.setFaults({ serverErrors: 1, routes: ['initiate'] });
+      h.orders.set('B-2', { amount: 100 });
+      await h.createPayment('B-2');
+
+      assert.equal((await h.izly.store.get(payment.paymentId))?.status, 'paid');
+      assert.equal(calls, 1);
+      const events = await h.izly.store.events(payment.paymentId);
+      assert.ok(events.some((e) => e.type === 'hook_failed' && e.detail.message === 'fulfilment down'));
+      assert.ok(lines.some((line) => line.includes('onPaid failed')));
+      const signature = new URLSearchParams(h.sandbox.control.operations().at(-1)!.callbackParameters).get('s')!;
+      const everything = JSON.stringify({ lines, events });
+      for (const secret of ['sandbox-api-key', SECRET, signature, `Basic `]) assert.ok(!everything.includes(secret), secret);
+    } finally {
+      await h.close();
+    }
   });
 });
