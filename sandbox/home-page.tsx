@@ -21,32 +21,34 @@ function OperationsTable({ operations }: { operations: Operation[] }) {
     );
   }
   return (
-    <div class="table-scroll">
-      <table>
-        <caption>Opérations (les plus récentes d’abord)</caption>
-        <thead>
-          <tr>
-            <th scope="col">OperationId</th><th scope="col">Créée</th><th scope="col">Point de vente</th>
-            <th scope="col">ClientOrderId</th><th scope="col">Montant</th><th scope="col">Statut</th>
-            <th scope="col">Payeur</th><th scope="col">Erreur</th>
-          </tr>
-        </thead>
-        <tbody>
-          {operations.map((operation) => (
+    <>
+      <h2 id="operations-heading">Opérations <span class="muted">(les plus récentes d’abord)</span></h2>
+      <div class="table-scroll">
+        <table aria-labelledby="operations-heading">
+          <thead>
             <tr>
-              <td class="number">{operation.id}</td>
-              <td>{parisTime(operation.createdAt)}</td>
-              <td>{operation.appIdentifier}</td>
-              <td><code>{operation.clientOrderId}</code></td>
-              <td class="number">{formatEurosFrench(operation.amount)}</td>
-              <td><span class={`status status-${operation.status}`}>{operation.status}</span></td>
-              <td>{operation.customerEmail ?? ''}</td>
-              <td>{operation.errorCode ? `${operation.errorCode} ${operation.errorMessage}` : ''}</td>
+              <th scope="col">OperationId</th><th scope="col">Créée</th><th scope="col">Point de vente</th>
+              <th scope="col">ClientOrderId</th><th scope="col">Montant</th><th scope="col">Statut</th>
+              <th scope="col">Payeur</th><th scope="col">Erreur</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {operations.map((operation) => (
+              <tr>
+                <td class="number">{operation.id}</td>
+                <td>{parisTime(operation.createdAt)}</td>
+                <td>{operation.appIdentifier}</td>
+                <td><code>{operation.clientOrderId}</code></td>
+                <td class="number">{formatEurosFrench(operation.amount)}</td>
+                <td><span class={`status status-${operation.status}`}>{operation.status}</span></td>
+                <td>{operation.customerEmail ?? ''}</td>
+                <td>{operation.errorCode ? `${operation.errorCode} ${operation.errorMessage}` : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 
@@ -60,29 +62,31 @@ function CallbackLogTable({ log }: { log: CallbackAttempt[] }) {
     );
   }
   return (
-    <div class="table-scroll">
-      <table>
-        <caption>Journal des rappels (callbacks)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Heure</th><th scope="col">OperationId</th><th scope="col">Essai</th>
-            <th scope="col">URL</th><th scope="col">Résultat</th><th scope="col">Détail</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...log].reverse().map((entry) => (
+    <>
+      <h2 id="callbacks-heading">Journal des rappels (callbacks)</h2>
+      <div class="table-scroll">
+        <table aria-labelledby="callbacks-heading">
+          <thead>
             <tr>
-              <td>{parisTime(entry.at)}</td>
-              <td class="number">{entry.operationId}</td>
-              <td class="number">{entry.attempt}{entry.duplicate ? ' (doublon)' : ''}</td>
-              <td><code>{entry.url}</code></td>
-              <td><span class={`status status-${entry.outcome}`}>{entry.outcome}</span></td>
-              <td>{entry.status !== undefined ? `HTTP ${entry.status}` : entry.error ?? ''}</td>
+              <th scope="col">Heure</th><th scope="col">OperationId</th><th scope="col">Essai</th>
+              <th scope="col">URL</th><th scope="col">Résultat</th><th scope="col">Détail</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {[...log].reverse().map((entry) => (
+              <tr>
+                <td>{parisTime(entry.at)}</td>
+                <td class="number">{entry.operationId}</td>
+                <td class="number">{entry.attempt}{entry.duplicate ? ' (doublon)' : ''}</td>
+                <td><code>{entry.url}</code></td>
+                <td><span class={`status status-${entry.outcome}`}>{entry.outcome}</span></td>
+                <td>{entry.status !== undefined ? `HTTP ${entry.status}` : entry.error ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 
@@ -128,10 +132,10 @@ export function homePageRoutes(control: SandboxControl, publicUrl: string) {
           </section>
         ))}
 
-        <section class="card" aria-label="Comptes">
+        <section class="card" aria-labelledby="accounts-heading">
+          <h2 id="accounts-heading">Comptes (ayants droit)</h2>
           <div class="table-scroll">
-            <table>
-              <caption>Comptes (ayants droit)</caption>
+            <table aria-labelledby="accounts-heading">
               <thead>
                 <tr>
                   <th scope="col">E-mail</th><th scope="col">Téléphone</th><th scope="col">Mot de passe</th>
@@ -157,11 +161,11 @@ export function homePageRoutes(control: SandboxControl, publicUrl: string) {
           </div>
         </section>
 
-        <section class="card" aria-label="Opérations">
+        <section class="card">
           <OperationsTable operations={control.operations()} />
         </section>
 
-        <section class="card" aria-label="Journal des rappels">
+        <section class="card">
           <CallbackLogTable log={control.callbackLog()} />
         </section>
       </Layout>,

@@ -9,9 +9,8 @@ import { controlApiRoutes } from './control-api.js';
 import { FaultInjector } from './faults.js';
 import { homePageRoutes } from './home-page.js';
 import { izlyConnectRoutes } from './izly-connect.js';
-import { STYLESHEET_PATH } from './page-layout.js';
+import { pageAssetsRoutes } from './page-assets.js';
 import { paymentPageRoutes } from './payment-page.js';
-import { SANDBOX_CSS } from './sandbox-css.js';
 import { SandboxState } from './sandbox-state.js';
 import { webPaymentsRoutes } from './web-payments.js';
 
@@ -49,9 +48,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const control = createControl(services);
 
   const app = new Hono({ getPath: caseInsensitiveApiPath });
-  app.get(STYLESHEET_PATH, () => new Response(SANDBOX_CSS, {
-    headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' },
-  }));
+  app.route('/', pageAssetsRoutes());
   app.route('/', webPaymentsRoutes(services));
   app.route('/', paymentPageRoutes(services));
   app.route('/', izlyConnectRoutes(services));

@@ -1,7 +1,13 @@
-// The one stylesheet of the sandbox's pages, served at /sandbox/assets/sandbox.css so that the pages need no
-// inline style under their strict Content-Security-Policy. A modest Izly look: red (#e2001a) and white.
+// The static files of the sandbox's pages: the one stylesheet (so that the pages need no inline style under
+// their strict Content-Security-Policy) and the icon. A modest Izly look: red (#e2001a) and white.
+import { Hono } from 'hono';
 
-export const SANDBOX_CSS = `
+export const STYLESHEET_PATH = '/sandbox/assets/sandbox.css';
+export const ICON_PATH = '/sandbox/assets/icon.svg';
+
+const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#e2001a"/><circle cx="16" cy="8.5" r="2.6" fill="#fff"/><rect x="13.6" y="13" width="4.8" height="12.5" rx="2.4" fill="#fff"/></svg>`;
+
+const SANDBOX_CSS = `
 :root {
   --izly-red: #e2001a;
   --izly-red-dark: #b30014;
@@ -79,6 +85,7 @@ p { margin: 0 0 1rem; }
   border-radius: 8px;
   background: #fbeef0;
 }
+.summary { align-items: baseline; }
 .summary dt { color: var(--muted); }
 .summary dd { margin: 0; font-weight: 600; text-align: right; overflow-wrap: anywhere; }
 .summary .amount { font-size: 1.35rem; color: var(--izly-red-dark); }
@@ -134,11 +141,12 @@ button, .button-link {
 footer { text-align: center; color: var(--muted); font-size: .85rem; padding: 1rem; }
 .table-scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-caption { text-align: left; font-weight: 700; font-size: 1.15rem; padding-bottom: .6rem; }
 th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #fafafc; white-space: nowrap; }
 td.number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 code { font-size: .85em; overflow-wrap: anywhere; }
+td code { overflow-wrap: normal; white-space: nowrap; }
+h2 .muted { font-weight: 400; }
 .status { font-weight: 600; white-space: nowrap; }
 .status-Completed, .status-delivered { color: var(--ok); }
 .status-Failed, .status-rejected, .status-error, .status-blocked, .status-dropped { color: #8a0010; }
@@ -150,5 +158,15 @@ dl.credentials dd { margin: 0; overflow-wrap: anywhere; }
   .card { padding: 1.25rem 1rem; }
   .actions { flex-direction: column; }
   .actions button, .button-link { flex: none; width: 100%; }
+  dl.credentials { grid-template-columns: 1fr; gap: 0; }
+  dl.credentials dd { margin-bottom: .5rem; }
 }
 `;
+
+export function pageAssetsRoutes() {
+  const app = new Hono();
+  const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
+  app.get(STYLESHEET_PATH, () => new Response(SANDBOX_CSS, { headers: { 'content-type': 'text/css; charset=utf-8', ...headers } }));
+  app.get(ICON_PATH, () => new Response(ICON_SVG, { headers: { 'content-type': 'image/svg+xml', ...headers } }));
+  return app;
+}

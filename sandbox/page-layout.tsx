@@ -2,8 +2,7 @@
 // Content-Security-Policy (no script at all, styles from our own stylesheet only), no caching, no referrer
 // (the payment URL holds the operation's secret token).
 import type { Child } from 'hono/jsx';
-
-export const STYLESHEET_PATH = '/sandbox/assets/sandbox.css';
+import { ICON_PATH, STYLESHEET_PATH } from './page-assets.js';
 
 interface LayoutProps {
   title: string;
@@ -23,6 +22,7 @@ export function Layout({ title, refreshUrl, wide, children }: LayoutProps) {
         {refreshUrl ? <meta http-equiv="refresh" content={`3;url=${refreshUrl}`} /> : null}
         <title>{`${title} · Izly (bac à sable)`}</title>
         <link rel="stylesheet" href={STYLESHEET_PATH} />
+        <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
       </head>
       <body>
         <a class="skip-link" href="#contenu">Aller au contenu</a>

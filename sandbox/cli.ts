@@ -1,0 +1,123 @@
+// `npx izly-sandbox [--port 8790] [--host 127.0.0.1] [--config sandbox.json] [--public-url URL]`:
+// serves the sandbox on Node for partners in any language and prints what they need to start.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { formatEurosFrench } from './amounts.js';
+import { createSandbox } from './index.js';
+
+const USAGE = `Usage: izly-sandbox [options]
+
+  --port, -p <port>       port to listen on (default 8790)
+  --host <host>           interface to listen on (default 127.0.0.1)
+  --config, -c <file>     JSON file: pointsOfSale, accounts, callbackRetries, callbackRetryDelayMs, ...
+  --public-url <url>      origin used in PaymentAuthorizationUrl (default http://localhost:<port>)
+  --help, -h              this help
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`izly-sandbox: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', short: 'p', default: '8790' },
+        host: { type: 'string', default: '127.0.0.1' },
+        config: { type: 'string', short: 'c' },
+        'public-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
+const options = parseCommandLine();
+if (options.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const port = Number(options.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid port "${options.port}"`);
+const host = options.host ?? '127.0.0.1';
+
+/** The config file's own publicUrl, when it sets one: the command line must not override it silently. */
+function configFilePublicUrl(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { publicUrl?: unknown };
+    return typeof parsed.publicUrl === 'string' ? parsed.publicUrl : undefined;
+  } catch {
+    return undefined; // createSandbox reports the problem with the file
+  }
+}
+
+const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host);
+const publicUrl = options['public-url'] ?? configFilePublicUrl(options.config) ?? `http://${loopback ? 'localhost' : host}:${port}`;
+
+let sandbox: ReturnType<typeof createSandbox>;
+try {
+  sandbox = createSandbox({ publicUrl, ...(options.config ? { configFile: options.config } : {}) });
+} catch (error) {
+  fail((error as Error).message);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`.trimEnd()).join('\n');
+}
+
+function banner(origin: string): string {
+  const lines = [`Izly sandbox listening on ${origin}`, ''];
+  for (const pos of sandbox.control.pointsOfSale()) {
+    lines.push(
+      `Point of sale "${pos.siteName}"`,
+      `  AppIdentifier      ${pos.appIdentifier}`,
+      `  API key            ${pos.apiKey}`,
+      `  callback URL       ${pos.callbackUrl}${pos.callbackAllowListed ? '' : '  (not allow-listed: callbacks blocked)'}`,
+      `  after connection   ${pos.urlAfterConnection}`,
+      `  after payment      ${pos.urlAfterPayment}`,
+      `  after cancellation ${pos.urlAfterCancellation}`,
+      '',
+    );
+  }
+  lines.push(
+    'Partner API',
+    `  POST ${origin}/api/Izly/WebPayments`,
+    `  GET  ${origin}/api/Izly/WebPayments/{OperationId}`,
+    `  POST ${origin}/api/Izly/WebPayments/{OperationId}/Refund?clientOrderId={ClientOrderId}`,
+    `  GET  ${origin}/oauth/Home/Authorize?response_type=code&client_id={AppIdentifier}&scope=1`,
+    `  POST ${origin}/oauth/Home/Token?grant_type=authorization_code&code={code}`,
+    `  GET  ${origin}/api/izly/users`,
+    `Home page          ${origin}/`,
+    `Control API        ${origin}/sandbox/api/state`,
+    '',
+    'Accounts',
+    table([
+      ['e-mail', 'phone', 'password', 'balance', 'unpaid debt'],
+      ...sandbox.control.accounts().map((account) => [
+        account.email, account.phone, account.password,
+        formatEurosFrench(account.balance).replace(/[\u00a0\u202f]/g, ' '), account.unpaidDebt ? 'yes' : 'no',
+      ]),
+    ]),
+    '',
+  );
+  return lines.join('\n');
+}
+
+const server = serve({ fetch: sandbox.fetch, port, hostname: host }, () => {
+  process.stdout.write(`${banner(publicUrl)}\n`);
+});
+server.on('error', (error) => fail(error.message));
+
+function shutDown() {
+  sandbox.control.close();
+  server.close(() => process.exit(0));
+}
+process.on('SIGINT', shutDown);
+process.on('SIGTERM', shutDown);
