@@ -115,7 +115,7 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
     return c.json(paymentView(record, resolved.exposeCustomerEmail), 200, NO_STORE);
   });
 
-  app.post('/callback', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ Code: CALLBACK_CODES.mismatch, ErrorMessage: 'Body too large' }, 400) }), async (c) => {
+  app.post('/callback', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Body too large' }, 400) }), async (c) => {
     let body: unknown = null;
     try {
       body = JSON.parse(await c.req.text());

@@ -37,7 +37,7 @@ export class CallbackRefusal extends Error {
 }
 
 /** Callback answer codes (our own; Izly documents only 0 for success). */
-export const CALLBACK_CODES = { invalidSignature: 1, unknownPayment: 2, mismatch: 3, izlyUnavailable: 4 } as const;
+export const CALLBACK_CODES = { invalidSignature: 1, unknownPayment: 2, mismatch: 3, izlyUnavailable: 4, invalidRequest: 5 } as const;
 
 /** Statuses from which Izly's `Completed` still moves a payment to paid: Izly's word wins over our clock. */
 const NOT_YET_PAID: readonly PaymentStatus[] = ['created', 'pending', 'failed', 'cancelled', 'expired'];
@@ -374,6 +374,9 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     if (callback.clientOrderId !== null && callback.clientOrderId !== record.orderId) throw await refuse('the callback names another order');
     const operationId = record.operationId ?? callback.operationId;
     if (operationId === null) throw await refuse('no operation id to confirm');
+    // Nothing a callback says can change a paid or refunded payment (refunds go through this adapter):
+    // acknowledge replays without asking Izly again.
+    if (record.status === 'paid' || record.status === 'refunded') return record;
 
     const failureHint = callback.error && callback.error.code !== 0 ? `izly_error_${callback.error.code}${callback.error.message ? `: ${callback.error.message}` : ''}` : undefined;
     try {
