@@ -160,7 +160,7 @@ export function createShop({ config, orders, store, sandboxUrl, widgetBundle }: 
     return c.html(purchasesFragment(orders.purchasesOf(visitor), productName));
   });
 
-  const staffOnly = basicAuth({ username: 'equipe', password: config.adminPassword, realm: 'Boutique démo — équipe' });
+  const staffOnly = basicAuth({ username: 'equipe', password: config.adminPassword, realm: 'Boutique demo - staff' });
 
   app.get('/orders', staffOnly, async (c) => {
     const refunded = c.req.query('refunded');
