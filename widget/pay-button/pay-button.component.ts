@@ -46,6 +46,11 @@ const POPUP_FEATURES = 'popup=yes,width=480,height=720';
 /** How often to look whether the student closed the popup (browsers fire no event for it). */
 const POPUP_CHECK_MS = 400;
 const LONG_POLL_SECONDS = 25;
+/**
+ * A single check (back without an id, popup closed) still waits a little: the decision may be seconds old,
+ * and the adapter only asks Izly again at its own pace.
+ */
+const SINGLE_CHECK_MS = 3000;
 const BACKOFF_MAX_MS = 10_000;
 
 /** Storage can be disabled (private modes, sandboxed frames): the button then works without resuming. */
@@ -203,7 +208,8 @@ export class IzlyPayButton extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.#resume();
+    // After this first update, not inside it: resuming changes `state` at once.
+    void this.updateComplete.then(() => this.#resume());
   }
 
   /** On load: hand a popup's result to its opener, or resume a payment the student is coming back from. */
@@ -348,7 +354,7 @@ export class IzlyPayButton extends LitElement {
    */
   async #check(paymentId: string, { follow, ours }: { follow: boolean; ours: boolean }): Promise<void> {
     const signal = this.#startRun();
-    const deadline = Date.now() + (follow ? this.verifyTimeout : 0);
+    const deadline = Date.now() + (follow ? this.verifyTimeout : SINGLE_CHECK_MS);
     if (ours) {
       this.#set('verifying');
     } else {

@@ -1,0 +1,83 @@
+// Helpers for the browser tests that run real payments: the adapter (`/izly`) and the Izly sandbox are
+// mounted on the test server's origin (see izly-servers.ts); nothing here answers in their place.
+import { waitUntil } from '@open-wc/testing';
+import type { CreatedPayment } from '../../widget/adapter-client.js';
+import type { IzlyPayButton } from '../../widget/pay-button/pay-button.js';
+
+export const STUDENT = { identifier: 'etudiant@izly.test', password: 'izly1234' };
+/** 1,50 € on the account: any order above that is refused by Izly. */
+export const BROKE_STUDENT = { identifier: 'fauche@izly.test', password: 'izly1234' };
+
+/** A fresh order of the test shop; the adapter's `order()` reads the amount from its last number. */
+export const newOrder = (cents: number) => `T-${crypto.randomUUID().slice(0, 8)}-${cents}`;
+
+/** Creates a payment as the widget would: `POST /izly/payments`. */
+export async function createPayment(orderId: string, returnUrl = location.href): Promise<CreatedPayment> {
+  const response = await fetch('/izly/payments', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+    body: JSON.stringify({ orderId, returnUrl }),
+  });
+  if (response.status !== 201) throw new Error(`createPayment: ${response.status} ${await response.text()}`);
+  return (await response.json()) as CreatedPayment;
+}
+
+/** Submits the sandbox's authorization form as the student's browser would. */
+export async function decide(
+  payment: CreatedPayment,
+  action: 'validate' | 'cancel',
+  account: { identifier: string; password: string } = STUDENT,
+): Promise<void> {
+  const response = await fetch(payment.authorizationUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...account, action }),
+  });
+  if (!response.ok) throw new Error(`decide: ${response.status}`);
+}
+
+/** The fault proxy in front of the adapter (fault-proxy.mjs): its endpoint, faults, release and log. */
+export function faultChannel() {
+  const base = `/test-proxy/${crypto.randomUUID().slice(0, 8)}`;
+  return {
+    endpoint: `${base}/izly`,
+    async queue(...faults: Array<'drop' | 'drop-after' | 'hold'>) {
+      await fetch(`${base}/_faults`, { method: 'POST', body: JSON.stringify(faults) });
+    },
+    async release() {
+      await fetch(`${base}/_release`, { method: 'POST' });
+    },
+    async log(): Promise<Array<{ method: string; path: string; idempotencyKey: string | null; status: number | null }>> {
+      return (await fetch(`${base}/_log`)).json();
+    },
+  };
+}
+
+/** Puts `izly_payment=<id>` in this page's address, as Izly's return does; returns a function that removes it. */
+export function arriveWithPayment(paymentId: string): () => void {
+  const url = new URL(location.href);
+  url.searchParams.set('izly_payment', paymentId);
+  history.replaceState(history.state, '', url.href);
+  return () => {
+    const clean = new URL(location.href);
+    clean.searchParams.delete('izly_payment');
+    history.replaceState(history.state, '', clean.href);
+  };
+}
+
+export const inner = (el: IzlyPayButton) => el.shadowRoot!.querySelector('button')!;
+export const statusText = (el: IzlyPayButton) =>
+  el.shadowRoot!.querySelector('[part="status"]')!.textContent!.replace(/\s+/g, ' ').trim();
+
+/** Waits for a frame (iframe or popup) to finish loading a page whose URL matches. */
+export async function loaded(win: () => Window | null | undefined, url: RegExp, message: string): Promise<Window> {
+  await waitUntil(() => {
+    const w = win();
+    try {
+      return !!w && url.test(w.location.href) && w.document.readyState === 'complete';
+    } catch {
+      return false;
+    }
+  }, message, { timeout: 10000 });
+  return win()!;
+}
