@@ -57,6 +57,10 @@ function badge(status: string): Html {
   return html`<span class="badge ${status}">${statusLabel(status)}</span>`;
 }
 
+function timeOfDay(iso: string): string {
+  return new Intl.DateTimeFormat('fr-FR', { timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
+}
+
 function dateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
@@ -160,21 +164,22 @@ export function ordersPage({ rows, notice, sandboxUrl }: OrdersPageOptions): Htm
         ? html`<p class="empty">Aucun paiement pour l'instant.</p>`
         : html`<div class="table-wrap"><table>
             <thead><tr>
-              <th>Paiement</th><th>Commande</th><th>Montant</th><th>État</th><th>Créé</th><th>Mis à jour</th><th>Historique</th><th></th>
+              <th>Commande</th><th>Montant</th><th>État</th><th>Créé / mis à jour</th><th>Historique</th><th><span class="visually-hidden">Actions</span></th>
             </tr></thead>
             <tbody>
               ${rows.map(
                 (row) => html`<tr data-payment="${row.paymentId}" data-order="${row.orderId}">
-                  <td><code>${row.paymentId}</code>${row.operationId ? html`<br /><small>opération Izly ${row.operationId}</small>` : ''}</td>
-                  <td>${row.orderId}<br /><small>${row.product}</small></td>
+                  <td>
+                    <strong>${row.orderId}</strong> · ${row.product}<br />
+                    <small class="ids"><code>${row.paymentId}</code>${row.operationId ? html` · opération Izly ${row.operationId}` : ''}</small>
+                  </td>
                   <td>${formatEuros(row.amount)}</td>
                   <td>${badge(row.status)}</td>
-                  <td>${dateTime(row.createdAt)}</td>
-                  <td>${dateTime(row.updatedAt)}</td>
-                  <td>
+                  <td>${dateTime(row.createdAt)}<br /><small>${dateTime(row.updatedAt)}</small></td>
+                  <td class="history">
                     <details>
                       <summary>${row.history.length} évènement${row.history.length > 1 ? 's' : ''}</summary>
-                      <ol>${row.history.map((entry) => html`<li>${dateTime(entry.at)} — ${entry.text}</li>`)}</ol>
+                      <ol>${row.history.map((entry) => html`<li><time datetime="${entry.at}">${timeOfDay(entry.at)}</time> ${entry.text}</li>`)}</ol>
                     </details>
                   </td>
                   <td>
