@@ -6,6 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+// `--only <suite>` runs one suite (typecheck, build, server, browser, e2e, bench-quick): npm run test:server...
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex === -1 ? null : process.argv[onlyIndex + 1];
+const wanted = (name) => only === null || only === name;
+
 const resultsDir = '.test-results';
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
@@ -28,6 +33,7 @@ function testFiles(dir) {
 
 /** A step that is one check (type check, build): one pass or one failure. */
 function step(name, command, args) {
+  if (!wanted(name)) return;
   console.log(`\n━━ ${name}`);
   const status = run(command, args);
   suites.push({ name, passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 });
@@ -36,7 +42,7 @@ function step(name, command, args) {
 /** Node's test runner over a folder of test files; totals read back from its TAP output. */
 function nodeSuite(name, dir, extraArgs = []) {
   const files = testFiles(dir);
-  if (files.length === 0) return;
+  if (files.length === 0 || !wanted(name)) return;
   console.log(`\n━━ ${name} (${files.length} files)`);
   const tapFile = join(resultsDir, `${name}.tap`);
   const status = run(process.execPath, [
@@ -55,7 +61,7 @@ function nodeSuite(name, dir, extraArgs = []) {
 }
 
 function browserSuite() {
-  if (testFiles('test/browser').length === 0) return;
+  if (testFiles('test/browser').length === 0 || !wanted('browser')) return;
   console.log('\n━━ browser');
   const status = run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js']);
   const file = join(resultsDir, 'browser.json');
@@ -65,7 +71,8 @@ function browserSuite() {
 }
 
 step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
-if (existsSync('rollup.config.mjs')) step('build', process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', 'rollup.config.mjs', '--silent']);
+// The e2e tests serve the widget bundle and the sandbox CLI from the build.
+step('build', 'npm', ['run', '--silent', 'build']);
 nodeSuite('server', 'test/server');
 browserSuite();
 nodeSuite('e2e', 'test/e2e', ['--test-concurrency=1']);
