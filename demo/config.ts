@@ -23,6 +23,8 @@ export interface DemoConfig {
   dataDir: string;
   /** Password of the staff's orders page (DEMO_ADMIN_PASSWORD, default "demo"). */
   adminPassword: string;
+  /** Delay between the built-in sandbox's callback attempts (SANDBOX_CALLBACK_RETRY_DELAY_MS; null: Izly's 20 s). */
+  sandboxCallbackRetryDelayMs: number | null;
 }
 
 /** A setting that stops the demo from starting; `variable` names the environment variable at fault. */
@@ -95,6 +97,11 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
   const adminPassword = env.DEMO_ADMIN_PASSWORD ?? 'demo';
   if (adminPassword === '') throw new DemoConfigError('DEMO_ADMIN_PASSWORD', 'must not be empty');
 
+  const retryDelay = env.SANDBOX_CALLBACK_RETRY_DELAY_MS;
+  if (retryDelay !== undefined && retryDelay !== '' && !/^\d{1,6}$/.test(retryDelay)) {
+    throw new DemoConfigError('SANDBOX_CALLBACK_RETRY_DELAY_MS', `expected milliseconds (0 to 999999), got "${retryDelay}"`);
+  }
+
   return {
     port,
     publicUrl,
@@ -106,5 +113,6 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
     callbackSecret,
     dataDir: env.DEMO_DATA_DIR || 'demo/data',
     adminPassword,
+    sandboxCallbackRetryDelayMs: retryDelay ? Number(retryDelay) : null,
   };
 }

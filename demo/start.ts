@@ -43,7 +43,7 @@ function startSandbox(config: DemoConfig) {
   const sandbox = createSandbox({
     publicUrl: sandboxUrl,
     // Tests shorten Izly's 20 s between callback attempts; a developer keeps the real rhythm.
-    ...(process.env.SANDBOX_CALLBACK_RETRY_DELAY_MS ? { callbackRetryDelayMs: Number(process.env.SANDBOX_CALLBACK_RETRY_DELAY_MS) } : {}),
+    ...(config.sandboxCallbackRetryDelayMs === null ? {} : { callbackRetryDelayMs: config.sandboxCallbackRetryDelayMs }),
     pointsOfSale: [
       {
         appIdentifier: config.appIdentifier,

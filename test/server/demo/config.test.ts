@@ -22,6 +22,8 @@ describe('demo configuration', () => {
     assert.equal(config.apiKey, 'sandbox-api-key');
     assert.equal(config.authorization, 'raw-key');
     assert.ok(config.callbackSecret.length >= 32);
+    assert.equal(config.sandboxCallbackRetryDelayMs, null);
+    assert.equal(loadDemoConfig({ SANDBOX_CALLBACK_RETRY_DELAY_MS: '200' }).sandboxCallbackRetryDelayMs, 200);
   });
 
   it('follows PORT in the default public URL', () => {
@@ -36,6 +38,7 @@ describe('demo configuration', () => {
     assert.equal(failure({ IZLY_AUTHORIZATION: 'bearer' }).variable, 'IZLY_AUTHORIZATION');
     assert.equal(failure({ IZLY_CALLBACK_SECRET: 'short' }).variable, 'IZLY_CALLBACK_SECRET');
     assert.equal(failure({ SANDBOX_PORT: '8787' }).variable, 'SANDBOX_PORT');
+    assert.equal(failure({ SANDBOX_CALLBACK_RETRY_DELAY_MS: 'soon' }).variable, 'SANDBOX_CALLBACK_RETRY_DELAY_MS');
   });
 
   it('requires real credentials and a secret when pointed at a real Izly', () => {
