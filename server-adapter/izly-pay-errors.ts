@@ -13,6 +13,7 @@ export type IzlyPayErrorCode =
   | 'return_url_not_allowed'
   | 'invalid_wait'
   | 'origin_not_allowed'
+  | 'method_not_allowed'
   | 'forbidden'
   | 'unknown_order'
   | 'payment_not_found'
@@ -29,7 +30,7 @@ export type IzlyPayErrorCode =
   | 'izly_timeout'
   | 'internal_error';
 
-export type IzlyPayErrorStatus = 400 | 403 | 404 | 409 | 415 | 500 | 502 | 504;
+export type IzlyPayErrorStatus = 400 | 403 | 404 | 405 | 409 | 415 | 500 | 502 | 504;
 
 /** An error the adapter answers with (routes) or throws (`refund`, `reconcile`). */
 export class IzlyPayError extends Error {

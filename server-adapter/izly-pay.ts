@@ -141,6 +141,15 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
     });
   }
 
+  // A wrong method on one of these paths answers in the route's JSON error shape, not with the host app's
+  // plain-text 404 (registered last, so the real handlers above match first).
+  const wrongMethod = (allow: string) => (c: Context) =>
+    c.json(new IzlyPayError(405, 'method_not_allowed', `Use ${allow} on this route`).toJSON(), 405, { ...NO_STORE, Allow: allow });
+  app.all('/payments', wrongMethod('POST'));
+  app.all('/payments/:paymentId', wrongMethod('GET'));
+  if (resolved.authorizeRefund) app.all('/payments/:paymentId/refund', wrongMethod('POST'));
+  app.all('/callback', (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Use POST on this route' }, 405, { Allow: 'POST' }));
+
   return Object.assign(app, {
     refund: service.refund,
     reconcile: service.reconcile,
