@@ -19,6 +19,8 @@ export const PARTNER_ERRORS = {
   missingAuthorization: { code: 1001, status: 401, message: "En-tête Authorization absent ou qui n'est pas de type Basic", title: ACCESS_DENIED },
   unknownApiKey: { code: 1002, status: 401, message: "Clé d'API inconnue", title: ACCESS_DENIED },
   appIdentifierMismatch: { code: 1003, status: 401, message: "En-tête AppIdentifier absent ou qui ne correspond pas à la clé d'API", title: ACCESS_DENIED },
+  routeNotFound: { code: 1005, status: 404, message: 'Ressource introuvable', title: INVALID_REQUEST },
+  methodNotAllowed: { code: 1006, status: 405, message: 'Méthode HTTP non autorisée sur cette ressource', title: INVALID_REQUEST },
   unsupportedContentType: { code: 1004, status: 415, message: 'Content-Type attendu : application/vnd.Xpollens.v1+json', title: INVALID_REQUEST },
   pointOfSaleNotApproved: { code: 1010, status: 403, message: "Le point d'encaissement n'est pas agréé", title: ACCESS_DENIED },
   paymentDisabled: { code: 1011, status: 403, message: "Le paiement n'est pas autorisé sur ce point d'encaissement", title: ACCESS_DENIED },

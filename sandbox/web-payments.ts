@@ -129,5 +129,13 @@ export function webPaymentsRoutes({ state, faults }: SandboxServices) {
     });
   });
 
+  // Another method on these paths, or a path below them that does not exist, answers in Izly's error shape
+  // rather than Hono's plain-text 404 (registered last, so the handlers above match first).
+  const wrongMethod = (allow: string) => () => partnerError('methodNotAllowed', `utiliser ${allow}`);
+  app.all('/api/izly/webpayments', wrongMethod('POST'));
+  app.all('/api/izly/webpayments/:operationId', wrongMethod('GET'));
+  app.all('/api/izly/webpayments/:operationId/refund', wrongMethod('POST'));
+  app.all('/api/izly/webpayments/*', () => partnerError('routeNotFound'));
+
   return app;
 }
