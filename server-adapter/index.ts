@@ -10,6 +10,10 @@ export { IzlyError, IzlyApiError, IzlyTimeoutError, IzlyNetworkError, IzlyUnexpe
 export type { InitiatePaymentInput, InitiatedPayment, IzlyPayment, IzlyRefund, IzlyCallback } from './web-payments.js';
 export { parseIzlyCallback } from './web-payments.js';
 export type { IzlyTokens, IzlyUser } from './izly-connect.js';
+export type { IzlyConnectOptions, ConnectTokens, ConnectSessionView, ConnectStateCheck } from './connect-options.js';
+export type { IzlyConnectTokens } from './connect-tokens.js';
+export { IzlyConnectError, type IzlyConnectErrorCode, type IzlyConnectErrorStatus } from './connect-errors.js';
+export { POPUP_MESSAGE_TYPE as CONNECT_POPUP_MESSAGE_TYPE, RETURN_PARAM as CONNECT_RETURN_PARAM } from './connect-pages.js';
 export { mapIzlyStatus, type IzlyStatus, type IzlyOperationState } from './izly-status.js';
 export { centsFromEuros, centsFromCentsDecimal, matchAmount, type AmountMatch } from './izly-amounts.js';
 export { parseIzlyDate } from './izly-dates.js';

@@ -1,6 +1,7 @@
 // The options of `izlyPay()`, checked once at construction so that a misconfigured mount fails at
 // start-up with a clear `Error`, not at a student's first payment.
 import type { Context } from 'hono';
+import type { IzlyConnectOptions } from './connect-options.js';
 import type { IzlyClientOptions } from './izly-client.js';
 import type { PaymentRecord, PaymentStore } from './payment-store.js';
 
@@ -44,6 +45,8 @@ export interface IzlyPayOptions extends IzlyClientOptions {
   maxWaitSeconds?: number;
   /** Age after which a payment that Izly still reports pending becomes `expired`, in ms; default 20 minutes. */
   expireAfterMs?: number;
+  /** Enables "Log in with Izly": the `/connect/*` routes and the `onLogin` hook (see the README's IzlyConnect section). */
+  connect?: IzlyConnectOptions;
   /** Where warnings go; default `console`. */
   logger?: IzlyPayLogger;
   /** The clock, in ms since the epoch (tests); default `Date.now`. */

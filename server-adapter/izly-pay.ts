@@ -4,6 +4,9 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createCallbackSigner } from './callback-signature.js';
+import { resolveConnectOptions } from './connect-options.js';
+import { connectRoutes } from './connect-routes.js';
+import { createConnectTokens, type IzlyConnectTokens } from './connect-tokens.js';
 import { createIzlyClient, type IzlyClient } from './izly-client.js';
 import { IzlyPayError } from './izly-pay-errors.js';
 import { resolveIzlyPayOptions, type IzlyPayOptions } from './izly-pay-options.js';
@@ -23,6 +26,8 @@ export type IzlyPayApp = Hono & {
   readonly store: PaymentStore;
   /** The Izly client built from the options. */
   readonly client: IzlyClient;
+  /** IzlyConnect tokens on the server: `refresh`, `refreshIfExpired`, `getUser` (with or without the `connect` routes). */
+  readonly connect: IzlyConnectTokens;
 };
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -150,7 +155,13 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
   if (resolved.authorizeRefund) app.all('/payments/:paymentId/refund', wrongMethod('POST'));
   app.all('/callback', (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Use POST on this route' }, 405, { Allow: 'POST' }));
 
+  if (resolved.connect) {
+    const connect = resolveConnectOptions(resolved.connect, resolved.allowedOrigins);
+    app.route('/connect', connectRoutes({ options: connect, client, secret: resolved.secret, allowedOrigins: resolved.allowedOrigins, logger: resolved.logger, now: resolved.now }));
+  }
+
   return Object.assign(app, {
+    connect: createConnectTokens(client, resolved.now),
     refund: service.refund,
     reconcile: service.reconcile,
     store: resolved.store,

@@ -1,0 +1,66 @@
+// Errors of the IzlyConnect routes and helpers. Same JSON shape as the payment routes,
+// `{ "error": { "code", "message" } }`, plus a French sentence for the HTML page a student sees.
+// Nothing secret in any of them: no token, no code, no state.
+import { IzlyApiError, IzlyError, IzlyTimeoutError, IzlyUnexpectedAnswerError } from './izly-errors.js';
+
+export type IzlyConnectErrorStatus = 400 | 401 | 403 | 500 | 502 | 504;
+
+/** Stable machine codes, each with its HTTP status, an English message (JSON) and a French one (pages). */
+const CONNECT_ERRORS = {
+  invalid_mode: [400, 'mode must be "redirect" or "popup"', 'Le mode de connexion demandé est inconnu.'],
+  invalid_return_url: [400, 'returnUrl must be an absolute http(s) URL', 'L’adresse de retour n’est pas valide.'],
+  return_url_not_allowed: [400, 'returnUrl is not on an allowed origin', 'L’adresse de retour n’est pas autorisée.'],
+  cross_site_request: [403, 'A login cannot be started from another site', 'La connexion ne peut pas être lancée depuis un autre site.'],
+  login_not_started: [400, 'No login is in progress in this browser (cookie missing or invalid)', 'Aucune connexion n’est en cours dans ce navigateur. Recommencez depuis le site.'],
+  login_expired: [400, 'The login took too long; start again', 'La connexion a pris trop de temps. Recommencez depuis le site.'],
+  state_mismatch: [400, 'The state returned by Izly does not match this browser’s login', 'Cette réponse d’Izly ne correspond pas à la connexion lancée dans ce navigateur.'],
+  state_missing: [400, 'Izly returned no state, which this site requires', 'La réponse d’Izly est incomplète (paramètre state absent).'],
+  missing_code: [400, 'Izly returned no authorization code', 'La réponse d’Izly ne contient pas de code de connexion.'],
+  login_cancelled: [403, 'The login was cancelled on Izly', 'La connexion avec Izly a été annulée.'],
+  code_rejected: [400, 'Izly refused the authorization code (expired, already used or issued to another site)', 'Le code de connexion a expiré ou a déjà servi. Recommencez depuis le site.'],
+  refresh_rejected: [401, 'Izly refused the refresh token (unknown, already used or revoked): log in again', 'La session Izly a expiré. Reconnectez-vous.'],
+  login_failed: [500, 'The site could not open its session', 'Le site n’a pas pu ouvrir votre session.'],
+  izly_error: [502, 'Izly refused the request', 'Izly a refusé la demande.'],
+  izly_unavailable: [502, 'Izly is unavailable; try again', 'Izly est indisponible pour le moment. Réessayez dans quelques instants.'],
+  izly_bad_answer: [502, 'Izly sent an answer that could not be read; try again', 'La réponse d’Izly est illisible. Réessayez dans quelques instants.'],
+  izly_timeout: [504, 'Izly did not answer in time; try again', 'Izly n’a pas répondu à temps. Réessayez dans quelques instants.'],
+  internal_error: [500, 'Something went wrong', 'Une erreur inattendue est survenue.'],
+} as const satisfies Record<string, readonly [IzlyConnectErrorStatus, string, string]>;
+
+/** Stable machine codes of the IzlyConnect errors. */
+export type IzlyConnectErrorCode = keyof typeof CONNECT_ERRORS;
+
+/** An error of the IzlyConnect routes (answered as a page or JSON) or helpers (thrown). */
+export class IzlyConnectError extends Error {
+  override name = 'IzlyConnectError' as const;
+  readonly code: IzlyConnectErrorCode;
+  readonly status: IzlyConnectErrorStatus;
+  /** The sentence shown to the student on an HTML page. */
+  readonly frenchMessage: string;
+
+  constructor(code: IzlyConnectErrorCode, options?: { cause?: unknown }) {
+    const [status, message, frenchMessage] = CONNECT_ERRORS[code];
+    super(message, options);
+    this.code = code;
+    this.status = status;
+    this.frenchMessage = frenchMessage;
+  }
+
+  /** The JSON body of the answer. */
+  toJSON(): { error: { code: IzlyConnectErrorCode; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/**
+ * An Izly client error as an IzlyConnect error. `rejected` is the code for Izly's `invalid_grant`
+ * (a bad authorization code, or a bad refresh token), the one refusal the student or partner can act on.
+ */
+export function connectErrorFromIzly(error: unknown, rejected: 'code_rejected' | 'refresh_rejected'): IzlyConnectError {
+  if (!(error instanceof IzlyError)) return new IzlyConnectError('internal_error', { cause: error });
+  if (error instanceof IzlyTimeoutError) return new IzlyConnectError('izly_timeout', { cause: error });
+  if (error instanceof IzlyUnexpectedAnswerError) return new IzlyConnectError('izly_bad_answer', { cause: error });
+  if (error instanceof IzlyApiError && error.call === 'token' && error.code === 'invalid_grant') return new IzlyConnectError(rejected, { cause: error });
+  if (error instanceof IzlyApiError && error.httpStatus < 500 && ![408, 429].includes(error.httpStatus)) return new IzlyConnectError('izly_error', { cause: error });
+  return new IzlyConnectError('izly_unavailable', { cause: error });
+}

@@ -1,0 +1,95 @@
+// The login cookie: binds one IzlyConnect login to the browser that started it. It carries the `state`
+// nonce sent to Izly, the return URL, the mode and an expiry, as `<base64url JSON>.<base64url HMAC>`.
+// The HMAC (the adapter's secret, under a label of its own so that it can never be confused with a
+// callback signature) means neither the return URL nor the nonce can be planted by someone else.
+// It holds no token and nothing secret: only its integrity matters. Web Crypto only.
+
+/** What one login in progress remembers. */
+export interface LoginInProgress {
+  /** The `state` sent to Izly. */
+  nonce: string;
+  /** Where the browser goes back to; on an allowed origin (checked when the login started). */
+  returnUrl: string;
+  mode: 'redirect' | 'popup';
+  /** Expiry, ms since the epoch. */
+  expiresAt: number;
+}
+
+const LABEL = 'izly-pay connect login cookie v1.';
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  } catch {
+    return null;
+  }
+}
+
+/** A fresh `state` value: 256 random bits, URL-safe. */
+export function newNonce(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** Compares two strings without an early exit, so that the time taken says nothing about where they differ. */
+export function sameText(a: string, b: string): boolean {
+  const left = new TextEncoder().encode(a);
+  const right = new TextEncoder().encode(b);
+  // The length is no secret: every nonce has the same one.
+  if (left.length !== right.length) return false;
+  let difference = 0;
+  for (let i = 0; i < left.length; i++) difference |= left[i]! ^ right[i]!;
+  return difference === 0;
+}
+
+/** Seals and opens login cookies with one secret. */
+export interface LoginCookieSealer {
+  seal(login: LoginInProgress): Promise<string>;
+  /** The login, or null when the value is missing, malformed or not signed by us. Expiry is the caller's check. */
+  open(value: string | undefined): Promise<LoginInProgress | null>;
+}
+
+export function createLoginCookieSealer(secret: string): LoginCookieSealer {
+  let key: Promise<CryptoKey> | undefined;
+  const hmacKey = () =>
+    (key ??= crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
+  const signed = (payload: string) => new TextEncoder().encode(LABEL + payload);
+
+  return {
+    async seal(login) {
+      const payload = base64url(new TextEncoder().encode(JSON.stringify({ n: login.nonce, r: login.returnUrl, m: login.mode, e: login.expiresAt })));
+      const signature = await crypto.subtle.sign('HMAC', await hmacKey(), signed(payload));
+      return `${payload}.${base64url(new Uint8Array(signature))}`;
+    },
+
+    async open(value) {
+      if (!value || value.length > 4096) return null;
+      const [payload, signature, extra] = value.split('.');
+      if (!payload || !signature || extra !== undefined) return null;
+      const signatureBytes = fromBase64url(signature);
+      if (!signatureBytes || signatureBytes.length !== 32) return null;
+      // Web Crypto's verify compares in constant time.
+      if (!(await crypto.subtle.verify('HMAC', await hmacKey(), signatureBytes, signed(payload)))) return null;
+      const payloadBytes = fromBase64url(payload);
+      if (!payloadBytes) return null;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(new TextDecoder().decode(payloadBytes));
+      } catch {
+        return null;
+      }
+      const { n, r, m, e } = (parsed ?? {}) as { n?: unknown; r?: unknown; m?: unknown; e?: unknown };
+      if (typeof n !== 'string' || typeof r !== 'string' || (m !== 'redirect' && m !== 'popup') || typeof e !== 'number') return null;
+      return { nonce: n, returnUrl: r, mode: m, expiresAt: e };
+    },
+  };
+}
