@@ -132,8 +132,7 @@ export function connectRoutes({ options, client, secret, allowedOrigins, logger,
       hookAnswer = await options.onLogin(user, tokens, c);
     } catch (error) {
       logger.error(`izly-pay: connect: onLogin failed: ${reason(error)}`);
-      // Never half logged in: drop any cookie the hook set before it threw.
-      c.header('Set-Cookie', undefined);
+      // Never half logged in: set, not appended, this header replaces any cookie the hook set before it threw.
       c.header('Set-Cookie', clearLogin(c, login));
       return fail(c, 'login_failed', login);
     }
