@@ -201,11 +201,19 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     }
   }
 
+  // The longest a creation can be in flight: Izly's answer is awaited at most `timeoutMs` (an initiation is
+  // never retried), plus slack for the store. A record still `created` after that was left by a crash.
+  const abandonedCreationMs = (options.timeoutMs ?? 10_000) + 5_000;
+
   /** Waits (bounded) for a record still being created by another request to get its Izly answer. */
   async function settledCreation(record: PaymentRecord): Promise<PaymentRecord> {
     const deadline = Date.now() + 30_000;
     let current = record;
     while (current.status === 'created' && current.operationId === null && Date.now() < deadline) {
+      if (options.now() - Date.parse(current.createdAt) >= abandonedCreationMs) {
+        // Abandoned: its authorization URL, if Izly made one, never reached anyone, so no one can pay it.
+        return move(current, ['created'], { status: 'failed', failureReason: 'initiation_incomplete', updatedAt: nowIso() });
+      }
       await waiters.wait(current.id, Math.min(1_000, deadline - Date.now()));
       current = (await store.get(current.id)) ?? current;
     }
