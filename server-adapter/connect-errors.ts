@@ -3,7 +3,7 @@
 // Nothing secret in any of them: no token, no code, no state.
 import { IzlyApiError, IzlyError, IzlyTimeoutError, IzlyUnexpectedAnswerError } from './izly-errors.js';
 
-export type IzlyConnectErrorStatus = 400 | 401 | 403 | 500 | 502 | 504;
+export type IzlyConnectErrorStatus = 400 | 401 | 403 | 405 | 500 | 502 | 504;
 
 /** Stable machine codes, each with its HTTP status, an English message (JSON) and a French one (pages). */
 const CONNECT_ERRORS = {
@@ -24,6 +24,7 @@ const CONNECT_ERRORS = {
   izly_unavailable: [502, 'Izly is unavailable; try again', 'Izly est indisponible pour le moment. Réessayez dans quelques instants.'],
   izly_bad_answer: [502, 'Izly sent an answer that could not be read; try again', 'La réponse d’Izly est illisible. Réessayez dans quelques instants.'],
   izly_timeout: [504, 'Izly did not answer in time; try again', 'Izly n’a pas répondu à temps. Réessayez dans quelques instants.'],
+  method_not_allowed: [405, 'Use GET on this route', 'Cette adresse ne s’ouvre que par un lien.'],
   internal_error: [500, 'Something went wrong', 'Une erreur inattendue est survenue.'],
 } as const satisfies Record<string, readonly [IzlyConnectErrorStatus, string, string]>;
 

@@ -171,6 +171,14 @@ export function connectRoutes({ options, client, secret, allowedOrigins, logger,
     app.get('/session', async (c) => c.json({ session: (await session(c)) ?? null }, 200, { ...JSON_HEADERS, Vary: 'Cookie' }));
   }
 
+  // Another method on these paths answers in the routes' own error shape, not with the host's plain 404.
+  for (const path of ['/login', '/callback', '/cancel', ...(options.session ? ['/session'] : [])]) {
+    app.all(path, (c) => {
+      c.header('Allow', 'GET');
+      return fail(c, 'method_not_allowed', null);
+    });
+  }
+
   app.get('/popup.js', (c) =>
     c.body(POPUP_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600', 'X-Content-Type-Options': 'nosniff' }),
   );

@@ -204,6 +204,15 @@ describe('IzlyConnect: starting a login', () => {
     });
   }
 
+  test('another method than GET on a connect route answers 405 in the JSON error shape', async () => {
+    for (const path of ['login', 'callback', 'cancel']) {
+      const answer = await fetch(`${harness.partnerUrl}/izly/connect/${path}`, { method: 'POST', headers: { Origin: harness.partnerUrl } });
+      assert.equal(answer.status, 405);
+      assert.equal(answer.headers.get('allow'), 'GET');
+      assert.equal(((await answer.json()) as { error: { code: string } }).error.code, 'method_not_allowed');
+    }
+  });
+
   test('another site cannot start a login in the student’s browser (Sec-Fetch-Site: cross-site)', async () => {
     const browser = harness.browser();
     const forced = await browser.get(`${harness.partnerUrl}/izly/connect/login`, { headers: { 'Sec-Fetch-Site': 'cross-site', Referer: 'https://evil.example/' } });
