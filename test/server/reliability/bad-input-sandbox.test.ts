@@ -84,6 +84,7 @@ describe('bad input on the sandbox partner API', () => {
     for (const [label, { path, init }] of cases) await expectIzlyRefusal(await call(path, init), label);
     assert.equal(await snapshot(t.h), before);
     recordCheck({
+      id: 'sandbox-hand-listed',
       area: 'Bad input',
       tried: 'Sandbox partner API (WebPayments initiate, get, refund), listed by hand: credentials, content types, malformed and huge bodies, zero, negative, fractional, enormous and textual amounts, path tricks in ids, wrong methods',
       cases: cases.length,
@@ -127,7 +128,7 @@ describe('bad input on the sandbox partner API', () => {
       { numRuns: 150, seed: FUZZ_SEED },
     );
     assert.equal(await snapshot(t.h), before);
-    recordCheck({ area: 'Bad input', tried: 'Sandbox initiate, generated: invalid amounts (≤ 0, > 1000 €, fractional, text, arrays), other fields of every type in PascalCase, camelCase or lower case, random JSON and text, any credentials', cases: runs, held: "every answer a 4xx in Izly's error shape; no operation created", seed: FUZZ_SEED });
+    recordCheck({ id: 'sandbox-generated-initiate', area: 'Bad input', tried: 'Sandbox initiate, generated: invalid amounts (≤ 0, > 1000 €, fractional, text, arrays), other fields of every type in PascalCase, camelCase or lower case, random JSON and text, any credentials', cases: runs, held: "every answer a 4xx in Izly's error shape; no operation created", seed: FUZZ_SEED });
   });
 
   test('generated get and refund calls: unknown and malformed ids, wrong order ids, any credentials', async () => {
@@ -151,7 +152,7 @@ describe('bad input on the sandbox partner API', () => {
       { numRuns: 150, seed: FUZZ_SEED },
     );
     assert.equal(await snapshot(t.h), before);
-    recordCheck({ area: 'Bad input', tried: 'Sandbox get and refund, generated: huge, negative and unicode ids, wrong clientOrderId on a paid operation, any credentials', cases: runs, held: "every answer a 4xx in Izly's error shape; nothing refunded", seed: FUZZ_SEED });
+    recordCheck({ id: 'sandbox-generated-get-refund', area: 'Bad input', tried: 'Sandbox get and refund, generated: huge, negative and unicode ids, wrong clientOrderId on a paid operation, any credentials', cases: runs, held: "every answer a 4xx in Izly's error shape; nothing refunded", seed: FUZZ_SEED });
   });
 });
 

@@ -154,6 +154,7 @@ describe('the partner killed (SIGKILL) at each step of a payment, restarted on t
     await startPartner();
     await assertPaidOnce('C-4', payment.paymentId);
     recordCheck({
+      id: 'crash-restart',
       area: 'Crash and restart',
       tried: `The partner process SIGKILLed at each step of a payment and restarted on the same SQLite file: ${kills.join('; ')}`,
       cases: kills.length,

@@ -47,7 +47,7 @@ describe('forgery and tampering', () => {
     // read back is the same "Pending").
     const after = JSON.parse(await snapshot(h)) as { records: Array<{ status: string; amount: number }> };
     assert.deepEqual(after.records.map((r) => [r.status, r.amount]), (JSON.parse(before) as typeof after).records.map((r) => [r.status, r.amount]));
-    recordCheck({ area: 'Forgery and tampering', tried: 'Correctly signed callbacks that lie: success or failure claimed while Izly says Pending; pointing at another payment’s operation or order, or at an operation that does not exist', cases: lies.length + pointing.length, held: 'the payment moves only on Izly’s GET; callbacks naming another operation or order refused (409, Code 3); onPaid never called' });
+    recordCheck({ id: 'lying-callbacks', area: 'Forgery and tampering', tried: 'Correctly signed callbacks that lie: success or failure claimed while Izly says Pending; pointing at another payment’s operation or order, or at an operation that does not exist', cases: lies.length + pointing.length, held: 'the payment moves only on Izly’s GET; callbacks naming another operation or order refused (409, Code 3); onPaid never called' });
   });
 
   test('a genuine callback replayed, duplicated and reordered: one paid transition, one onPaid', async () => {
@@ -81,7 +81,7 @@ describe('forgery and tampering', () => {
     assert.equal(await status(first.paymentId), 'failed');
     assert.equal(h.hooks.paid.filter((p) => p.orderId === 'R-1').length, 1);
     assert.equal(h.sandbox.control.operations().filter((o) => o.clientOrderId === 'R-1' && o.status === 'Completed').length, 1);
-    recordCheck({ area: 'Forgery and tampering', tried: 'Genuine callbacks duplicated by Izly, replayed 20 times at once, and reordered (an older failure after the success, bodies swapped between the two)', cases, held: 'one paid transition and one onPaid call; the failed attempt stays failed; one debit at Izly' });
+    recordCheck({ id: 'replayed-callbacks', area: 'Forgery and tampering', tried: 'Genuine callbacks duplicated by Izly, replayed 20 times at once, and reordered (an older failure after the success, bodies swapped between the two)', cases, held: 'one paid transition and one onPaid call; the failed attempt stays failed; one debit at Izly' });
   });
 
   test('the browser cannot choose the amount, reuse a key for another order, or send the student elsewhere', async () => {
@@ -117,7 +117,7 @@ describe('forgery and tampering', () => {
       if (operation.redirectUrlAfterPayment) assert.equal(new URL(operation.redirectUrlAfterPayment).origin, h.partnerUrl);
     }
     cases += 1 + tampered.length;
-    recordCheck({ area: 'Forgery and tampering', tried: 'Browser-side tampering: amount, currency, status or payment id added to POST /payments; an Idempotency-Key reused for another order; returnUrl on a foreign origin or a javascript: URL', cases, held: 'the server’s amount is charged (one Izly operation of that amount); key reuse refused 409; foreign return URLs refused 400, Izly only ever gets the shop’s origin' });
+    recordCheck({ id: 'browser-tampering', area: 'Forgery and tampering', tried: 'Browser-side tampering: amount, currency, status or payment id added to POST /payments; an Idempotency-Key reused for another order; returnUrl on a foreign origin or a javascript: URL', cases, held: 'the server’s amount is charged (one Izly operation of that amount); key reuse refused 409; foreign return URLs refused 400, Izly only ever gets the shop’s origin' });
   });
 
   test('cross-site POST /payments: refused without a trace at Izly', async () => {
@@ -140,7 +140,7 @@ describe('forgery and tampering', () => {
       await expectAdapterRefusal(answer, label);
     }
     assert.equal(await snapshot(h), before);
-    recordCheck({ area: 'Forgery and tampering', tried: 'Cross-site POST /payments: foreign, null and sibling-port Origins; form-encoded, text/plain, multipart and missing content types (what a page on another site can send without a CORS preflight)', cases: attempts.length, held: '403 origin_not_allowed or 415 unsupported_content_type; no record, no Izly operation' });
+    recordCheck({ id: 'cross-site', area: 'Forgery and tampering', tried: 'Cross-site POST /payments: foreign, null and sibling-port Origins; form-encoded, text/plain, multipart and missing content types (what a page on another site can send without a CORS preflight)', cases: attempts.length, held: '403 origin_not_allowed or 415 unsupported_content_type; no record, no Izly operation' });
   });
 
   test('no secret in any answer or log line, through forgeries, refusals and Izly failures', async () => {
@@ -180,7 +180,7 @@ describe('forgery and tampering', () => {
       assert.ok(lines.length >= 5, `expected warnings to be logged, got ${lines.length}`);
       for (const answer of answers) assertNoSecret(answer, secrets, 'answer');
       for (const line of lines) assertNoSecret(line, secrets, 'log line');
-      recordCheck({ area: 'Forgery and tampering', tried: 'Secrets in answers and logs: forged and mismatched callbacks, a foreign origin, Izly answering 503, timing out and garbling its JSON, a broken order() hook; the adapter’s logger and the console captured', cases: answers.length + lines.length, held: `no API key, Basic credentials, callback secret or payment signature (${signatures.length} checked) in ${answers.length} answers and ${lines.length} log lines` });
+      recordCheck({ id: 'secrets', area: 'Forgery and tampering', tried: 'Secrets in answers and logs: forged and mismatched callbacks, a foreign origin, Izly answering 503, timing out and garbling its JSON, a broken order() hook; the adapter’s logger and the console captured', cases: answers.length + lines.length, held: `no API key, Basic credentials, callback secret or payment signature (${signatures.length} checked) in ${answers.length} answers and ${lines.length} log lines` });
     } finally {
       Object.assign(console, original);
     }

@@ -16,7 +16,7 @@ describe('Izly faults', () => {
   afterEach(() => h.close());
   after(() => {
     if (held.length > 0) {
-      recordCheck({ area: 'Faults', tried: `Izly faults: ${held.join('; ')}`, cases: held.length, held: 'every payment ends in the right state exactly once (one debit, one onPaid); the browser gets a clear 502/504 error or the stored status, never a 500' });
+      recordCheck({ id: 'izly-faults', area: 'Faults', tried: `Izly faults: ${held.join('; ')}`, cases: held.length, held: 'every payment ends in the right state exactly once (one debit, one onPaid); the browser gets a clear 502/504 error or the stored status, never a 500' });
     }
   });
 

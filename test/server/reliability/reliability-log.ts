@@ -10,6 +10,8 @@ export const FUZZ_SEED = Number(process.env.RELIABILITY_SEED ?? 20260801);
 
 /** One line of the table. */
 export interface ReliabilityCheck {
+  /** Stable name of the check: a check recorded twice keeps its latest run in the report. */
+  id: string;
   /** The table's section: 'Bad input', 'Forgery and tampering', 'Faults', 'Crash and restart', 'Load', 'Headers'. */
   area: string;
   /** What was tried, in a sentence. */
@@ -19,7 +21,7 @@ export interface ReliabilityCheck {
   /** What held, in a sentence. */
   held: string;
   /** Figures worth printing (load runs). */
-  figures?: Record<string, number>;
+  figures?: Record<string, number | string>;
   /** The fast-check seed, when inputs were generated. */
   seed?: number;
 }

@@ -43,6 +43,6 @@ describe('response headers of the adapter', () => {
       assert.deepEqual(names.filter((name) => BANNERS.includes(name)), [], `${label}: banner`);
       if (isPaymentAnswer) assert.equal(response.headers.get('cache-control'), 'no-store', `${label}: Cache-Control`);
     }
-    recordCheck({ area: 'Response headers', tried: 'Headers of every route’s answers: created, replayed, read, long-polled, refunded, refused (400, 403, 404, 405, 409, 415), a foreign-origin preflight, callbacks', cases: answers.length, held: 'no Access-Control-* header (no CORS unless the partner adds it), Cache-Control: no-store on every payment answer, no X-Powered-By or Server banner' });
+    recordCheck({ id: 'headers', area: 'Response headers', tried: 'Headers of every route’s answers: created, replayed, read, long-polled, refunded, refused (400, 403, 404, 405, 409, 415), a foreign-origin preflight, callbacks', cases: answers.length, held: 'no Access-Control-* header (no CORS unless the partner adds it), Cache-Control: no-store on every payment answer, no X-Powered-By or Server banner' });
   });
 });
