@@ -4,6 +4,7 @@ import { html } from 'hono/html';
 import type { Product } from './catalogue.js';
 import { formatEuros } from './catalogue.js';
 import type { ShopOrder } from './shop-orders.js';
+import type { ShopStudent } from './shop-sessions.js';
 
 type Html = ReturnType<typeof html>;
 
@@ -11,9 +12,20 @@ interface LayoutOptions {
   title: string;
   sandboxUrl: string | null;
   body: Html;
+  /** The account area of the header: the logged-in student, or the "Log in with Izly" button. */
+  account?: Html;
 }
 
-function layout({ title, sandboxUrl, body }: LayoutOptions): Html {
+/** The logged-in student (name, CROUS client code) with a logout button, or the IzlyConnect button. */
+function accountArea(student: ShopStudent | null): Html {
+  if (!student) return html`<izly-connect-button size="small"></izly-connect-button>`;
+  return html`<div class="student" data-student="${student.clientCode}">
+    <span><strong>${student.firstName} ${student.lastName}</strong><br />CROUS ${student.clientCode} · n° ${student.assignmentNumber}</span>
+    <form method="post" action="/logout"><button class="link" type="submit">Se déconnecter</button></form>
+  </div>`;
+}
+
+function layout({ title, sandboxUrl, body, account }: LayoutOptions): Html {
   return html`<!doctype html>
 <html lang="fr">
   <head>
@@ -33,6 +45,7 @@ function layout({ title, sandboxUrl, body }: LayoutOptions): Html {
         <a href="/orders">Commandes (équipe)</a>
         ${sandboxUrl ? html`<a href="${sandboxUrl}/">Sandbox Izly</a>` : ''}
       </nav>
+      ${account ?? ''}
     </header>
     <main>${body}</main>
   </body>
@@ -74,15 +87,17 @@ export interface ShopItem {
 
 export interface ShopPageOptions {
   items: ShopItem[];
+  student: ShopStudent | null;
   purchases: Html;
   sandboxUrl: string | null;
 }
 
 /** The catalogue, each product with its `<izly-pay-button>`. */
-export function shopPage({ items, purchases, sandboxUrl }: ShopPageOptions): Html {
+export function shopPage({ items, purchases, sandboxUrl, student }: ShopPageOptions): Html {
   return layout({
     title: 'Boutique démo — payer avec Izly',
     sandboxUrl,
+    account: accountArea(student),
     body: html`
       <h1>Payez vos services du campus avec Izly</h1>
       <p class="lead">

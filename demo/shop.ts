@@ -3,17 +3,20 @@
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { basicAuth } from 'hono/basic-auth';
-import { getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { izlyPay, IzlyPayError, type IzlyPayApp, type PaymentEvent, type PaymentRecord, type PaymentStore } from '../server-adapter/index.js';
 import { catalogue, productBySku } from './catalogue.js';
 import type { DemoConfig } from './config.js';
 import { ordersPage, purchasesFragment, shopPage, type StaffPaymentRow } from './pages.js';
 import type { ShopOrders } from './shop-orders.js';
+import type { ShopSessions, ShopStudent } from './shop-sessions.js';
 
 export interface ShopOptions {
   config: DemoConfig;
   /** The shop's own orders. */
   orders: ShopOrders;
+  /** Sessions opened by "Log in with Izly". */
+  sessions: ShopSessions;
   /** Where the adapter keeps payments. */
   store: PaymentStore;
   /** The built-in sandbox's address, shown in the page header; null against a real Izly. */
@@ -23,6 +26,7 @@ export interface ShopOptions {
 }
 
 const VISITOR_COOKIE = 'shop_visitor';
+const SESSION_COOKIE = 'shop_session';
 const ALL_STATUSES = ['created', 'pending', 'paid', 'refunded', 'failed', 'cancelled', 'expired'] as const;
 
 const assets = {
@@ -35,8 +39,8 @@ function productName(sku: string): string {
   return productBySku(sku)?.name ?? sku;
 }
 
-/** The visitor's id (a random cookie): whose orders these are. A real shop would use its own session. */
-function visitorOf(c: Context): string {
+/** The visitor's id (a random cookie) when nobody is logged in: whose orders these are. */
+function anonymousVisitorOf(c: Context): string {
   const existing = getCookie(c, VISITOR_COOKIE);
   if (existing && /^[a-f0-9-]{36}$/.test(existing)) return existing;
   const visitor = crypto.randomUUID();
@@ -95,8 +99,14 @@ async function staffRows(store: PaymentStore, orders: ShopOrders): Promise<Staff
 }
 
 /** Builds the shop. Returns the Hono app and the mounted adapter (for `reconcile()` on a schedule). */
-export function createShop({ config, orders, store, sandboxUrl, widgetBundle }: ShopOptions): { app: Hono; izly: IzlyPayApp } {
+export function createShop({ config, orders, sessions, store, sandboxUrl, widgetBundle }: ShopOptions): { app: Hono; izly: IzlyPayApp } {
   const publicOrigin = new URL(config.publicUrl).origin;
+  const studentOf = (c: Context): ShopStudent | undefined => sessions.student(getCookie(c, SESSION_COOKIE));
+  // A logged-in student's orders follow their Izly account across browsers; otherwise, the browser's.
+  const visitorOf = (c: Context): string => {
+    const student = studentOf(c);
+    return student ? `izly:${student.izlyId}` : anonymousVisitorOf(c);
+  };
   const izly = izlyPay({
     baseUrl: config.izlyBaseUrl ?? sandboxUrl!,
     appIdentifier: config.appIdentifier,
@@ -116,6 +126,23 @@ export function createShop({ config, orders, store, sandboxUrl, widgetBundle }: 
     },
     onRefunded: (payment) => {
       orders.markRefunded(payment.orderId);
+    },
+    connect: {
+      // "Log in with Izly": open the shop's own session; the tokens stay in the shop's database.
+      onLogin: (user, tokens, c) => {
+        const sessionId = sessions.open(user, tokens);
+        setCookie(c, SESSION_COOKIE, sessionId, {
+          httpOnly: true,
+          sameSite: 'Lax',
+          path: '/',
+          secure: config.publicUrl.startsWith('https:'),
+          maxAge: 60 * 60 * 8,
+        });
+      },
+      returnUrl: `${config.publicUrl}/`,
+      // Izly has one "URL after cancellation" for logins and payments: the sandbox's point at
+      // /izly/connect/cancel, which sends a cancelled payment on to the shop's page.
+      paymentCancelUrl: `${config.publicUrl}/`,
     },
   });
 
@@ -151,13 +178,21 @@ export function createShop({ config, orders, store, sandboxUrl, widgetBundle }: 
           : orders.openOrderFor(visitor, product.sku),
     }));
     const purchases = purchasesFragment(orders.purchasesOf(visitor), productName);
-    return c.html(shopPage({ items, purchases, sandboxUrl }));
+    return c.html(shopPage({ items, purchases, sandboxUrl, student: studentOf(c) ?? null }));
   });
 
   app.get('/purchases', (c) => {
     const visitor = visitorOf(c);
     c.header('Cache-Control', 'no-store');
     return c.html(purchasesFragment(orders.purchasesOf(visitor), productName));
+  });
+
+  app.post('/logout', (c) => {
+    if (c.req.header('origin') !== publicOrigin) return c.text('Refusé : origine inconnue', 403);
+    const sessionId = getCookie(c, SESSION_COOKIE);
+    if (sessionId) sessions.close(sessionId);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/', 303);
   });
 
   const staffOnly = basicAuth({ username: 'equipe', password: config.adminPassword, realm: 'Boutique demo - staff' });

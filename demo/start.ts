@@ -9,6 +9,7 @@ import { createSandbox } from '../sandbox/index.js';
 import { DemoConfigError, loadDemoConfig, type DemoConfig } from './config.js';
 import { createShop } from './shop.js';
 import { ShopOrders } from './shop-orders.js';
+import { ShopSessions } from './shop-sessions.js';
 
 const WIDGET_BUNDLE = 'dist/izly-pay.js';
 const RECONCILE_EVERY_MS = 60_000;
@@ -52,7 +53,8 @@ function startSandbox(config: DemoConfig) {
         callbackUrl: `${config.publicUrl}/izly/callback`,
         urlAfterConnection: `${config.publicUrl}/izly/connect/callback`,
         urlAfterPayment: `${config.publicUrl}/`,
-        urlAfterCancellation: `${config.publicUrl}/`,
+        // One cancellation URL for logins and payments: the adapter tells them apart.
+        urlAfterCancellation: `${config.publicUrl}/izly/connect/cancel`,
       },
     ],
   });
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
   const bundle = widgetBundle();
   mkdirSync(config.dataDir, { recursive: true });
   const orders = new ShopOrders(join(config.dataDir, 'shop.sqlite'));
+  const sessions = new ShopSessions(join(config.dataDir, 'shop.sqlite'));
   const store = sqliteStore(join(config.dataDir, 'izly-pay.sqlite'));
 
   const servers: ServerType[] = [];
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
     servers.push(await listen(started.sandbox.fetch, config.sandboxPort));
   }
 
-  const { app, izly } = createShop({ config, orders, store, sandboxUrl, widgetBundle: bundle });
+  const { app, izly } = createShop({ config, orders, sessions, store, sandboxUrl, widgetBundle: bundle });
   servers.push(await listen(app.fetch, config.port));
 
   // Payments nobody watches (a student who closed the tab, a callback that never came) still end right.
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
     for (const server of servers) server.close();
     void store.close().finally(() => {
       orders.close();
+      sessions.shutdown();
       process.exit(0);
     });
   };

@@ -36,7 +36,7 @@ describe('the shop restarted between the payment and the callback', () => {
         callbackUrl: `${shopUrl}/izly/callback`,
         urlAfterConnection: `${shopUrl}/izly/connect/callback`,
         urlAfterPayment: `${shopUrl}/`,
-        urlAfterCancellation: `${shopUrl}/`,
+        urlAfterCancellation: `${shopUrl}/izly/connect/cancel`,
       }],
     }));
     sandbox = await startScript('sandbox/cli.ts', {}, /http:\/\//, 30_000, ['--port', String(sandboxPort), '--config', configFile]);
