@@ -42,13 +42,16 @@ function fromRow(row: OrderRow): ShopOrder {
   };
 }
 
-/** Orders of the demo shop in a SQLite file (or ':memory:'). */
-export class ShopOrders {
-  private readonly db: Database.Database;
+/** The shop's SQLite file (orders and sessions), in WAL mode so readers never wait for a writer. */
+export function openShopDatabase(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  return db;
+}
 
-  constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
+/** Orders of the demo shop. */
+export class ShopOrders {
+  constructor(private readonly db: Database.Database) {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS orders (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -109,9 +112,5 @@ export class ShopOrders {
       .prepare(`SELECT * FROM orders WHERE visitor = ? AND status != 'open' ORDER BY seq DESC`)
       .all(visitor) as OrderRow[];
     return rows.map(fromRow);
-  }
-
-  close(): void {
-    this.db.close();
   }
 }

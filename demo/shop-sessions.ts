@@ -1,6 +1,6 @@
 // The shop's own sessions, opened by "Log in with Izly". The student's IzlyConnect tokens stay here, on
 // the server; the browser only holds a random session id in an HttpOnly cookie.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ConnectTokens, IzlyUser } from '../server-adapter/index.js';
 
 /** A logged-in student as the shop shows them. */
@@ -33,11 +33,7 @@ function randomSessionId(): string {
 }
 
 export class ShopSessions {
-  private readonly db: Database.Database;
-
-  constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
+  constructor(private readonly db: Database.Database) {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sessions (
         session_id TEXT PRIMARY KEY,
@@ -97,9 +93,5 @@ export class ShopSessions {
 
   close(sessionId: string): void {
     this.db.prepare('DELETE FROM sessions WHERE session_id = ?').run(sessionId);
-  }
-
-  shutdown(): void {
-    this.db.close();
   }
 }

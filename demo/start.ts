@@ -8,7 +8,7 @@ import { sqliteStore } from '../server-adapter/sqlite.js';
 import { createSandbox } from '../sandbox/index.js';
 import { DemoConfigError, loadDemoConfig, type DemoConfig } from './config.js';
 import { createShop } from './shop.js';
-import { ShopOrders } from './shop-orders.js';
+import { openShopDatabase, ShopOrders } from './shop-orders.js';
 import { ShopSessions } from './shop-sessions.js';
 
 const WIDGET_BUNDLE = 'dist/izly-pay.js';
@@ -75,8 +75,9 @@ async function main(): Promise<void> {
 
   const bundle = widgetBundle();
   mkdirSync(config.dataDir, { recursive: true });
-  const orders = new ShopOrders(join(config.dataDir, 'shop.sqlite'));
-  const sessions = new ShopSessions(join(config.dataDir, 'shop.sqlite'));
+  const shopDatabase = openShopDatabase(join(config.dataDir, 'shop.sqlite'));
+  const orders = new ShopOrders(shopDatabase);
+  const sessions = new ShopSessions(shopDatabase);
   const store = sqliteStore(join(config.dataDir, 'izly-pay.sqlite'));
 
   const servers: ServerType[] = [];
@@ -125,8 +126,7 @@ async function main(): Promise<void> {
     sandboxControl?.close();
     for (const server of servers) server.close();
     void store.close().finally(() => {
-      orders.close();
-      sessions.shutdown();
+      shopDatabase.close();
       process.exit(0);
     });
   };

@@ -1,22 +1,7 @@
 // Izly signs nothing, so the adapter signs its own payment id: `CallbackParameters` carries
 // `p=<paymentId>&s=<base64url HMAC-SHA256(secret, paymentId)>`, which Izly appends to the callback URL.
 // A callback without a valid `s` is refused before any call to Izly. Web Crypto only.
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return null;
-  }
-}
+import { base64url, fromBase64url } from './base64url.js';
 
 /** A fresh payment id: `pay_` and 128 random bits, URL-safe. */
 export function newPaymentId(): string {

@@ -3,6 +3,7 @@
 // The HMAC (the adapter's secret, under a label of its own so that it can never be confused with a
 // callback signature) means neither the return URL nor the nonce can be planted by someone else.
 // It holds no token and nothing secret: only its integrity matters. Web Crypto only.
+import { base64url, fromBase64url } from './base64url.js';
 
 /** What one login in progress remembers. */
 export interface LoginInProgress {
@@ -16,24 +17,6 @@ export interface LoginInProgress {
 }
 
 const LABEL = 'izly-pay connect login cookie v1.';
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return null;
-  }
-}
 
 /** A fresh `state` value: 256 random bits, URL-safe. */
 export function newNonce(): string {
