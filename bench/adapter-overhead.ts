@@ -1,0 +1,55 @@
+// 2. Adapter overhead: GET /izly/payments/{id} of a paid payment (memory store, then SQLite) against a bare
+// Hono route answering the same JSON on the same server, with autocannon in another process on another core.
+import { startChild } from './child-process.js';
+import { startLoadGenerator, type LoadResult } from './load-generator.js';
+import { figure, type BenchResult, type Figure } from './report.js';
+
+export interface LoadSettings {
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+}
+
+export async function adapterOverhead(settings: LoadSettings): Promise<BenchResult> {
+  const server = await startChild<{ paths: { bare: string; memory: string; sqlite: string } }>('bench/children/read-server.ts', { role: 'server' });
+  const load = await startLoadGenerator();
+  try {
+    const measure = (url: string) => load.run({ url, method: 'GET', ...settings });
+    const bare = await measure(server.ready.paths.bare);
+    const memory = await measure(server.ready.paths.memory);
+    const sqlite = await measure(server.ready.paths.sqlite);
+    for (const [name, result] of Object.entries({ bare, memory, sqlite })) {
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    }
+    const figures: Figure[] = [];
+    for (const [store, result] of [['memory', memory], ['sqlite', sqlite]] as Array<[string, LoadResult]>) {
+      const route = `GET /izly/payments/:id (${store === 'sqlite' ? 'SQLite' : 'memory'} store)`;
+      const rps = result.requestsPerSecond;
+      figures.push(
+        figure({
+          id: `adapter.${store}.rps`, group: '2. Adapter overhead', label: `${route} req/s`, value: rps, unit: 'req/s',
+          baseline: { label: 'bare Hono', value: bare.requestsPerSecond },
+          goal: { text: 'ratio ≥ 0.7', met: rps / bare.requestsPerSecond >= 0.7 },
+        }),
+        figure({
+          id: `adapter.${store}.p50`, group: '2. Adapter overhead', label: `${route} p50`, value: result.latencyP50Ms, unit: 'ms',
+          baseline: { label: 'bare Hono', value: bare.latencyP50Ms },
+        }),
+        figure({
+          id: `adapter.${store}.p99`, group: '2. Adapter overhead', label: `${route} p99`, value: result.latencyP99Ms, unit: 'ms',
+          baseline: { label: 'bare Hono', value: bare.latencyP99Ms },
+        }),
+      );
+    }
+    return {
+      figures,
+      notes: [
+        `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s per route, one route after the other, all three routes on one @hono/node-server over loopback`,
+        `requests counted: bare ${bare.total}, memory ${memory.total}, SQLite ${sqlite.total}; latency is autocannon's (1 ms resolution)`,
+      ],
+    };
+  } finally {
+    await load.end();
+    await server.end();
+  }
+}

@@ -1,0 +1,75 @@
+// Server of benchmark 2 (adapter overhead), on the server core. One loopback server answers:
+//   GET /izly/payments/:id          izlyPay() with the memory store
+//   GET /izly-sqlite/payments/:id   izlyPay() with the SQLite store
+//   GET /bare/payments/:id          a bare Hono route answering the same JSON with the same headers
+// Each adapter holds one payment made paid through the real sandbox (served on another loopback port of this
+// process) before the ready message, so the measured GETs read a final payment and never call Izly.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { createSandbox, type Sandbox } from '../../sandbox/index.js';
+import { izlyPay, memoryStore, type IzlyPayApp, type PaymentStore } from '../../server-adapter/index.js';
+import { sqliteStore } from '../../server-adapter/sqlite.js';
+import { answerRequests, listenOnLoopback, sayReady } from './child-protocol.js';
+import { BENCH_SECRET, DEMO_API_KEY, DEMO_APP_ID, STUDENT, quietLogger } from './bench-constants.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'izly-bench-read-'));
+process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+
+let sandbox: Sandbox | undefined;
+const sandboxServer = await listenOnLoopback((request) => sandbox!.fetch(request));
+sandbox = createSandbox({ publicUrl: sandboxServer.url });
+// Made paid by a status read below, not by a callback: this server's routes need no callback URL.
+sandbox.control.updatePointOfSale(DEMO_APP_ID, { callbackAllowListed: false });
+
+function adapter(store: PaymentStore): IzlyPayApp {
+  return izlyPay({
+    baseUrl: sandboxServer.url,
+    appIdentifier: DEMO_APP_ID,
+    apiKey: DEMO_API_KEY,
+    secret: BENCH_SECRET,
+    store,
+    allowedOrigins: ['https://shop.example'],
+    order: () => ({ amount: 250 }),
+    logger: quietLogger,
+  });
+}
+
+/** Creates a payment through the adapter's route, pays it at the sandbox and lets the adapter read it. */
+async function paidPayment(izly: IzlyPayApp, orderId: string): Promise<string> {
+  const created = await izly.request('/payments', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    body: JSON.stringify({ orderId, returnUrl: 'https://shop.example/order' }),
+  });
+  const { paymentId } = (await created.json()) as { paymentId: string };
+  const record = await izly.store.get(paymentId);
+  sandbox!.control.authorize(Number(record!.operationId), STUDENT);
+  await izly.reconcile({ olderThanMs: 0 });
+  const status = (await izly.store.get(paymentId))?.status;
+  if (status !== 'paid') throw new Error(`the benchmark's payment is ${status}, not paid`);
+  return paymentId;
+}
+
+const memory = adapter(memoryStore());
+const sqlite = adapter(sqliteStore(join(dataDir, 'payments.sqlite')));
+const memoryPayment = await paidPayment(memory, 'A-1');
+const sqlitePayment = await paidPayment(sqlite, 'A-2');
+
+const sample = await memory.request(`/payments/${memoryPayment}`);
+const sameJson = await sample.json();
+const app = new Hono();
+app.route('/izly', memory);
+app.route('/izly-sqlite', sqlite);
+app.get('/bare/payments/:paymentId', (c) => c.json(sameJson, 200, { 'Cache-Control': 'no-store' }));
+const server = await listenOnLoopback(app.fetch);
+
+answerRequests(() => ({}));
+sayReady({
+  paths: {
+    bare: `${server.url}/bare/payments/${memoryPayment}`,
+    memory: `${server.url}/izly/payments/${memoryPayment}`,
+    sqlite: `${server.url}/izly-sqlite/payments/${sqlitePayment}`,
+  },
+});

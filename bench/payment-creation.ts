@@ -1,0 +1,83 @@
+// 3. Payment creation: POST /izly/payments per second, the adapter calling the sandbox of the same process
+// over loopback, beside the sandbox's own POST /api/Izly/WebPayments called directly. Every request is a
+// new order with a new Idempotency-Key (autocannon's `[<id>]`), so each one creates an Izly operation.
+import { startChild } from './child-process.js';
+import type { LoadSettings } from './adapter-overhead.js';
+import { startLoadGenerator, type LoadResult } from './load-generator.js';
+import { DEMO_API_KEY, DEMO_APP_ID } from './children/bench-constants.js';
+import { figure, type BenchResult, type Figure } from './report.js';
+
+type Ready = { sandboxUrl: string; partnerUrl: string };
+
+async function measureOn(store: 'memory' | 'sqlite', run: (ready: Ready) => Promise<LoadResult>): Promise<{ result: LoadResult; operations: number }> {
+  const server = await startChild<Ready>('bench/children/create-server.ts', { role: 'server', env: { STORE: store } });
+  try {
+    const result = await run(server.ready);
+    const { operations } = await server.ask<{ operations: number }>({ type: 'count' });
+    return { result, operations };
+  } finally {
+    await server.end();
+  }
+}
+
+function checked(name: string, { result, operations }: { result: LoadResult; operations: number }): LoadResult {
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  // Every answered request made an Izly operation (warm-up included): nothing was answered from a cache.
+  if (operations < result.total) throw new Error(`${name}: ${result.total} answers but only ${operations} Izly operations`);
+  return result;
+}
+
+export async function paymentCreation(settings: LoadSettings): Promise<BenchResult> {
+  const load = await startLoadGenerator();
+  try {
+    const direct = checked(
+      'sandbox',
+      await measureOn('memory', ({ sandboxUrl }) =>
+        load.run({
+          url: `${sandboxUrl}/api/Izly/WebPayments`,
+          method: 'POST',
+          headers: { Authorization: `Basic ${DEMO_API_KEY}`, AppIdentifier: DEMO_APP_ID, 'Content-Type': 'application/vnd.Xpollens.v1+json' },
+          body: JSON.stringify({ Amount: 250, ClientOrderId: '[<id>]', CallbackParameters: 'p=bench', RedirectUrlAfterPayment: 'https://shop.example/order' }),
+          ...settings,
+        }),
+      ),
+    );
+    const throughAdapter = (store: 'memory' | 'sqlite') =>
+      measureOn(store, ({ partnerUrl }) =>
+        load.run({
+          url: `${partnerUrl}/izly/payments`,
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': '[<id>]' },
+          body: JSON.stringify({ orderId: '[<id>]', returnUrl: 'https://shop.example/order' }),
+          ...settings,
+        }),
+      );
+    const memory = checked('adapter (memory)', await throughAdapter('memory'));
+    const sqlite = checked('adapter (SQLite)', await throughAdapter('sqlite'));
+
+    const figures: Figure[] = [];
+    for (const [store, result] of [['memory', memory], ['sqlite', sqlite]] as Array<[string, LoadResult]>) {
+      const label = `POST /izly/payments (${store === 'sqlite' ? 'SQLite' : 'memory'} store)`;
+      figures.push(
+        figure({
+          id: `create.${store}.rps`, group: '3. Payment creation', label: `${label} req/s`, value: result.requestsPerSecond, unit: 'req/s',
+          baseline: { label: 'sandbox WebPayments direct', value: direct.requestsPerSecond },
+          goal: { text: 'ratio ≥ 0.5', met: result.requestsPerSecond / direct.requestsPerSecond >= 0.5 },
+        }),
+        figure({
+          id: `create.${store}.p99`, group: '3. Payment creation', label: `${label} p99`, value: result.latencyP99Ms, unit: 'ms',
+          baseline: { label: 'sandbox WebPayments direct', value: direct.latencyP99Ms },
+        }),
+      );
+    }
+    return {
+      figures,
+      notes: [
+        `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s; a fresh server process per line (sandbox + adapter in one process on the server core), so stores start empty`,
+        `payments created: sandbox direct ${direct.total}, adapter memory ${memory.total}, adapter SQLite ${sqlite.total} (each request a new order and key)`,
+      ],
+    };
+  } finally {
+    await load.end();
+  }
+}
