@@ -1,16 +1,40 @@
 #!/usr/bin/env node
-// `npm run reliability:report`: renders docs/reliability.md from what the reliability suite recorded in
-// .test-results/reliability.jsonl (`npm test`, then `npm run test:stress` for the 500-payment figures).
-// Nothing here is typed by hand: each row is a check that ran and passed; a check recorded twice keeps
-// its latest run (by its id).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// `npm run reliability:report`: runs the reliability suite (test/server/reliability, then the 500-payment
+// stress run of test/stress) with its records going to a fresh file, and renders docs/reliability.md from
+// them. Nothing in the table is typed by hand: each row is a check that ran and passed in this run, and
+// the page is written only when every test passed.
+//   --no-stress    skip the 500-payment run (its rows are then missing)
+//   --from FILE    render from records already written (e.g. .test-results/reliability.jsonl after npm test)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-const source = '.test-results/reliability.jsonl';
 const target = 'docs/reliability.md';
 const AREAS = ['Bad input', 'Forgery and tampering', 'Faults', 'Crash and restart', 'Load', 'Response headers'];
+const args = process.argv.slice(2);
 
-if (!existsSync(source)) {
-  console.error(`reliability-report: ${source} not found; run npm test (and npm run test:stress) first`);
+let source;
+let scratch;
+if (args.includes('--from')) {
+  source = args[args.indexOf('--from') + 1];
+} else {
+  scratch = mkdtempSync(join(tmpdir(), 'izly-reliability-'));
+  source = join(scratch, 'reliability.jsonl');
+  const suite = readdirSync('test/server/reliability').filter((file) => file.endsWith('.test.ts')).map((file) => join('test/server/reliability', file));
+  const runs = [suite, ...(args.includes('--no-stress') ? [] : [['test/stress/load.test.ts']])];
+  for (const files of runs) {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env: { ...process.env, RELIABILITY_LOG: source } });
+    if (run.status !== 0) {
+      console.error('reliability-report: a test failed; docs/reliability.md is left as it was');
+      rmSync(scratch, { recursive: true, force: true });
+      process.exit(1);
+    }
+  }
+}
+
+if (!source || !existsSync(source)) {
+  console.error(`reliability-report: ${source} not found`);
   process.exit(1);
 }
 
@@ -32,7 +56,7 @@ const lines = [
   '# Reliability and security',
   '',
   `What the reliability suite (\`test/server/reliability/\`, \`test/stress/\`) tried, and what held — ${checks.length} checks, ${total} cases in all.`,
-  'Each row is written by a test when it passes; this page is rendered from those records by `npm run reliability:report`',
+  'Each row is written by a test when it passes; `npm run reliability:report` runs the suite and renders this page from those records',
   `(last run ${lastRun}). Generated inputs use fast-check with the seed${seeds.length === 1 ? '' : 's'} ${seeds.join(', ') || '—'}; replay another with \`RELIABILITY_SEED=<n> npm test\`.`,
   '',
   '| Area | What was tried | Cases | What held |',
@@ -61,4 +85,5 @@ if (missing.length > 0) lines.push('', `Not recorded in this run: ${missing.join
 
 mkdirSync('docs', { recursive: true });
 writeFileSync(target, `${lines.join('\n')}\n`);
+if (scratch) rmSync(scratch, { recursive: true, force: true });
 console.log(`reliability-report: ${checks.length} checks, ${total} cases → ${target}`);

@@ -1,9 +1,11 @@
 // What the reliability suite tried, written by the tests themselves: each passing check appends one JSON
-// line to .test-results/reliability.jsonl, and `npm run reliability:report` renders docs/reliability.md
-// from those lines. A check that fails writes nothing, so the table never claims what did not hold.
+// line to .test-results/reliability.jsonl (or RELIABILITY_LOG), and `npm run reliability:report` renders
+// docs/reliability.md from those lines. A check that fails writes nothing, so the table never claims what did not hold.
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 
-export const RELIABILITY_LOG = '.test-results/reliability.jsonl';
+/** Where the records go; `npm run reliability:report` points it at a file of its own. */
+export const RELIABILITY_LOG = process.env.RELIABILITY_LOG ?? '.test-results/reliability.jsonl';
 
 /** The fixed seed of the property-based runs; set RELIABILITY_SEED to replay another. */
 export const FUZZ_SEED = Number(process.env.RELIABILITY_SEED ?? 20260801);
@@ -28,6 +30,6 @@ export interface ReliabilityCheck {
 
 /** Records a check that passed. Call it after the test's assertions. */
 export function recordCheck(check: ReliabilityCheck): void {
-  mkdirSync('.test-results', { recursive: true });
+  mkdirSync(dirname(RELIABILITY_LOG), { recursive: true });
   appendFileSync(RELIABILITY_LOG, `${JSON.stringify({ ...check, at: new Date().toISOString() })}\n`);
 }
