@@ -1,6 +1,6 @@
 // Three builds of the widget:
-// - dist/izly-pay-button.js and dist/izly-pay.js: single-file ES modules with Lit inside, minified, for a
-//   plain <script type="module"> (the first registers <izly-pay-button>, the second every element);
+// - dist/izly-pay-button.js, dist/izly-connect-button.js and dist/izly-pay.js: single-file ES modules with Lit
+//   inside, minified, for a plain <script type="module"> (one element each, or every element);
 // - dist/widget/: the library for bundler users, one module per source file, Lit left external so that
 //   the partner's bundle shares one copy. Its type declarations come from `tsc -p widget/tsconfig.build.json`.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -22,6 +22,7 @@ const minifyStyles = () => ({
         .replace(/\s*([{};,>])\s*/g, '$1')
         .replace(/:\s+/g, ':')
         .replace(/;}/g, '}')
+        .replace(/([\s:(,-])0\.(\d)/g, '$1.$2')
         .trim()}\``),
       map: null,
     };
@@ -46,9 +47,10 @@ const standalone = (input, file) => ({
 
 export default [
   standalone('widget/pay-button/pay-button.ts', 'dist/izly-pay-button.js'),
+  standalone('widget/connect-button/connect-button.ts', 'dist/izly-connect-button.js'),
   standalone('widget/index.ts', 'dist/izly-pay.js'),
   {
-    input: ['widget/index.ts', 'widget/pay-button/pay-button.ts'],
+    input: ['widget/index.ts', 'widget/pay-button/pay-button.ts', 'widget/connect-button/connect-button.ts'],
     external: (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/'),
     output: { dir: 'dist/widget', format: 'es', preserveModules: true, preserveModulesRoot: 'widget', sourcemap: true },
     plugins: [typescript()],

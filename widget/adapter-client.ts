@@ -92,21 +92,23 @@ export class AdapterClient {
 
   /** `POST {endpoint}/payments`: the server looks the order up and decides the amount. */
   createPayment(body: { orderId: string; returnUrl: string }, options: CreateOptions): Promise<CreatedPayment> {
-    return this.#request<CreatedPayment>('/payments', {
+    return this.#request<CreatedPayment>('/payments', options.signal, 0, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': options.idempotencyKey },
       body: JSON.stringify(body),
-    }, 0, options.signal);
+    });
   }
 
   /** `GET {endpoint}/payments/{id}[?wait=N]`: the payment's public view. */
   getPayment(paymentId: string, options: ReadOptions = {}): Promise<PublicPayment> {
     const wait = options.wait ?? 0;
     const query = wait > 0 ? `?wait=${wait}` : '';
-    return this.#request<PublicPayment>(`/payments/${encodeURIComponent(paymentId)}${query}`, { method: 'GET' }, wait, options.signal);
+    return this.#request<PublicPayment>(`/payments/${encodeURIComponent(paymentId)}${query}`, options.signal, wait);
   }
 
-  async #request<T>(path: string, init: RequestInit, waitSeconds: number, signal?: AbortSignal): Promise<T> {
+  async #request<T>(path: string, signal: AbortSignal | undefined, waitSeconds: number, init: RequestInit = {}): Promise<T> {
+    // An abort that came first would never fire its event for the listener below.
+    signal?.throwIfAborted();
     // One controller for both the caller's signal and our own answer timeout (AbortSignal.any is too recent).
     const controller = new AbortController();
     const forward = () => controller.abort(signal?.reason);

@@ -1,8 +1,9 @@
 /**
- * The widget's events: one small class per event, prefixed `izly-pay-`, bubbling and composed (they cross
- * shadow roots, so a listener on `document` hears every button), typed in `GlobalEventHandlersEventMap`.
+ * The widget's events: one small class per event, prefixed `izly-pay-` or `izly-connect-`, bubbling and
+ * composed (they cross shadow roots, so a listener on `document` hears every button), typed in
+ * `GlobalEventHandlersEventMap`.
  */
-import type { PublicPayment } from './adapter-client.js';
+import type { CreatedPayment, PublicPayment } from './adapter-client.js';
 
 const crossing = { bubbles: true, composed: true } as const;
 
@@ -19,66 +20,76 @@ export interface IzlyPayErrorDetail {
   payment: PublicPayment | null;
 }
 
+/** What `izly-connect-start` carries: how the login is about to run. */
+export interface IzlyConnectStartDetail {
+  /** The mode asked for; a popup that the browser blocks then falls back to a redirect. */
+  mode: 'redirect' | 'popup';
+  /** Where the adapter sends the student back (redirect mode), with `izly_connect=<outcome>` added. */
+  returnUrl: string;
+}
+
+/** What `izly-connect-success` carries. The session is the partner's (its `onLogin` hook); no token reaches the page. */
+export interface IzlyConnectSuccessDetail {
+  /** How the login ran: in the popup, or through a redirect this page came back from. */
+  mode: 'redirect' | 'popup';
+}
+
+/** What `izly-connect-error` carries. */
+export interface IzlyConnectErrorDetail {
+  /** `popup_closed`, or the adapter's code (`login_cancelled`, `code_rejected`, `izly_unavailable`...). */
+  code: string;
+  message: string;
+}
+
+/**
+ * The class of an event named `type` that carries `detail`: each event below is one line, and they share
+ * one constructor (the widget ships in a 10 KB budget). Marked free of side effects so that a bundle of
+ * one element drops the other element's event classes.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function eventWithDetail<Detail>(type: string, init: EventInit = crossing) {
+  return class extends Event {
+    readonly detail: Detail;
+
+    constructor(detail: Detail) {
+      super(type, init);
+      this.detail = detail;
+    }
+  };
+}
+
 /** Fired on click, before anything is sent. Cancelable: `preventDefault()` stops the payment. */
-export class IzlyPayStartEvent extends Event {
-  readonly detail: IzlyPayStartDetail;
+export class IzlyPayStartEvent extends eventWithDetail<IzlyPayStartDetail>('izly-pay-start', { ...crossing, cancelable: true }) {}
 
-  constructor(detail: IzlyPayStartDetail) {
-    super('izly-pay-start', { ...crossing, cancelable: true });
-    this.detail = detail;
-  }
-}
-
-/** An event whose `detail` is the payment's public view. */
-abstract class PaymentEvent extends Event {
-  readonly detail: PublicPayment;
-
-  constructor(type: string, detail: PublicPayment) {
-    super(type, crossing);
-    this.detail = detail;
-  }
-}
-
-/** The adapter created the payment; the student is being sent to Izly to approve it. */
-export class IzlyPayPendingEvent extends PaymentEvent {
-  constructor(detail: PublicPayment) {
-    super('izly-pay-pending', detail);
-  }
-}
+/** The adapter created the payment; the student is being sent to Izly (`detail.authorizationUrl`) to approve it. */
+export class IzlyPayPendingEvent extends eventWithDetail<CreatedPayment>('izly-pay-pending') {}
 
 /** The payment is paid (confirmed by the partner's server, not by the page). */
-export class IzlyPaySuccessEvent extends PaymentEvent {
-  constructor(detail: PublicPayment) {
-    super('izly-pay-success', detail);
-  }
-}
+export class IzlyPaySuccessEvent extends eventWithDetail<PublicPayment>('izly-pay-success') {}
 
 /** Izly refused the payment (balance, unpaid debt) or it expired. */
-export class IzlyPayFailureEvent extends PaymentEvent {
-  constructor(detail: PublicPayment) {
-    super('izly-pay-failure', detail);
-  }
-}
+export class IzlyPayFailureEvent extends eventWithDetail<PublicPayment>('izly-pay-failure') {}
 
 /** The student cancelled, or left without completing (`detail.status` is then still `created` or `pending`). */
-export class IzlyPayCancelEvent extends PaymentEvent {
-  constructor(detail: PublicPayment) {
-    super('izly-pay-cancel', detail);
-  }
-}
+export class IzlyPayCancelEvent extends eventWithDetail<PublicPayment>('izly-pay-cancel') {}
 
 /** Something went wrong outside Izly's decision: the adapter refused the order, the network failed... */
-export class IzlyPayErrorEvent extends Event {
-  readonly detail: IzlyPayErrorDetail;
+export class IzlyPayErrorEvent extends eventWithDetail<IzlyPayErrorDetail>('izly-pay-error') {}
 
-  constructor(detail: IzlyPayErrorDetail) {
-    super('izly-pay-error', crossing);
-    this.detail = detail;
-  }
-}
+/** Fired on click, before leaving for Izly. Cancelable: `preventDefault()` stops the login. */
+export class IzlyConnectStartEvent extends eventWithDetail<IzlyConnectStartDetail>('izly-connect-start', { ...crossing, cancelable: true }) {}
+
+/** The partner's server logged the student in (its `onLogin` hook opened the session). */
+export class IzlyConnectSuccessEvent extends eventWithDetail<IzlyConnectSuccessDetail>('izly-connect-success') {}
+
+/** The login did not happen: cancelled on Izly, refused, the popup closed early... */
+export class IzlyConnectErrorEvent extends eventWithDetail<IzlyConnectErrorDetail>('izly-connect-error') {}
 
 declare global {
   interface GlobalEventHandlersEventMap {
+    'izly-connect-start': IzlyConnectStartEvent;
+    'izly-connect-success': IzlyConnectSuccessEvent;
+    'izly-connect-error': IzlyConnectErrorEvent;
     'izly-pay-start': IzlyPayStartEvent;
     'izly-pay-pending': IzlyPayPendingEvent;
     'izly-pay-success': IzlyPaySuccessEvent;

@@ -1,78 +1,137 @@
 /**
- * The widget's words, French first (Izly is French) and English. Each element reads its own section
- * (`pay`, and later `connect`), so that adding an element or a language stays a change to this file only.
+ * The widget's words, French first (Izly is French) and English. Each element reads its own record
+ * (`payStrings`, `connectStrings`): a single-file bundle of one element then carries only that element's words.
  */
 
 export type WidgetLang = 'fr' | 'en';
 
-/** What `<izly-pay-button>` says. `{amount}`-taking entries receive an already formatted price, or `null`. */
-export interface PayButtonStrings {
-  /** The words before the Izly wordmark: "Payer 3,50 € avec" + "Izly". */
-  payWith: (amount: string | null) => string;
-  retry: string;
-  checkAgain: string;
-  paidLabel: string;
+/** What `<izly-pay-button>`'s status line says; the element picks one when its state changes. */
+export interface PayStatusStrings {
   creating: string;
   redirecting: string;
   awaiting: string;
   verifying: string;
+  /** Receives the formatted price, or `null`. */
   paid: (amount: string | null) => string;
   failed: string;
   expired: string;
   cancelled: string;
-  notCompleted: string;
-  networkError: string;
-  verificationTimeout: string;
-  startFailed: string;
+  /** Back without a decision (the popup closed, the back button): the payment is still open. */
+  unfinished: string;
+  /** No answer from the partner's server (`network_error`). */
+  offline: string;
+  /** Back from Izly, but the server has not confirmed in time (`verification_timeout`). */
+  unconfirmed: string;
+  /** The server refused to create the payment (the adapter's error code). */
+  notStarted: string;
 }
 
-export interface WidgetStrings {
-  pay: PayButtonStrings;
+/** What `<izly-pay-button>` says. */
+export interface PayButtonStrings {
+  /** The words before the Izly wordmark ("Payer 3,50 € avec" + "Izly"); receives the formatted price, or `null`. */
+  payWith: (amount: string | null) => string;
+  retry: string;
+  /** "Check again": reads the same payment after `verification_timeout`. */
+  recheck: string;
+  /** The label once paid. */
+  paid: string;
+  status: PayStatusStrings;
 }
 
-const fr: WidgetStrings = {
-  pay: {
+/** What `<izly-connect-button>`'s status line says. */
+export interface ConnectStatusStrings {
+  redirecting: string;
+  awaiting: string;
+  success: string;
+  /** Annuler on Izly's login page (`login_cancelled`). */
+  cancelled: string;
+  /** The popup closed before the login ended (`popup_closed`). */
+  unfinished: string;
+  /** Any other error: the adapter's page in the popup, or its JSON, says which. */
+  failed: string;
+}
+
+/** What `<izly-connect-button>` says. */
+export interface ConnectButtonStrings {
+  /** The words before the Izly wordmark: "Se connecter avec" + "Izly". */
+  logInWith: string;
+  retry: string;
+  /** The label once logged in. */
+  loggedIn: string;
+  status: ConnectStatusStrings;
+}
+
+export const payStrings: Record<WidgetLang, PayButtonStrings> = {
+  fr: {
     payWith: (amount) => (amount ? `Payer ${amount} avec` : 'Payer avec'),
     retry: 'Réessayer',
-    checkAgain: 'Vérifier à nouveau',
-    paidLabel: 'Payé',
-    creating: 'Préparation du paiement…',
-    redirecting: 'Redirection vers Izly…',
-    awaiting: 'Validez le paiement dans la fenêtre Izly.',
-    verifying: 'Vérification du paiement…',
-    paid: (amount) => (amount ? `Paiement de ${amount} effectué.` : 'Paiement effectué.'),
-    failed: 'Paiement refusé par Izly.',
-    expired: 'Le paiement a expiré.',
-    cancelled: 'Paiement annulé.',
-    notCompleted: 'Paiement non finalisé.',
-    networkError: 'Connexion impossible. Réessayez.',
-    verificationTimeout: 'Paiement encore en vérification.',
-    startFailed: 'Le paiement n’a pas pu démarrer.',
+    recheck: 'Vérifier à nouveau',
+    paid: 'Payé',
+    status: {
+      creating: 'Préparation du paiement…',
+      redirecting: 'Redirection vers Izly…',
+      awaiting: 'Validez dans la fenêtre Izly.',
+      verifying: 'Vérification du paiement…',
+      paid: (amount) => (amount ? `Paiement de ${amount} effectué.` : 'Paiement effectué.'),
+      failed: 'Paiement refusé par Izly.',
+      expired: 'Paiement expiré.',
+      cancelled: 'Paiement annulé.',
+      unfinished: 'Paiement non finalisé.',
+      offline: 'Connexion impossible.',
+      unconfirmed: 'Paiement encore en vérification.',
+      notStarted: 'Le paiement n’a pas pu démarrer.',
+    },
   },
-};
-
-const en: WidgetStrings = {
-  pay: {
+  en: {
     payWith: (amount) => (amount ? `Pay ${amount} with` : 'Pay with'),
     retry: 'Try again',
-    checkAgain: 'Check again',
-    paidLabel: 'Paid',
-    creating: 'Preparing your payment…',
-    redirecting: 'Taking you to Izly…',
-    awaiting: 'Approve the payment in the Izly window.',
-    verifying: 'Checking your payment…',
-    paid: (amount) => (amount ? `Payment of ${amount} complete.` : 'Payment complete.'),
-    failed: 'Izly declined the payment.',
-    expired: 'The payment expired.',
-    cancelled: 'Payment cancelled.',
-    notCompleted: 'Payment not completed.',
-    networkError: 'Could not connect. Try again.',
-    verificationTimeout: 'Payment still being checked.',
-    startFailed: 'The payment could not start.',
+    recheck: 'Check again',
+    paid: 'Paid',
+    status: {
+      creating: 'Preparing your payment…',
+      redirecting: 'Taking you to Izly…',
+      awaiting: 'Approve it in the Izly window.',
+      verifying: 'Checking your payment…',
+      paid: (amount) => (amount ? `Payment of ${amount} complete.` : 'Payment complete.'),
+      failed: 'Izly declined the payment.',
+      expired: 'Payment expired.',
+      cancelled: 'Payment cancelled.',
+      unfinished: 'Payment not completed.',
+      offline: 'Could not connect.',
+      unconfirmed: 'Payment still being checked.',
+      notStarted: 'The payment could not start.',
+    },
   },
 };
 
-export const strings: Record<WidgetLang, WidgetStrings> = { fr, en };
+export const connectStrings: Record<WidgetLang, ConnectButtonStrings> = {
+  fr: {
+    logInWith: 'Se connecter avec',
+    retry: 'Réessayer',
+    loggedIn: 'Connecté',
+    status: {
+      redirecting: 'Redirection vers Izly…',
+      awaiting: 'Connectez-vous dans la fenêtre Izly.',
+      success: 'Vous êtes connecté avec Izly.',
+      cancelled: 'Connexion annulée.',
+      unfinished: 'Connexion non finalisée.',
+      failed: 'La connexion avec Izly a échoué.',
+    },
+  },
+  en: {
+    logInWith: 'Log in with',
+    retry: 'Try again',
+    loggedIn: 'Logged in',
+    status: {
+      redirecting: 'Taking you to Izly…',
+      awaiting: 'Log in to Izly in the new window.',
+      success: 'You are logged in with Izly.',
+      cancelled: 'Login cancelled.',
+      unfinished: 'Login not completed.',
+      failed: 'Logging in with Izly failed.',
+    },
+  },
+};
 
 function supported(tag: string | null | undefined): WidgetLang | null {
   const primary = (tag ?? '').toLowerCase().split('-')[0];

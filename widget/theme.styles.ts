@@ -1,17 +1,26 @@
 import { css } from 'lit';
 
 /**
- * The look every element of the widget shares: an Izly-branded button, the wordmark, the busy spinner and
- * the status line. The rules read private `--_*` variables; each element's styles file defines them from
- * its own public `--izly-<element>-*` custom properties and Izly's colours (light and dark).
+ * The look every element of the widget shares: an Izly-branded button, the wordmark, the busy spinner, the
+ * tick of a finished button and the status line, themed by the shared public custom properties below
+ * (set them on `:root` for every Izly button, or on one element's selector for that one).
+ *
+ * The button keeps Izly's colours on any page. What sits on the page takes its colours from the page, so
+ * that it reads on the partner's light or dark background: the status line inherits the page's text colour
+ * (an unset `--izly-button-status-color` leaves `color` inherited), errors mix Izly red with it (dark red on
+ * a light page, light red on a dark one), and the focus ring is the button's own colour.
+ *
+ * Private `--_*` variables carry what changes with the state: the background (hover, finished) and the text.
  */
 export default css`
   :host {
-    display: inline-flex;
-    flex-direction: column;
-    align-items: center;
-    font-family: var(--_font);
-    font-size: 1rem;
+    --_bg: var(--izly-button-background, #e4003a);
+    --_fg: var(--izly-button-color, #fff);
+    --_font: var(--izly-button-font-family, system-ui, sans-serif);
+    /* One column: the button, then the status line. */
+    display: inline-grid;
+    justify-items: center;
+    font: 1rem var(--_font);
   }
 
   :host([size='small']) {
@@ -23,8 +32,8 @@ export default css`
   }
 
   :host([full-width]) {
-    display: flex;
-    align-items: stretch;
+    display: grid;
+    justify-items: stretch;
   }
 
   :host([hidden]) {
@@ -39,7 +48,7 @@ export default css`
     min-height: 2.75em;
     padding: 0 1.25em;
     border: 0;
-    border-radius: var(--_radius);
+    border-radius: var(--izly-button-radius, 0.625rem);
     background: var(--_bg);
     color: var(--_fg);
     font: 600 1em/1.2 var(--_font);
@@ -47,11 +56,11 @@ export default css`
   }
 
   button:hover:not([aria-disabled]):not(:disabled) {
-    --_bg: var(--_bg-hover);
+    --_bg: var(--izly-button-background-hover, #c20031);
   }
 
   button:focus-visible {
-    outline: 3px solid var(--_focus);
+    outline: 3px solid var(--izly-button-focus-ring-color, var(--_bg));
     outline-offset: 2px;
   }
 
@@ -73,14 +82,26 @@ export default css`
     font-style: italic;
   }
 
-  .spinner {
-    width: 1em;
-    height: 1em;
-    box-sizing: border-box;
+  /* The spinner of a busy button and the tick of a finished one are drawn by CSS alone: no markup to ship. */
+  button[aria-busy='true']::before {
+    content: '';
+    width: 0.7em;
+    height: 0.7em;
     border: 0.15em solid;
     border-right-color: transparent;
     border-radius: 50%;
     animation: spin 0.8s linear infinite;
+  }
+
+  /* Finished (paid, logged in): disabled for clicks but not busy. A tick drawn with two borders. */
+  button[aria-disabled][aria-busy='false']::before {
+    content: '';
+    width: 0.3em;
+    height: 0.6em;
+    margin-top: -0.2em;
+    border: solid;
+    border-width: 0 0.16em 0.16em 0;
+    transform: rotate(45deg);
   }
 
   @keyframes spin {
@@ -90,12 +111,17 @@ export default css`
   }
 
   .status {
-    color: var(--_status);
+    color: var(--izly-button-status-color);
     font-size: 0.875em;
     text-align: center;
   }
 
   .status:not(:empty) {
     margin-top: 0.4em;
+  }
+
+  /* Each element's styles file adds its own finished and failed states to these two rules' selectors. */
+  :host([state='error']) .status {
+    color: var(--izly-button-error-color, color-mix(in srgb, #e4003a 60%, currentColor));
   }
 `;

@@ -1,8 +1,9 @@
 // The real servers the browser tests talk to, mounted on the test server's own origin by
-// web-test-runner.config.mjs: the adapter `izlyPay()` under /izly (as a partner mounts it) and the Izly
-// sandbox, whose partner API the adapter calls over HTTP under /sandbox-izly, and whose pages (payment
-// form, stylesheet) live at the root paths they link to.
+// web-test-runner.config.mjs: the adapter `izlyPay()` under /izly (as a partner mounts it, IzlyConnect
+// included) and the Izly sandbox, whose partner API the adapter calls over HTTP under /sandbox-izly, and
+// whose pages (payment form, login form, stylesheet) live at the root paths they link to.
 import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createSandbox } from '../../sandbox/index.js';
 import { izlyPay, memoryStore } from '../../server-adapter/index.js';
 
@@ -19,6 +20,9 @@ export function amountOfOrder(orderId: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/** The test shop's session cookie, set by the `onLogin` hook; its value keys `sessions` below. */
+export const SESSION_COOKIE = 'test_shop_session';
+
 export async function mountIzly(origin: string): Promise<Mount[]> {
   const shopPage = `${origin}/test/browser/fixtures/shop.html`;
   const sandbox = createSandbox({
@@ -27,10 +31,13 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
     pointsOfSale: [{
       callbackUrl: `${origin}/izly/callback`,
       urlAfterPayment: shopPage,
-      urlAfterCancellation: shopPage,
-      urlAfterConnection: shopPage,
+      // One cancellation URL for logins and payments: the adapter sends a cancelled payment on to the shop.
+      urlAfterCancellation: `${origin}/izly/connect/cancel`,
+      urlAfterConnection: `${origin}/izly/connect/callback`,
     }],
   });
+  // The shop's own sessions, as a partner keeps them: the Izly tokens stay here, the browser gets an id.
+  const sessions = new Map<string, { name: string; clientCode: string | null; accessToken: string }>();
   const shop = new Hono();
   shop.route('/izly', izlyPay({
     baseUrl: `${origin}/sandbox-izly`,
@@ -44,12 +51,33 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
       const amount = amountOfOrder(orderId);
       return amount ? { amount, message: `Test order ${orderId}` } : null;
     },
+    connect: {
+      paymentCancelUrl: shopPage,
+      onLogin: (user, tokens, c) => {
+        const id = crypto.randomUUID();
+        sessions.set(id, { name: `${user.firstName} ${user.lastName}`, clientCode: user.clientCode, accessToken: tokens.accessToken });
+        setCookie(c, SESSION_COOKIE, id, { httpOnly: true, sameSite: 'Lax', path: '/' });
+      },
+      session: (c) => {
+        const found = sessions.get(getCookie(c, SESSION_COOKIE) ?? '');
+        return found ? { name: found.name, clientCode: found.clientCode } : null;
+      },
+    },
     logger: { warn: () => {}, error: (message) => console.error(message) },
   }));
+  // Logging out of the test shop, so that each test starts without a session (the cookie is HttpOnly).
+  shop.post('/test-shop/logout', (c) => {
+    sessions.delete(getCookie(c, SESSION_COOKIE) ?? '');
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
   return [
     { prefix: '/izly/', fetch: (request) => shop.fetch(request) },
+    { prefix: '/test-shop/', fetch: (request) => shop.fetch(request) },
     { prefix: '/sandbox-izly', strip: true, fetch: (request) => sandbox.fetch(request) },
     { prefix: '/payment/', fetch: (request) => sandbox.fetch(request) },
+    // The login form posts to its own root path.
+    { prefix: '/oauth/', fetch: (request) => sandbox.fetch(request) },
     { prefix: '/sandbox/assets/', fetch: (request) => sandbox.fetch(request) },
   ];
 }

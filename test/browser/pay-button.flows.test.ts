@@ -302,7 +302,7 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
       await loaded(() => popups[0], /\/payment\//, 'the popup shows the Izly page');
       await el.updateComplete;
       expect(el.getAttribute('state')).to.equal('awaiting');
-      expect(statusText(el)).to.equal('Validez le paiement dans la fenêtre Izly.');
+      expect(statusText(el)).to.equal('Validez dans la fenêtre Izly.');
       await expect(el).to.be.accessible();
       expect(storedFor(orderId)).to.equal(null);
     });
@@ -321,6 +321,30 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
       popup.close();
       await succeeded;
       expect(el.state).to.equal('paid');
+    });
+
+    it('looked closed early (as a Cross-Origin-Opener-Policy makes it): "not completed", then paid once the payment completes', async () => {
+      const el = await fixture<IzlyPayButton>(html`<izly-pay-button order=${newOrder(350)} mode="popup"></izly-pay-button>`);
+      const pending = oneEvent(el, 'izly-pay-pending');
+      inner(el).click();
+      const { detail: payment } = await pending;
+      const popup = await loaded(() => popups[0], /\/payment\//, 'the popup shows the Izly page');
+      const cancelled = oneEvent(el, 'izly-pay-cancel');
+      popup.close();
+      expect((await cancelled).detail.status).to.equal('pending');
+      await el.updateComplete;
+      expect(el.state).to.equal('cancelled');
+      expect(statusText(el)).to.equal('Paiement non finalisé.');
+
+      // The student was still on Izly's page after all, and pays there.
+      const succeeded = oneEvent(el, 'izly-pay-success');
+      await decide(payment, 'validate');
+      const { detail } = await succeeded;
+      expect(detail).to.include({ paymentId: payment.paymentId, status: 'paid' });
+      await el.updateComplete;
+      expect(el.getAttribute('state')).to.equal('paid');
+      expect(statusText(el)).to.equal('Paiement de 3,50 € effectué.');
+      await expect(el).to.be.accessible();
     });
 
     it('closed by the student without deciding: "not completed", and try again', async () => {

@@ -167,7 +167,7 @@ describe('<izly-pay-button>', () => {
       expect(el.getAttribute('state')).to.equal('error');
       expect(inner(el).getAttribute('aria-busy')).to.equal('false');
       expect(text(inner(el))).to.equal('Réessayer');
-      expect(text(statusOf(el))).to.equal('Connexion impossible. Réessayez.');
+      expect(text(statusOf(el))).to.equal('Connexion impossible.');
       await expect(el).to.be.accessible();
 
       const again = oneEvent(el, 'izly-pay-start');

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import type { PropertyValues } from 'lit';
 import {
   AdapterClient,
   AdapterError,
@@ -15,7 +15,16 @@ import {
   IzlyPayStartEvent,
   IzlyPaySuccessEvent,
 } from '../events.js';
-import { formatEuros, resolveLang, strings, type PayButtonStrings } from '../strings.js';
+import {
+  IzlyButtonBase,
+  POPUP_CHECK_MS,
+  openPopup,
+  withWordmark,
+  type ButtonMode,
+  type ButtonSize,
+  type ButtonView,
+} from '../izly-button-base.js';
+import { formatEuros, payStrings, type PayStatusStrings, type WidgetLang } from '../strings.js';
 import styles from './pay-button.styles.js';
 
 /** Where the button is in a payment's life; reflected on the `state` attribute. */
@@ -30,27 +39,28 @@ export type PayButtonState =
   | 'cancelled'
   | 'error';
 
-export type PayButtonMode = 'redirect' | 'popup';
-export type PayButtonSize = 'small' | 'medium' | 'large';
+export type PayButtonMode = ButtonMode;
+export type PayButtonSize = ButtonSize;
 
 /** The query parameter the adapter adds to `returnUrl` when Izly sends the student back. */
-export const RETURN_PARAM = 'izly_payment';
+const RETURN_PARAM = 'izly_payment';
 /** The message a return page inside the popup posts to its opener. */
-export const RETURN_MESSAGE = 'izly-pay:return';
+const RETURN_MESSAGE = 'izly-pay:return';
 /** The session storage key under which a redirected payment waits for the student's return. */
-export const storageKey = (orderId: string): string => `izly-pay:${orderId}`;
+const storageKey = (orderId: string): string => `izly-pay:${orderId}`;
 
 const WORKING: ReadonlySet<PayButtonState> = new Set(['creating', 'redirecting', 'awaiting', 'verifying']);
-const POPUP_NAME = 'izly-pay';
-const POPUP_FEATURES = 'popup=yes,width=480,height=720';
-/** How often to look whether the student closed the popup (browsers fire no event for it). */
-const POPUP_CHECK_MS = 400;
 const LONG_POLL_SECONDS = 25;
 /**
  * A single check (back without an id, popup closed) still waits a little: the decision may be seconds old,
  * and the adapter only asks Izly again at its own pace.
  */
 const SINGLE_CHECK_MS = 3000;
+/**
+ * After a popup that looked closed without an answer, how long to keep listening for the payment: a
+ * `Cross-Origin-Opener-Policy` on Izly's pages makes a popup look closed while the student is still paying.
+ */
+const POPUP_GRACE_MS = 10 * 60_000;
 const BACKOFF_MAX_MS = 10_000;
 
 /** Storage can be disabled (private modes, sandboxed frames): the button then works without resuming. */
@@ -69,16 +79,6 @@ function writeStored(orderId: string, paymentId: string | null): void {
   } catch {
     // Without storage a cancelled redirect cannot be recognised on return; nothing else depends on it.
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 }
 
 /** This page's URL without our return parameter: where Izly sends the student back. */
@@ -113,20 +113,11 @@ function currentReturnUrl(): string {
  * @cssproperty --izly-pay-success-color - The button's background once paid.
  * @cssproperty --izly-pay-error-color - The status line after a refusal or an error.
  */
-export class IzlyPayButton extends LitElement {
+export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   static override styles = styles;
-  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
   static override properties = {
     order: { reflect: true },
     amount: { type: Number },
-    endpoint: {},
-    mode: { reflect: true },
-    lang: { reflect: true },
-    label: {},
-    disabled: { type: Boolean, reflect: true },
-    size: { reflect: true },
-    fullWidth: { type: Boolean, reflect: true, attribute: 'full-width' },
-    state: { reflect: true },
     verifyTimeout: { type: Number, attribute: 'verify-timeout' },
   };
 
@@ -134,43 +125,22 @@ export class IzlyPayButton extends LitElement {
   declare order: string;
   /** The price in cents, for display only; once the payment exists, the server's amount is shown. */
   declare amount: number | undefined;
-  /** Where the partner mounted the adapter. */
-  declare endpoint: string;
-  /** `redirect` sends the whole page to Izly; `popup` opens Izly in a small window (redirect when blocked). */
-  declare mode: PayButtonMode;
-  /** `fr` (default) or `en`; without it, the nearest `lang` of the page. */
-  declare lang: string;
-  /** Replaces "Payer 3,50 € avec Izly" on the idle button. */
-  declare label: string;
-  declare disabled: boolean;
-  declare size: PayButtonSize;
-  /** Stretches the button to its container's width. */
-  declare fullWidth: boolean;
-  /** Where the payment stands; set by the element (reflected for styling and tests). */
-  declare state: PayButtonState;
   /** How long, in milliseconds, to wait for the server to confirm a returning payment before offering "Check again". */
   declare verifyTimeout: number;
 
   /** One controller per run (create, follow, check); starting a run aborts the previous one. */
-  #run: AbortController | null = null;
+  #run?: AbortController;
   #payment: PublicPayment | null = null;
-  #error: { code: string; message: string } | null = null;
+  /** What the status line says: picked with each state, since the state alone does not say why (expired or refused...). */
+  #message?: keyof PayStatusStrings;
   /** Kept until the server answers with a payment, so that trying again repeats the same attempt. */
-  #attemptKey: string | null = null;
+  #attemptKey?: string;
   /** A payment whose outcome is still unknown after an error: "Check again" reads it instead of paying again. */
-  #unsettledId: string | null = null;
-  /** While following a popup: when to stop waiting once the student has come back (infinite until then). */
-  #deadline = Number.POSITIVE_INFINITY;
+  #unsettledId?: string;
 
   constructor() {
     super();
     this.order = '';
-    this.endpoint = '/izly';
-    this.mode = 'redirect';
-    this.label = '';
-    this.disabled = false;
-    this.size = 'medium';
-    this.fullWidth = false;
     this.state = 'idle';
     this.verifyTimeout = 120_000;
   }
@@ -184,8 +154,8 @@ export class IzlyPayButton extends LitElement {
     super.connectedCallback();
     window.addEventListener('pageshow', this.#onPageShow);
     // Moved in the DOM while following a payment: pick it up again rather than leave the student waiting.
-    if (this.hasUpdated && this.#payment && (this.state === 'awaiting' || this.state === 'verifying')) {
-      void this.#check(this.#payment.paymentId, { follow: true, ours: true });
+    if (this.#payment && WORKING.has(this.state)) {
+      void this.#check(this.#payment.paymentId, true, true);
     }
   }
 
@@ -193,16 +163,14 @@ export class IzlyPayButton extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('pageshow', this.#onPageShow);
     this.#run?.abort();
-    this.#run = null;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // A different order is a different payment: forget the previous attempt and outcome.
+    // A different order is a different payment: forget the previous attempt and outcome (and stop listening).
     if (changed.has('order') && changed.get('order') !== undefined && !WORKING.has(this.state)) {
-      this.#attemptKey = null;
-      this.#unsettledId = null;
+      this.#run?.abort();
+      this.#attemptKey = this.#unsettledId = this.#message = undefined;
       this.#payment = null;
-      this.#error = null;
       this.state = 'idle';
     }
   }
@@ -218,20 +186,19 @@ export class IzlyPayButton extends LitElement {
     if (returned && this.#handBackToOpener(returned)) return;
     const stored = this.order ? readStored(this.order) : null;
     if (returned) {
-      void this.#check(returned, { follow: true, ours: returned === stored });
+      void this.#check(returned, true, returned === stored);
     } else if (stored) {
       // Back without an id: Izly's cancel page, or the back button. One read says what happened.
-      void this.#check(stored, { follow: false, ours: true });
+      void this.#check(stored, false, true);
     }
   }
 
   /** Inside the popup, on the partner's page Izly came back to: tell the opener, then close. */
   #handBackToOpener(paymentId: string): boolean {
     const opener = window.opener as Window | null;
-    if (!opener || opener === window) return false;
     try {
       // Throws for a cross-origin opener, which must not learn anything.
-      if (opener.location.origin !== location.origin) return false;
+      if (opener?.location.origin !== location.origin || opener === window) return false;
     } catch {
       return false;
     }
@@ -243,17 +210,18 @@ export class IzlyPayButton extends LitElement {
   /** Restored from the back/forward cache after leaving for Izly: the page did not reload, so look again. */
   #onPageShow = (event: PageTransitionEvent): void => {
     if (event.persisted && this.state === 'redirecting' && this.#payment) {
-      void this.#check(this.#payment.paymentId, { follow: false, ours: true });
+      void this.#check(this.#payment.paymentId, false, true);
     }
   };
 
-  #onClick(): void {
-    if (this.disabled || WORKING.has(this.state) || this.state === 'paid') return;
+  /** @internal */
+  protected override activate(): void {
+    if (WORKING.has(this.state) || this.state === 'paid') return;
     if (this.state === 'error' && this.#unsettledId) {
-      void this.#check(this.#unsettledId, { follow: true, ours: true });
-      return;
+      void this.#check(this.#unsettledId, true, true);
+    } else {
+      void this.#pay();
     }
-    void this.#pay();
   }
 
   #startRun(): AbortSignal {
@@ -262,9 +230,11 @@ export class IzlyPayButton extends LitElement {
     return this.#run.signal;
   }
 
-  #set(state: PayButtonState): void {
+  /** `message` defaults to the state's own words (`creating`...); `idle` and `error` always say which. */
+  #set(state: PayButtonState, message = state as keyof PayStatusStrings): void {
     this.state = state;
-    // The payment or error may have changed without the state doing so.
+    this.#message = message;
+    // The payment or the message may have changed without the state doing so.
     this.requestUpdate();
   }
 
@@ -276,11 +246,10 @@ export class IzlyPayButton extends LitElement {
     const orderId = this.order;
     if (!this.dispatchEvent(new IzlyPayStartEvent({ orderId }))) return;
     // Opened now, inside the click, or the popup blocker would stop it; navigated once the server answers.
-    const popup = this.mode === 'popup' ? window.open('', POPUP_NAME, POPUP_FEATURES) : null;
+    const popup = this.mode === 'popup' ? openPopup('', 'izly-pay') : null;
     const signal = this.#startRun();
     this.#attemptKey ??= crypto.randomUUID();
     this.#payment = null;
-    this.#error = null;
     this.#set('creating');
 
     let created: CreatedPayment;
@@ -298,7 +267,7 @@ export class IzlyPayButton extends LitElement {
       popup?.close();
       return;
     }
-    this.#attemptKey = null;
+    this.#attemptKey = undefined;
     this.#payment = created;
     this.dispatchEvent(new IzlyPayPendingEvent(created));
 
@@ -313,34 +282,35 @@ export class IzlyPayButton extends LitElement {
   }
 
   /**
-   * Long-polls while the student is in the popup. The popup's return page posts the id back (the student
-   * is back: start the verification clock); a popup closed without that asks the server once before
-   * saying "not completed", since the payment may have gone through.
+   * Long-polls while the student is in the popup. The popup's return page posts the id back: the student
+   * is back, so the verification clock starts. A popup that closes without that hands over to a check.
    */
   async #followPopup(payment: CreatedPayment, popup: Window, signal: AbortSignal): Promise<void> {
+    const id = payment.paymentId;
+    let deadline = Infinity;
     const onMessage = (event: MessageEvent): void => {
       const data = event.data as { type?: unknown; paymentId?: unknown } | null;
       if (event.origin !== location.origin || event.source !== popup) return;
-      if (data?.type !== RETURN_MESSAGE || data.paymentId !== payment.paymentId) return;
-      this.#deadline = Date.now() + this.verifyTimeout;
+      if (data?.type !== RETURN_MESSAGE || data.paymentId !== id) return;
+      deadline = Date.now() + this.verifyTimeout;
       if (this.state === 'awaiting') this.#set('verifying');
     };
     const watch = setInterval(() => {
       if (popup.closed && this.state === 'awaiting') {
-        void this.#check(payment.paymentId, { follow: false, ours: true });
+        clearInterval(watch);
+        void this.#check(id, false, true, POPUP_GRACE_MS);
       }
     }, POPUP_CHECK_MS);
     window.addEventListener('message', onMessage);
 
-    this.#deadline = Number.POSITIVE_INFINITY;
     popup.location.href = payment.authorizationUrl;
     this.#set('awaiting');
     try {
-      const latest = await this.#poll(payment.paymentId, signal, () => this.#deadline);
+      const latest = await this.#poll(id, signal, () => deadline);
       if (!popup.closed) popup.close();
-      this.#settle(latest, 'timeout');
+      this.#settle(latest, true);
     } catch (error) {
-      this.#fail(error, signal, payment.paymentId);
+      this.#fail(error, signal, id);
     } finally {
       clearInterval(watch);
       window.removeEventListener('message', onMessage);
@@ -349,28 +319,34 @@ export class IzlyPayButton extends LitElement {
 
   /**
    * Reads a payment the student is coming back from. `follow` long-polls until it is final (the student
-   * came back from Izly with the id); otherwise one read decides. `ours` says the id is known to belong to
-   * this button's order; if not, the first read checks it, and a payment for another order is left alone.
+   * came back from Izly with the id); otherwise one short read decides. `ours` says the id is known to
+   * belong to this button's order; if not, the first read checks it, and a payment for another order is
+   * left alone. `lingerMs`: after "not completed", how long to keep listening in the background, for a
+   * popup that only looked closed (a `Cross-Origin-Opener-Policy` on Izly's pages cuts the link while the
+   * student is still paying): a payment completed there still turns the button to paid.
    */
-  async #check(paymentId: string, { follow, ours }: { follow: boolean; ours: boolean }): Promise<void> {
+  async #check(paymentId: string, follow: boolean, ours: boolean, lingerMs = 0): Promise<void> {
     const signal = this.#startRun();
-    const deadline = Date.now() + (follow ? this.verifyTimeout : SINGLE_CHECK_MS);
-    if (ours) {
-      this.#set('verifying');
-    } else {
+    const start = Date.now();
+    const deadline = start + (follow ? this.verifyTimeout : SINGLE_CHECK_MS);
+    if (!ours) {
       try {
         const first = await this.#client().getPayment(paymentId, { signal });
         if (first.orderId !== this.order) return;
         this.#payment = first;
-        this.#set('verifying');
       } catch {
         // Not known to be ours and unreadable: another button's, or a stale link. Stay idle.
         return;
       }
     }
+    this.#set('verifying');
     try {
-      const latest = await this.#poll(paymentId, signal, () => deadline);
-      this.#settle(latest, follow ? 'timeout' : 'not-completed');
+      let latest = await this.#poll(paymentId, signal, () => deadline);
+      this.#settle(latest, follow);
+      if (lingerMs && !isFinal(latest.status)) {
+        latest = await this.#poll(paymentId, signal, () => start + lingerMs);
+        this.#settle(latest, false);
+      }
     } catch (error) {
       this.#fail(error, signal, paymentId);
     }
@@ -394,36 +370,41 @@ export class IzlyPayButton extends LitElement {
       } catch (error) {
         if (signal.aborted || !isTransient(error) || Date.now() >= deadline()) throw error;
         failures += 1;
-        await sleep(Math.min(500 * 2 ** failures, BACKOFF_MAX_MS), signal);
+        // A run aborted meanwhile wakes up to a read that throws at once (the client checks the signal first).
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** failures, BACKOFF_MAX_MS)));
       }
     }
   }
 
   /**
-   * Shows a payment's outcome and fires its event. A payment that is still open means, after a single
-   * read, that the student left without completing; after following it, that the server has not confirmed
-   * it in time (offered as "Check again", never as a failure).
+   * Shows a payment's outcome and fires its event, once per outcome. A payment that is still open means,
+   * after a single read, that the student left without completing; after following the student's return
+   * (`followed`), that the server has not confirmed it in time (offered as "Check again", never as a failure).
    */
-  #settle(payment: PublicPayment, whenOpen: 'not-completed' | 'timeout'): void {
+  #settle(payment: PublicPayment, followed: boolean): void {
+    const { status } = payment;
     this.#payment = payment;
-    if (!isFinal(payment.status) && whenOpen === 'timeout') {
-      this.#unsettledId = payment.paymentId;
-      this.#showError({ code: 'verification_timeout', message: 'Not confirmed in time' });
+    if (!isFinal(status) && followed) {
+      this.#showError('verification_timeout', 'Not confirmed in time', payment.paymentId);
       return;
     }
-    this.#unsettledId = null;
-    this.#error = null;
+    const state = status === 'paid' || status === 'refunded' ? 'paid'
+      : status === 'failed' || status === 'expired' ? 'failed'
+      : 'cancelled';
+    // Settled again after a background listen: nothing new to announce unless the outcome changed.
+    if (state === this.state) return this.requestUpdate();
+    this.#unsettledId = undefined;
     this.#forget(payment);
-    if (payment.status === 'paid' || payment.status === 'refunded') {
-      this.#set('paid');
-      this.dispatchEvent(new IzlyPaySuccessEvent(payment));
-    } else if (payment.status === 'failed' || payment.status === 'expired') {
-      this.#set('failed');
-      this.dispatchEvent(new IzlyPayFailureEvent(payment));
-    } else {
-      this.#set('cancelled');
-      this.dispatchEvent(new IzlyPayCancelEvent(payment));
-    }
+    this.#set(state, state === 'paid' ? 'paid'
+      : status === 'expired' ? 'expired'
+      : state === 'failed' ? 'failed'
+      : status === 'cancelled' ? 'cancelled'
+      : 'unfinished');
+    this.dispatchEvent(
+      state === 'paid' ? new IzlyPaySuccessEvent(payment)
+        : state === 'failed' ? new IzlyPayFailureEvent(payment)
+        : new IzlyPayCancelEvent(payment),
+    );
   }
 
   /** The payment's story is over: remove its traces from the address bar and the session. */
@@ -437,75 +418,36 @@ export class IzlyPayButton extends LitElement {
   }
 
   /** Shows an error, unless the run was replaced; `unsettledId` is a payment whose outcome is still unknown. */
-  #fail(error: unknown, signal: AbortSignal, unsettledId: string | null = null): void {
+  #fail(error: unknown, signal: AbortSignal, unsettledId?: string): void {
     if (signal.aborted) return;
+    if (error instanceof AdapterError) this.#showError(error.code, error.message, unsettledId);
+    else this.#showError('unexpected', String(error), unsettledId);
+  }
+
+  #showError(code: string, message: string, unsettledId: string | undefined): void {
     this.#unsettledId = unsettledId;
-    this.#showError(
-      error instanceof AdapterError
-        ? { code: error.code, message: error.message }
-        : { code: 'unexpected', message: error instanceof Error ? error.message : String(error) },
-    );
+    this.#set('error', code === 'network_error' ? 'offline'
+      : code === 'verification_timeout' ? 'unconfirmed'
+      : 'notStarted');
+    this.dispatchEvent(new IzlyPayErrorEvent({ code, message, payment: this.#payment }));
   }
 
-  #showError(error: { code: string; message: string }): void {
-    this.#error = error;
-    this.#set('error');
-    this.dispatchEvent(new IzlyPayErrorEvent({ ...error, payment: this.#payment }));
-  }
-
-  #statusText(t: PayButtonStrings, price: string | null): string {
-    switch (this.state) {
-      case 'idle':
-        return '';
-      case 'creating':
-      case 'redirecting':
-      case 'awaiting':
-      case 'verifying':
-        return t[this.state];
-      case 'paid':
-        return t.paid(price);
-      case 'failed':
-        return this.#payment?.status === 'expired' ? t.expired : t.failed;
-      case 'cancelled':
-        return this.#payment?.status === 'cancelled' ? t.cancelled : t.notCompleted;
-      case 'error':
-        if (this.#error?.code === 'network_error') return t.networkError;
-        if (this.#error?.code === 'verification_timeout') return t.verificationTimeout;
-        return t.startFailed;
-    }
-  }
-
-  #label(t: PayButtonStrings, price: string | null) {
-    switch (this.state) {
-      case 'paid':
-        return html`<span class="check" aria-hidden="true"></span><span>${t.paidLabel}</span>`;
-      case 'failed':
-      case 'cancelled':
-        return t.retry;
-      case 'error':
-        return this.#unsettledId ? t.checkAgain : t.retry;
-      default:
-        return this.label || html`<span>${t.payWith(price)}</span> <span class="wordmark">Izly</span>`;
-    }
-  }
-
-  protected override render() {
-    const lang = resolveLang(this);
-    const t = strings[lang].pay;
+  /** @internal */
+  protected override view(lang: WidgetLang): ButtonView {
+    const t = payStrings[lang];
     const cents = this.#payment?.amount ?? this.amount;
-    const price = typeof cents === 'number' && Number.isFinite(cents) ? formatEuros(cents, lang) : null;
-    const working = WORKING.has(this.state);
-    const status = this.#statusText(t, price);
-    // Written tight on purpose: Lit ships template text as written, whitespace included.
-    return html`<button
-        part="button"
-        type="button"
-        ?disabled=${this.disabled}
-        aria-disabled=${working || this.state === 'paid' ? 'true' : nothing}
-        aria-busy=${working ? 'true' : 'false'}
-        @click=${this.#onClick}
-      >${working ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${this.#label(t, price)}</button
-      ><div part="status" class="status" role="status" aria-live="polite">${status || nothing}</div>`;
+    // `Number.isFinite` is false for anything but a finite number: no attribute, or one that is not a number.
+    const price = Number.isFinite(cents) ? formatEuros(cents!, lang) : null;
+    const message = this.#message && t.status[this.#message];
+    const busy = WORKING.has(this.state);
+    return {
+      busy,
+      done: this.state === 'paid',
+      label: this.state === 'paid' ? t.paid
+        : this.#unsettledId && this.state === 'error' ? t.recheck
+        : busy || this.state === 'idle' ? this.label || withWordmark(t.payWith(price))
+        : t.retry,
+      status: typeof message === 'function' ? message(price) : message ?? '',
+    };
   }
 }
-

@@ -1,0 +1,346 @@
+// <izly-connect-button>: rendering, attributes, languages, the cancelable start, and real logins through the
+// real adapter (`izlyPay({ connect })` at /izly) and the real Izly sandbox's login page, both mounted on the
+// test server (izly-servers.ts). The student's part on Izly's page is played by filling the sandbox's form
+// in the popup or the shop's window.
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../widget/connect-button/connect-button.js';
+import type { IzlyConnectButton } from '../../widget/connect-button/connect-button.js';
+import { STUDENT, loaded } from './flow-helpers.js';
+
+const inner = (el: IzlyConnectButton) => el.shadowRoot!.querySelector('button')!;
+const statusOf = (el: IzlyConnectButton) => el.shadowRoot!.querySelector('[part="status"]')!;
+const text = (node: Element) => node.textContent!.replace(/\s+/g, ' ').trim();
+const LOGIN_PAGE = /\/oauth\/Home\/Authorize/i;
+
+/** Fills the sandbox's login form in `win` and presses "Se connecter" or "Annuler". */
+function answerLogin(win: Window, action: 'login' | 'cancel', account = STUDENT): void {
+  const form = win.document.querySelector('form')!;
+  (form.querySelector('[name="identifier"]') as HTMLInputElement).value = account.identifier;
+  (form.querySelector('[name="password"]') as HTMLInputElement).value = account.password;
+  (form.querySelector(`button[value="${action}"]`) as HTMLButtonElement).click();
+}
+
+/** The shop's session as the partner's `session` hook describes it (GET /izly/connect/session). */
+async function shopSession(): Promise<{ name: string; clientCode: string } | null> {
+  const response = await fetch('/izly/connect/session');
+  return ((await response.json()) as { session: { name: string; clientCode: string } | null }).session;
+}
+
+/** Ends a login left in progress (its cookie would make the next cancel look like a login's). */
+async function endLoginInProgress(): Promise<void> {
+  await fetch('/izly/connect/cancel', { headers: { accept: 'application/json' } });
+}
+
+/** Logs out of the test shop (its session cookie is HttpOnly). */
+async function logOut(): Promise<void> {
+  await fetch('/test-shop/logout', { method: 'POST' });
+}
+
+describe('<izly-connect-button>', () => {
+  describe('rendering', () => {
+    it('is a real button that says "Se connecter avec Izly" by default', async () => {
+      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button></izly-connect-button>`);
+      expect(inner(el).localName).to.equal('button');
+      expect(inner(el).type).to.equal('button');
+      expect(text(inner(el))).to.equal('Se connecter avec Izly');
+      expect(el.getAttribute('state')).to.equal('idle');
+      expect(inner(el).getAttribute('aria-busy')).to.equal('false');
+      expect(text(statusOf(el))).to.equal('');
+      await expect(el).to.be.accessible();
+    });
+
+    it('speaks English with lang="en", or when the page does', async () => {
+      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button lang="en"></izly-connect-button>`);
+      expect(text(inner(el))).to.equal('Log in with Izly');
+      const wrapper = await fixture(html`<div lang="en-GB"><izly-connect-button></izly-connect-button></div>`);
+      expect(text(inner(wrapper.querySelector('izly-connect-button')!))).to.equal('Log in with Izly');
+    });
+
+    it('shows a custom label as given', async () => {
+      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button label="Mon compte étudiant"></izly-connect-button>`);
+      expect(text(inner(el))).to.equal('Mon compte étudiant');
+      await expect(el).to.be.accessible();
+    });
+
+    it('exposes the button and the status as parts, the status as a polite live region', async () => {
+      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button></izly-connect-button>`);
+      expect(el.shadowRoot!.querySelector('[part="button"]')).to.equal(inner(el));
+      expect(statusOf(el).getAttribute('role')).to.equal('status');
+      expect(statusOf(el).getAttribute('aria-live')).to.equal('polite');
+    });
+
+    it('delegates focus to its button', async () => {
+      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button></izly-connect-button>`);
+      el.focus();
+      expect(el.shadowRoot!.activeElement).to.equal(inner(el));
+    });
+  });
+
+  describe('attributes', () => {
+    it('has defaults: endpoint /izly, redirect mode, medium size, this page as the return URL', async () => {
+      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button></izly-connect-button>`);
+      expect(el.endpoint).to.equal('/izly');
+      expect(el.mode).to.equal('redirect');
+      expect(el.size).to.equal('medium');
+      expect(el.returnUrl).to.equal('');
+      expect(el.getAttribute('mode')).to.equal('redirect');
+    });
+
+    it('reads and reflects its attributes', async () => {
+      const el = await fixture<IzlyConnectButton>(html`
+        <izly-connect-button endpoint="/shop/izly" return-url="/account" mode="popup" size="large" full-width></izly-connect-button>
+      `);
+      expect(el.endpoint).to.equal('/shop/izly');
+      expect(el.returnUrl).to.equal('/account');
+      expect(el.mode).to.equal('popup');
+      expect(el.size).to.equal('large');
+      expect(el.fullWidth).to.equal(true);
+      el.size = 'small';
+      el.fullWidth = false;
+      await el.updateComplete;
+      expect(el.getAttribute('size')).to.equal('small');
+      expect(el.hasAttribute('full-width')).to.equal(false);
+    });
+
+    it('does nothing when disabled', async () => {
+      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button disabled></izly-connect-button>`);
+      let started = false;
+      el.addEventListener('izly-connect-start', () => (started = true));
+      expect(inner(el).disabled).to.equal(true);
+      inner(el).click();
+      await el.updateComplete;
+      expect(started).to.equal(false);
+      expect(el.state).to.equal('idle');
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('with the real adapter and sandbox', () => {
+    let open: typeof window.open;
+    let popups: Array<Window | null>;
+    beforeEach(() => {
+      open = window.open;
+      popups = [];
+      window.open = (...args) => {
+        const popup = open.apply(window, args);
+        popups.push(popup);
+        return popup;
+      };
+    });
+    afterEach(async () => {
+      window.open = open;
+      for (const popup of popups) popup?.close();
+      await endLoginInProgress();
+      await logOut();
+    });
+
+    describe('izly-connect-start', () => {
+      it('bubbles out of the shadow root with the mode and the return URL, before anything happens', async () => {
+        const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup" return-url="/account?tab=1"></izly-connect-button>`);
+        const started = oneEvent(document, 'izly-connect-start');
+        let popupsAtStart = -1;
+        document.addEventListener('izly-connect-start', () => (popupsAtStart = popups.length), { once: true });
+        inner(el).click();
+        const event = await started;
+        expect(event.detail).to.deep.equal({ mode: 'popup', returnUrl: new URL('/account?tab=1', location.href).href });
+        expect(event.bubbles && event.composed && event.cancelable).to.equal(true);
+        expect(popupsAtStart).to.equal(0);
+      });
+
+      it('stops the login when vetoed: no popup, no state change', async () => {
+        const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup"></izly-connect-button>`);
+        el.addEventListener('izly-connect-start', (event) => event.preventDefault());
+        inner(el).click();
+        await el.updateComplete;
+        expect(popups).to.deep.equal([]);
+        expect(el.state).to.equal('idle');
+      });
+    });
+
+    describe('popup mode', () => {
+      it('opens the login in the click; logged in: izly-connect-success, the shop has its session', async () => {
+        const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup"></izly-connect-button>`);
+        inner(el).click();
+        // Synchronously, inside the click: no popup blocker fires.
+        expect(popups).to.have.length(1);
+        await el.updateComplete;
+        expect(el.getAttribute('state')).to.equal('awaiting');
+        expect(inner(el).getAttribute('aria-busy')).to.equal('true');
+        expect(text(statusOf(el))).to.equal('Connectez-vous dans la fenêtre Izly.');
+        await expect(el).to.be.accessible();
+
+        const popup = await loaded(() => popups[0], LOGIN_PAGE, 'the Izly login page in the popup');
+        expect(popup.document.querySelector('#site-name')!.textContent).to.equal('Boutique démo');
+        const succeeded = oneEvent(el, 'izly-connect-success');
+        answerLogin(popup, 'login');
+        const { detail } = await succeeded;
+        expect(detail).to.deep.equal({ mode: 'popup' });
+        await el.updateComplete;
+        expect(el.getAttribute('state')).to.equal('success');
+        expect(text(inner(el))).to.equal('Connecté');
+        expect(inner(el).getAttribute('aria-disabled')).to.equal('true');
+        expect(text(statusOf(el))).to.equal('Vous êtes connecté avec Izly.');
+        await expect(el).to.be.accessible();
+        await waitUntil(() => popup.closed, 'the popup closed itself');
+        expect(await shopSession()).to.deep.equal({ name: 'Camille Martin', clientCode: 'cmartin01' });
+
+        let startedAgain = false;
+        el.addEventListener('izly-connect-start', () => (startedAgain = true));
+        inner(el).click();
+        expect(startedAgain).to.equal(false);
+      });
+
+      it('speaks English through the login', async () => {
+        const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup" lang="en"></izly-connect-button>`);
+        inner(el).click();
+        await el.updateComplete;
+        expect(text(statusOf(el))).to.equal('Log in to Izly in the new window.');
+        const popup = await loaded(() => popups[0], LOGIN_PAGE, 'the Izly login page in the popup');
+        const succeeded = oneEvent(el, 'izly-connect-success');
+        answerLogin(popup, 'login');
+        await succeeded;
+        await el.updateComplete;
+        expect(text(inner(el))).to.equal('Logged in');
+        expect(text(statusOf(el))).to.equal('You are logged in with Izly.');
+      });
+
+      it('denied on Izly (Annuler): izly-connect-error login_cancelled, no session, then "try again"', async () => {
+        const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup"></izly-connect-button>`);
+        inner(el).click();
+        const popup = await loaded(() => popups[0], LOGIN_PAGE, 'the Izly login page in the popup');
+        const failed = oneEvent(el, 'izly-connect-error');
+        answerLogin(popup, 'cancel');
+        const { detail } = await failed;
+        expect(detail.code).to.equal('login_cancelled');
+        expect(detail.message).to.be.a('string').and.not.equal('');
+        await el.updateComplete;
+        expect(el.getAttribute('state')).to.equal('error');
+        expect(text(inner(el))).to.equal('Réessayer');
+        expect(text(statusOf(el))).to.equal('Connexion annulée.');
+        await expect(el).to.be.accessible();
+        expect(await shopSession()).to.equal(null);
+
+        const again = oneEvent(el, 'izly-connect-start');
+        inner(el).click();
+        await again;
+        expect(popups).to.have.length(2);
+      });
+
+      it('denied in English', async () => {
+        const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup" lang="en"></izly-connect-button>`);
+        inner(el).click();
+        const popup = await loaded(() => popups[0], LOGIN_PAGE, 'the Izly login page in the popup');
+        const failed = oneEvent(el, 'izly-connect-error');
+        answerLogin(popup, 'cancel');
+        await failed;
+        await el.updateComplete;
+        expect(text(inner(el))).to.equal('Try again');
+        expect(text(statusOf(el))).to.equal('Login cancelled.');
+      });
+
+      it('a wrong password keeps the student on Izly\'s page: still awaiting', async () => {
+        const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup"></izly-connect-button>`);
+        inner(el).click();
+        const popup = await loaded(() => popups[0], LOGIN_PAGE, 'the Izly login page in the popup');
+        answerLogin(popup, 'login', { identifier: STUDENT.identifier, password: 'not-the-password' });
+        await waitUntil(() => popup.document?.querySelector('#form-error'), 'the login page says the password is wrong');
+        expect(el.state).to.equal('awaiting');
+        const succeeded = oneEvent(el, 'izly-connect-success');
+        answerLogin(popup, 'login');
+        await succeeded;
+      });
+
+      it('closed by the student before logging in: izly-connect-error popup_closed, "not completed"', async () => {
+        const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup"></izly-connect-button>`);
+        inner(el).click();
+        const popup = await loaded(() => popups[0], LOGIN_PAGE, 'the Izly login page in the popup');
+        const failed = oneEvent(el, 'izly-connect-error');
+        popup.close();
+        const { detail } = await failed;
+        expect(detail.code).to.equal('popup_closed');
+        await el.updateComplete;
+        expect(el.getAttribute('state')).to.equal('error');
+        expect(text(statusOf(el))).to.equal('Connexion non finalisée.');
+        await expect(el).to.be.accessible();
+      });
+
+      it("ignores a look-alike message from a window that is not its popup", async () => {
+        const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup"></izly-connect-button>`);
+        inner(el).click();
+        await loaded(() => popups[0], LOGIN_PAGE, 'the Izly login page in the popup');
+        window.postMessage({ type: 'izly-connect:done', ok: true }, location.origin);
+        await new Promise((resolve) => window.addEventListener('message', resolve, { once: true }));
+        await el.updateComplete;
+        expect(el.state).to.equal('awaiting');
+      });
+    });
+
+    describe('on a partner page (its own window, since a redirect leaves the page)', () => {
+      let tab: Window | null = null;
+      afterEach(() => tab?.close());
+      const current = () => tab;
+
+      async function openShop(query: Record<string, string>): Promise<Window> {
+        tab = open(`/test/browser/fixtures/shop.html?${new URLSearchParams({ element: 'connect', ...query })}`, '_blank');
+        tab!.opener = null;
+        const win = await loaded(current, /shop\.html/, 'the shop page');
+        await waitUntil(() => win.shopConnectButton?.hasUpdated, 'the button is up');
+        return win;
+      }
+
+      it('redirect: logs in on Izly and comes back logged in, with the URL cleaned', async () => {
+        const shop = await openShop({});
+        inner(shop.shopConnectButton).click();
+        const izly = await loaded(current, LOGIN_PAGE, 'the Izly login page, in the shop window');
+        answerLogin(izly, 'login');
+        const back = await loaded(current, /shop\.html/, 'back on the shop');
+        await waitUntil(() => back.shopConnectButton?.state === 'success', 'logged in', { timeout: 10000 });
+        expect(back.shopEvents).to.deep.equal([{ type: 'izly-connect-success', detail: { mode: 'redirect' } }]);
+        expect(back.location.search).to.not.contain('izly_connect');
+        expect(back.location.search).to.contain('element=connect');
+        expect(await shopSession()).to.deep.equal({ name: 'Camille Martin', clientCode: 'cmartin01' });
+      });
+
+      it('redirect: denied on Izly, comes back through the error page and says so', async () => {
+        const shop = await openShop({});
+        inner(shop.shopConnectButton).click();
+        const izly = await loaded(current, LOGIN_PAGE, 'the Izly login page, in the shop window');
+        answerLogin(izly, 'cancel');
+        await waitUntil(() => tab!.document?.querySelector('#return-link'), 'the adapter\'s error page', { timeout: 10000 });
+        expect(tab!.document.querySelector('#error-code')!.textContent).to.equal('login_cancelled');
+        (tab!.document.querySelector('#return-link') as HTMLAnchorElement).click();
+        const back = await loaded(current, /shop\.html/, 'back on the shop');
+        await waitUntil(() => back.shopConnectButton?.state === 'error', 'the error', { timeout: 10000 });
+        expect(back.shopEvents.map((event) => event.type)).to.deep.equal(['izly-connect-error']);
+        expect((back.shopEvents[0]!.detail as { code: string }).code).to.equal('login_cancelled');
+        expect(back.location.search).to.not.contain('izly_connect');
+      });
+
+      it('popup blocked: falls back to a redirect', async () => {
+        const shop = await openShop({ mode: 'popup' });
+        // What a popup blocker does: window.open answers null.
+        shop.open = () => null;
+        inner(shop.shopConnectButton).click();
+        await loaded(current, LOGIN_PAGE, 'the Izly login page, in the shop window itself');
+      });
+
+      it('a link that merely carries izly_connect=success proves nothing: idle, and the parameter is removed', async () => {
+        tab = open('/test/browser/fixtures/shop.html?element=connect&izly_connect=success', '_blank');
+        tab!.opener = null;
+        const win = await loaded(current, /shop\.html/, 'the shop page');
+        await waitUntil(() => win.shopConnectButton?.hasUpdated, 'the button is up');
+        await waitUntil(() => !win.location.search.includes('izly_connect'), 'the parameter is removed');
+        expect(win.shopConnectButton.state).to.equal('idle');
+        expect(win.shopEvents).to.deep.equal([]);
+      });
+    });
+  });
+
+  describe('loading', () => {
+    it('can be loaded twice without throwing', async () => {
+      const registered = customElements.get('izly-connect-button');
+      await import(`/widget/connect-button/connect-button.ts?again=${Date.now()}`);
+      expect(customElements.get('izly-connect-button')).to.equal(registered);
+    });
+  });
+});

@@ -1,0 +1,224 @@
+import { IzlyConnectErrorEvent, IzlyConnectStartEvent, IzlyConnectSuccessEvent } from '../events.js';
+import {
+  IzlyButtonBase,
+  POPUP_CHECK_MS,
+  openPopup,
+  withWordmark,
+  type ButtonMode,
+  type ButtonSize,
+  type ButtonView,
+} from '../izly-button-base.js';
+import { connectStrings, type ConnectStatusStrings, type WidgetLang } from '../strings.js';
+import styles from './connect-button.styles.js';
+
+/** Where the login stands; reflected on the `state` attribute. */
+export type ConnectButtonState = 'idle' | 'redirecting' | 'awaiting' | 'success' | 'error';
+
+export type ConnectButtonMode = ButtonMode;
+export type ConnectButtonSize = ButtonSize;
+
+/** The query parameter the adapter adds to the return URL: `success`, or the error's code. */
+const RETURN_PARAM = 'izly_connect';
+/** The message the adapter's last page in the popup posts to its opener. */
+const DONE_MESSAGE = 'izly-connect:done';
+/**
+ * Set in this tab's session storage before a redirect: only a page that sent the student to Izly believes
+ * the `izly_connect` parameter it comes back with (a link carrying `izly_connect=success` proves nothing).
+ */
+const LEFT_FOR_IZLY = 'izly-connect:redirected';
+
+/** What the popup's last page posts (the adapter's popup page). */
+interface DoneMessage {
+  type: typeof DONE_MESSAGE;
+  ok: boolean;
+  error?: { code?: unknown; message?: unknown };
+}
+
+/** Remembers, for this tab, that the student left for Izly. */
+function markRedirect(): void {
+  try {
+    sessionStorage.setItem(LEFT_FOR_IZLY, '1');
+  } catch {
+    // Storage can be disabled (private modes, sandboxed frames): the login still works, the page just says less on return.
+  }
+}
+
+/** Whether this tab left for Izly (the mark is removed: one return, one outcome). */
+function takeRedirectMark(): boolean {
+  try {
+    const marked = sessionStorage.getItem(LEFT_FOR_IZLY) !== null;
+    sessionStorage.removeItem(LEFT_FOR_IZLY);
+    return marked;
+  } catch {
+    return false;
+  }
+}
+
+/** This page's URL without the adapter's return parameter. */
+function currentPage(): URL {
+  const url = new URL(location.href);
+  url.searchParams.delete(RETURN_PARAM);
+  return url;
+}
+
+/**
+ * @summary "Se connecter avec Izly": starts the IzlyConnect login of the partner's server (the adapter's
+ * `/connect/*` routes), in a popup or through a redirect, and says how it ended. The server exchanges the
+ * code and opens the partner's own session (its `onLogin` hook); no token ever reaches the page.
+ *
+ * @event {IzlyConnectStartEvent} izly-connect-start - On click, before leaving for Izly. Cancelable: `preventDefault()` stops the login. `detail` is `{ mode, returnUrl }`.
+ * @event {IzlyConnectSuccessEvent} izly-connect-success - The server logged the student in (popup done, or back from a redirect). `detail` is `{ mode }`.
+ * @event {IzlyConnectErrorEvent} izly-connect-error - The login did not happen (cancelled on Izly, refused, popup closed). `detail` is `{ code, message }`.
+ *
+ * @csspart button - The native `<button>`.
+ * @csspart status - The polite live region under the button that says what is happening.
+ *
+ * @cssproperty --izly-button-background - The button's background (Izly red by default).
+ * @cssproperty --izly-button-background-hover - The background under the pointer.
+ * @cssproperty --izly-button-color - The button's text, and the wordmark's background.
+ * @cssproperty --izly-button-radius - The button's corner radius.
+ * @cssproperty --izly-button-font-family - The font of the button and status.
+ * @cssproperty --izly-button-focus-ring-color - The keyboard focus ring (the button's background by default).
+ * @cssproperty --izly-button-status-color - The status line's text (the page's text colour by default).
+ * @cssproperty --izly-button-success-color - The button's background once logged in.
+ * @cssproperty --izly-button-error-color - The status line after an error.
+ */
+export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
+  static override styles = styles;
+  static override properties = {
+    returnUrl: { attribute: 'return-url' },
+  };
+
+  /** Where the adapter sends the student back after a redirect login (with `izly_connect=<outcome>`); default: this page. */
+  declare returnUrl: string;
+
+  /** What the status line says: picked with each state, since the state alone does not say why. */
+  #message?: keyof ConnectStatusStrings;
+  /** The popup being followed: a click while it is open brings it to the front. */
+  #popup?: Window;
+
+  constructor() {
+    super();
+    this.returnUrl = '';
+    this.state = 'idle';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('pageshow', this.#onPageShow);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('pageshow', this.#onPageShow);
+  }
+
+  protected override firstUpdated(): void {
+    // After this first update, not inside it: the outcome changes `state` at once.
+    void this.updateComplete.then(() => this.#resume());
+  }
+
+  /** Back from a redirect login: the adapter put the outcome in the URL. Shown once, then removed. */
+  #resume(): void {
+    const outcome = new URL(location.href).searchParams.get(RETURN_PARAM);
+    if (outcome === null) return;
+    history.replaceState(history.state, '', currentPage().href);
+    if (!takeRedirectMark()) return;
+    if (outcome === 'success') this.#succeed('redirect');
+    else this.#fail(outcome, `Izly login failed: ${outcome}`);
+  }
+
+  /** Restored from the back/forward cache after leaving for Izly (the back button): ready again. */
+  #onPageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted && this.state === 'redirecting') {
+      takeRedirectMark();
+      this.#set('idle');
+    }
+  };
+
+  /** @internal */
+  protected override activate(): void {
+    if (this.state === 'awaiting') this.#popup?.focus();
+    if (this.state === 'redirecting' || this.state === 'awaiting' || this.state === 'success') return;
+    const returnUrl = this.returnUrl ? new URL(this.returnUrl, location.href).href : currentPage().href;
+    if (!this.dispatchEvent(new IzlyConnectStartEvent({ mode: this.mode, returnUrl }))) return;
+    const login = `${this.endpoint.replace(/\/+$/, '')}/connect/login?returnUrl=${encodeURIComponent(returnUrl)}`;
+    // Opened now, inside the click, or the popup blocker would stop it.
+    const popup = this.mode === 'popup' ? openPopup(`${login}&mode=popup`, 'izly-connect') : null;
+    if (popup) {
+      this.#follow(popup);
+    } else {
+      markRedirect();
+      this.#set('redirecting');
+      location.assign(login);
+    }
+  }
+
+  /**
+   * Waits for the adapter's last page in the popup to post the outcome, from the adapter's origin and from
+   * this popup only. A popup that closes without it means the student gave up; one more check period
+   * first, since that page posts and then closes itself. The follow ends with the popup, whatever happens
+   * to the element meanwhile.
+   */
+  #follow(popup: Window): void {
+    this.#popup = popup;
+    const adapterOrigin = new URL(this.endpoint, location.href).origin;
+    const onMessage = (event: MessageEvent): void => {
+      const data = event.data as DoneMessage | null;
+      if (event.origin !== adapterOrigin || event.source !== popup || data?.type !== DONE_MESSAGE) return;
+      stop();
+      if (data.ok === true) {
+        this.#succeed('popup');
+      } else {
+        const code = typeof data.error?.code === 'string' ? data.error.code : 'login_failed';
+        this.#fail(code, typeof data.error?.message === 'string' ? data.error.message : 'Izly login failed');
+      }
+    };
+    let closedOnce = false;
+    const watch = setInterval(() => {
+      if (!popup.closed) return;
+      if (closedOnce) {
+        stop();
+        this.#fail('popup_closed', 'The Izly window was closed before the login ended');
+      }
+      closedOnce = true;
+    }, POPUP_CHECK_MS);
+    const stop = (): void => {
+      clearInterval(watch);
+      window.removeEventListener('message', onMessage);
+      this.#popup = undefined;
+    };
+    window.addEventListener('message', onMessage);
+    this.#set('awaiting');
+  }
+
+  #set(state: ConnectButtonState, message = state as keyof ConnectStatusStrings): void {
+    this.state = state;
+    this.#message = message;
+    this.requestUpdate();
+  }
+
+  #succeed(mode: ButtonMode): void {
+    this.#set('success');
+    this.dispatchEvent(new IzlyConnectSuccessEvent({ mode }));
+  }
+
+  #fail(code: string, message: string): void {
+    this.#set('error', code === 'login_cancelled' ? 'cancelled' : code === 'popup_closed' ? 'unfinished' : 'failed');
+    this.dispatchEvent(new IzlyConnectErrorEvent({ code, message }));
+  }
+
+  /** @internal */
+  protected override view(lang: WidgetLang): ButtonView {
+    const t = connectStrings[lang];
+    const busy = this.state === 'redirecting' || this.state === 'awaiting';
+    return {
+      busy,
+      done: this.state === 'success',
+      label: this.state === 'success' ? t.loggedIn
+        : this.state === 'error' ? t.retry
+        : this.label || withWordmark(t.logInWith),
+      status: this.state === 'idle' || !this.#message ? '' : t.status[this.#message],
+    };
+  }
+}

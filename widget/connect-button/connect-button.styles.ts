@@ -1,0 +1,12 @@
+import { css } from 'lit';
+import theme from '../theme.styles.js';
+
+/** The shared theme, plus the connect button's own finished state: green once logged in. */
+export default [
+  theme,
+  css`
+    :host([state='success']) button {
+      --_bg: var(--izly-button-success-color, #12753a);
+    }
+  `,
+];
