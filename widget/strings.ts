@@ -5,7 +5,10 @@
 
 export type WidgetLang = 'fr' | 'en';
 
-/** What `<izly-pay-button>`'s status line says; the element picks one when its state changes. */
+/**
+ * What `<izly-pay-button>`'s status line says: the words of its state (`creating`... `error`), unless the
+ * element picked more precise ones with the state (`expired` rather than `failed`, `offline` rather than `error`).
+ */
 export interface PayStatusStrings {
   creating: string;
   redirecting: string;
@@ -22,8 +25,8 @@ export interface PayStatusStrings {
   offline: string;
   /** Back from Izly, but the server has not confirmed in time (`verification_timeout`). */
   unconfirmed: string;
-  /** The server refused to create the payment (the adapter's error code). */
-  notStarted: string;
+  /** Any other error: the server refused to create the payment (the adapter's error code). */
+  error: string;
 }
 
 /** What `<izly-pay-button>` says. */
@@ -38,7 +41,7 @@ export interface PayButtonStrings {
   status: PayStatusStrings;
 }
 
-/** What `<izly-connect-button>`'s status line says. */
+/** What `<izly-connect-button>`'s status line says: the words of its state, or more precise ones picked with it. */
 export interface ConnectStatusStrings {
   redirecting: string;
   awaiting: string;
@@ -47,8 +50,8 @@ export interface ConnectStatusStrings {
   cancelled: string;
   /** The popup closed before the login ended (`popup_closed`). */
   unfinished: string;
-  /** Any other error: the adapter's page in the popup, or its JSON, says which. */
-  failed: string;
+  /** Any other error (the adapter's code is in the event). */
+  error: string;
 }
 
 /** What `<izly-connect-button>` says. */
@@ -79,7 +82,7 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
       unfinished: 'Paiement non finalisé.',
       offline: 'Connexion impossible.',
       unconfirmed: 'Paiement encore en vérification.',
-      notStarted: 'Le paiement n’a pas pu démarrer.',
+      error: 'Le paiement n’a pas pu démarrer.',
     },
   },
   en: {
@@ -99,7 +102,7 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
       unfinished: 'Payment not completed.',
       offline: 'Could not connect.',
       unconfirmed: 'Payment still being checked.',
-      notStarted: 'The payment could not start.',
+      error: 'The payment could not start.',
     },
   },
 };
@@ -115,7 +118,7 @@ export const connectStrings: Record<WidgetLang, ConnectButtonStrings> = {
       success: 'Vous êtes connecté avec Izly.',
       cancelled: 'Connexion annulée.',
       unfinished: 'Connexion non finalisée.',
-      failed: 'La connexion avec Izly a échoué.',
+      error: 'La connexion avec Izly a échoué.',
     },
   },
   en: {
@@ -128,7 +131,7 @@ export const connectStrings: Record<WidgetLang, ConnectButtonStrings> = {
       success: 'You are logged in with Izly.',
       cancelled: 'Login cancelled.',
       unfinished: 'Login not completed.',
-      failed: 'Logging in with Izly failed.',
+      error: 'Logging in with Izly failed.',
     },
   },
 };

@@ -92,7 +92,7 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
   /** Where the adapter sends the student back after a redirect login (with `izly_connect=<outcome>`); default: this page. */
   declare returnUrl: string;
 
-  /** What the status line says: picked with each state, since the state alone does not say why. */
+  /** More precise words than the state's own for the status line (`cancelled` rather than `error`...), picked with it. */
   #message?: keyof ConnectStatusStrings;
   /** The popup being followed: a click while it is open brings it to the front. */
   #popup?: Window;
@@ -192,7 +192,7 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
     this.#set('awaiting');
   }
 
-  #set(state: ConnectButtonState, message = state as keyof ConnectStatusStrings): void {
+  #set(state: ConnectButtonState, message?: keyof ConnectStatusStrings): void {
     this.state = state;
     this.#message = message;
     this.requestUpdate();
@@ -204,7 +204,7 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
   }
 
   #fail(code: string, message: string): void {
-    this.#set('error', code === 'login_cancelled' ? 'cancelled' : code === 'popup_closed' ? 'unfinished' : 'failed');
+    this.#set('error', code === 'login_cancelled' ? 'cancelled' : code === 'popup_closed' ? 'unfinished' : undefined);
     this.dispatchEvent(new IzlyConnectErrorEvent({ code, message }));
   }
 
@@ -218,7 +218,8 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
       label: this.state === 'success' ? t.loggedIn
         : this.state === 'error' ? t.retry
         : this.label || withWordmark(t.logInWith),
-      status: this.state === 'idle' || !this.#message ? '' : t.status[this.#message],
+      // `idle` has no words: the status line stays empty.
+      status: t.status[this.#message ?? (this.state as keyof ConnectStatusStrings)] ?? '',
     };
   }
 }

@@ -103,15 +103,15 @@ function currentReturnUrl(): string {
  * @csspart button - The native `<button>`.
  * @csspart status - The polite live region under the button that says what is happening.
  *
- * @cssproperty --izly-pay-background - The button's background (Izly red by default).
- * @cssproperty --izly-pay-background-hover - The background under the pointer.
- * @cssproperty --izly-pay-color - The button's text, and the wordmark's background.
- * @cssproperty --izly-pay-radius - The button's corner radius.
- * @cssproperty --izly-pay-font-family - The font of the button and status.
- * @cssproperty --izly-pay-focus-ring-color - The keyboard focus ring.
- * @cssproperty --izly-pay-status-color - The status line's text.
- * @cssproperty --izly-pay-success-color - The button's background once paid.
- * @cssproperty --izly-pay-error-color - The status line after a refusal or an error.
+ * @cssproperty --izly-button-background - The button's background (Izly red by default). Shared by every Izly button.
+ * @cssproperty --izly-button-background-hover - The background under the pointer.
+ * @cssproperty --izly-button-color - The button's text, and the wordmark's background.
+ * @cssproperty --izly-button-radius - The button's corner radius.
+ * @cssproperty --izly-button-font-family - The font of the button and status.
+ * @cssproperty --izly-button-focus-ring-color - The keyboard focus ring (the button's background by default).
+ * @cssproperty --izly-button-status-color - The status line's text (the page's text colour by default).
+ * @cssproperty --izly-button-success-color - The button's background once paid.
+ * @cssproperty --izly-button-error-color - The status line after a refusal or an error.
  */
 export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   static override styles = styles;
@@ -131,7 +131,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   /** One controller per run (create, follow, check); starting a run aborts the previous one. */
   #run?: AbortController;
   #payment: PublicPayment | null = null;
-  /** What the status line says: picked with each state, since the state alone does not say why (expired or refused...). */
+  /** More precise words than the state's own for the status line (`expired` rather than `failed`...), picked with it. */
   #message?: keyof PayStatusStrings;
   /** Kept until the server answers with a payment, so that trying again repeats the same attempt. */
   #attemptKey?: string;
@@ -230,8 +230,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     return this.#run.signal;
   }
 
-  /** `message` defaults to the state's own words (`creating`...); `idle` and `error` always say which. */
-  #set(state: PayButtonState, message = state as keyof PayStatusStrings): void {
+  #set(state: PayButtonState, message?: keyof PayStatusStrings): void {
     this.state = state;
     this.#message = message;
     // The payment or the message may have changed without the state doing so.
@@ -391,15 +390,12 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     const state = status === 'paid' || status === 'refunded' ? 'paid'
       : status === 'failed' || status === 'expired' ? 'failed'
       : 'cancelled';
-    // Settled again after a background listen: nothing new to announce unless the outcome changed.
-    if (state === this.state) return this.requestUpdate();
+    const message = status === 'expired' ? 'expired' : state === 'cancelled' && status !== 'cancelled' ? 'unfinished' : undefined;
+    // Settled again after a background listen: the same outcome gets new words at most, never a second event.
+    if (state === this.state) return this.#set(state, message);
     this.#unsettledId = undefined;
     this.#forget(payment);
-    this.#set(state, state === 'paid' ? 'paid'
-      : status === 'expired' ? 'expired'
-      : state === 'failed' ? 'failed'
-      : status === 'cancelled' ? 'cancelled'
-      : 'unfinished');
+    this.#set(state, message);
     this.dispatchEvent(
       state === 'paid' ? new IzlyPaySuccessEvent(payment)
         : state === 'failed' ? new IzlyPayFailureEvent(payment)
@@ -428,7 +424,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     this.#unsettledId = unsettledId;
     this.#set('error', code === 'network_error' ? 'offline'
       : code === 'verification_timeout' ? 'unconfirmed'
-      : 'notStarted');
+      : undefined);
     this.dispatchEvent(new IzlyPayErrorEvent({ code, message, payment: this.#payment }));
   }
 
@@ -438,7 +434,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     const cents = this.#payment?.amount ?? this.amount;
     // `Number.isFinite` is false for anything but a finite number: no attribute, or one that is not a number.
     const price = Number.isFinite(cents) ? formatEuros(cents!, lang) : null;
-    const message = this.#message && t.status[this.#message];
+    const message = t.status[this.#message ?? (this.state as keyof PayStatusStrings)];
     const busy = WORKING.has(this.state);
     return {
       busy,
