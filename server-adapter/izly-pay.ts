@@ -10,7 +10,7 @@ import { createConnectTokens, type IzlyConnectTokens } from './connect-tokens.js
 import { createIzlyClient, type IzlyClient } from './izly-client.js';
 import { IzlyPayError } from './izly-pay-errors.js';
 import { resolveIzlyPayOptions, type IzlyPayOptions } from './izly-pay-options.js';
-import { CALLBACK_CODES, CallbackRefusal, createPaymentService, type ReconcileReport } from './payment-service.js';
+import { CALLBACK_CODES, CallbackRefusal, createPaymentService, type ReconcileOptions, type ReconcileReport } from './payment-service.js';
 import type { PaymentRecord, PaymentStore } from './payment-store.js';
 import { PaymentWaiters } from './payment-waiters.js';
 import { createdPaymentView, paymentView } from './payment-view.js';
@@ -20,8 +20,11 @@ import { parseIzlyCallback } from './web-payments.js';
 export type IzlyPayApp = Hono & {
   /** Refunds a paid payment in full; throws `IzlyPayError` (`already_refunded`, `not_refundable`, `payment_not_found`, Izly's errors). */
   refund(paymentId: string): Promise<PaymentRecord>;
-  /** Settles every open payment created more than `olderThanMs` ago (default 60000) by asking Izly; run it on a schedule. */
-  reconcile(options?: { olderThanMs?: number }): Promise<ReconcileReport>;
+  /**
+   * Settles every open payment created more than `olderThanMs` ago (default 60000) by asking Izly, and runs
+   * again the hooks that never returned (owed for more than `hookGraceMs`, default 30000); run it on a schedule.
+   */
+  reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
   /** The store given in the options. */
   readonly store: PaymentStore;
   /** The Izly client built from the options. */
@@ -53,6 +56,9 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
   const resolved = resolveIzlyPayOptions(options);
   const client = createIzlyClient(resolved);
   const waiters = new PaymentWaiters();
+  waiters.listenTo(resolved.store, (error) =>
+    resolved.logger.warn(`izly-pay: no wake-ups from other instances yet: ${error instanceof Error ? error.message : String(error)}`),
+  );
   const service = createPaymentService(resolved, client, createCallbackSigner(resolved.secret), waiters);
   const allowed = new Set(resolved.allowedOrigins);
 

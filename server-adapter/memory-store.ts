@@ -11,6 +11,7 @@ import {
   type PaymentRecord,
   type PaymentStatus,
   type PaymentStore,
+  type TransitionCondition,
 } from './payment-store.js';
 
 /**
@@ -80,10 +81,11 @@ export function memoryStore(): PaymentStore {
       return record ? copy(record) : null;
     },
 
-    async transition(id, from: readonly PaymentStatus[], patch: PaymentPatch) {
+    async transition(id, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition = {}) {
       check();
       const record = records.get(id);
       if (!record || !from.includes(record.status)) return null;
+      if (condition.version !== undefined && record.version !== condition.version) return null;
       if (patch.status !== undefined && isOpenStatus(patch.status) && !isOpenStatus(record.status)) {
         const open = openPaymentOf(record.orderId, id);
         if (open) throw new PaymentConflictError('open_payment', copy(open));
@@ -102,6 +104,15 @@ export function memoryStore(): PaymentStore {
       return [...records.values()]
         .filter((record) => statuses.includes(record.status) && (limit === undefined || record.createdAt < limit))
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+        .map(copy);
+    },
+
+    async listPendingHooks(markedBefore) {
+      check();
+      const limit = markedBefore.toISOString();
+      return [...records.values()]
+        .filter((record) => record.pendingHook !== null && record.pendingHookSince !== null && record.pendingHookSince < limit)
+        .sort((a, b) => (a.pendingHookSince ?? '').localeCompare(b.pendingHookSince ?? ''))
         .map(copy);
     },
 

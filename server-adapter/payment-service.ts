@@ -1,7 +1,9 @@
 // The payment flows behind the routes: create, read (with coalesced, rate-limited status reads at Izly),
 // confirm a callback, refund, reconcile. Izly's word, read with `GET WebPayments/{id}`, is the only thing
 // that moves a payment to paid, failed, cancelled or refunded; every move is a compare-and-set, and the
-// hook of a move runs only in the caller that won it.
+// hook of a move runs only in the caller that won it. The same compare-and-set marks the hook as owed
+// (`pendingHook`) and the mark is cleared once the hook returned, so a hook cut short by a crash is run
+// again by `reconcile()`.
 import type { Context } from 'hono';
 import { isValidCents, matchAmount } from './izly-amounts.js';
 import type { IzlyClient } from './izly-client.js';
@@ -10,7 +12,15 @@ import { IzlyPayError, fromIzlyError } from './izly-pay-errors.js';
 import type { ResolvedIzlyPayOptions } from './izly-pay-options.js';
 import type { CallbackSigner } from './callback-signature.js';
 import { newPaymentId } from './callback-signature.js';
-import { PaymentConflictError, isOpenStatus, type PaymentPatch, type PaymentRecord, type PaymentStatus } from './payment-store.js';
+import {
+  PaymentConflictError,
+  hookForStatus,
+  isOpenStatus,
+  type PaymentHookName,
+  type PaymentPatch,
+  type PaymentRecord,
+  type PaymentStatus,
+} from './payment-store.js';
 import type { PaymentWaiters } from './payment-waiters.js';
 import type { IzlyCallback, IzlyPayment } from './web-payments.js';
 
@@ -22,6 +32,19 @@ export interface ReconcileReport {
   changed: Array<{ paymentId: string; from: PaymentStatus; to: PaymentStatus }>;
   /** Payments that could not be settled this time (Izly failing...); they are tried again next run. */
   errors: Array<{ paymentId: string; message: string }>;
+  /** Hooks run again because their first run never returned (the process stopped during the hook). */
+  hooks: Array<{ paymentId: string; hook: PaymentHookName }>;
+}
+
+/** Options of `reconcile()`. */
+export interface ReconcileOptions {
+  /** Open payments created more than this long ago are settled with Izly, in ms; default 60000. */
+  olderThanMs?: number;
+  /**
+   * A hook owed for more than this long, in ms, and not running in this process, is run again; default
+   * 30000. Keep it above your hooks' longest run: another instance may still be running it.
+   */
+  hookGraceMs?: number;
 }
 
 /** Why a callback was refused, with the answer Izly gets (`{ Code, ErrorMessage }`). */
@@ -57,29 +80,45 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   // Real time (not `options.now`): the rate limit is about load on Izly, not about the payment's age.
   const lastReadAt = new Map<string, number>();
   const refundsInProgress = new Set<string>();
+  /** Hooks running in this process (`paymentId:hook`), which `reconcile()` must not start again. */
+  const runningHooks = new Set<string>();
 
-  async function runHook(name: 'onPaid' | 'onFailed' | 'onRefunded', record: PaymentRecord): Promise<void> {
-    const hook = options[name];
-    if (!hook) return;
+  /** Runs the hook the record owes, then clears the mark. Returns the record as it now is. */
+  async function runHook(record: PaymentRecord): Promise<PaymentRecord> {
+    const name = record.pendingHook;
+    const hook = name === null ? undefined : options[name];
+    if (name === null || !hook) return record;
+    const running = `${record.id}:${name}`;
+    runningHooks.add(running);
     try {
       await hook(record);
     } catch (error) {
-      // The move already happened and must not run twice; the failure is logged for the partner to act on.
+      // A hook that throws returned: it is logged and recorded for the partner to act on, not run again.
       const message = error instanceof Error ? error.message : String(error);
       logger.error(`izly-pay: ${name} failed for payment ${record.id}: ${message}`);
       await store.appendEvent({ paymentId: record.id, at: nowIso(), type: 'hook_failed', detail: { hook: name, message } });
+    } finally {
+      runningHooks.delete(running);
     }
+    // Compare-and-set on the version: a newer status change (which owes its own hook) or a `reconcile()`
+    // that took the hook over keeps its mark.
+    const cleared = await store.transition(record.id, [record.status], { pendingHook: null, pendingHookSince: null, updatedAt: record.updatedAt }, { version: record.version });
+    return cleared ?? (await store.get(record.id)) ?? record;
   }
 
-  /** A CAS move; on a win, runs the status's hook, then wakes the long polls. Returns the record as it now is. */
+  /**
+   * A CAS move; on a win, runs the status's hook, then wakes the long polls. Returns the record as it now is.
+   * A move into another status marks its hook as owed in the same compare-and-set (replacing any older
+   * mark), so that a crash before the hook returns leaves a trace for `reconcile()`.
+   */
   async function move(record: PaymentRecord, from: readonly PaymentStatus[], patch: PaymentPatch): Promise<PaymentRecord> {
-    const updated = await store.transition(record.id, from, patch);
+    const entering = patch.status !== undefined && !from.includes(patch.status) ? patch.status : null;
+    const hook = entering === null ? null : hookForStatus(entering);
+    const owed = hook !== null && options[hook] ? hook : null;
+    const marked: PaymentPatch = entering === null ? patch : { ...patch, pendingHook: owed, pendingHookSince: owed === null ? null : patch.updatedAt };
+    let updated = await store.transition(record.id, from, marked);
     if (!updated) return (await store.get(record.id)) ?? record;
-    if (updated.status !== record.status) {
-      if (updated.status === 'paid') await runHook('onPaid', updated);
-      else if (updated.status === 'refunded') await runHook('onRefunded', updated);
-      else if (!isOpenStatus(updated.status)) await runHook('onFailed', updated);
-    }
+    if (entering !== null && updated.pendingHook !== null) updated = await runHook(updated);
     waiters.notify(record.id);
     return updated;
   }
@@ -156,6 +195,16 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     }
     if (mode === 'polite' && Date.now() - (lastReadAt.get(operationId) ?? -Infinity) < options.statusReadIntervalMs) {
       return record;
+    }
+    if (mode === 'polite' && store.claimStatusRead) {
+      // A store shared by several instances lets one of them read per interval: the others learn the
+      // answer from the store (and are woken by its notifications).
+      if (!(await store.claimStatusRead(record.id, options.statusReadIntervalMs))) {
+        lastReadAt.set(operationId, Date.now());
+        return (await store.get(record.id)) ?? record;
+      }
+      const started = inFlightReads.get(operationId);
+      if (started) return started.promise;
     }
     const read = (async () => {
       lastReadAt.set(operationId, Date.now());
@@ -275,6 +324,8 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
         updatedAt: at,
         paidAt: null,
         refundedAt: null,
+        pendingHook: null,
+        pendingHookSince: null,
         version: 1,
       };
       let record: PaymentRecord;
@@ -316,7 +367,9 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
       });
       const at = nowIso();
       await store.appendEvent({ paymentId: record.id, at, type: 'izly_initiated', detail: { operationId: initiated.operationId, izlyStatus: initiated.status.raw } });
+      // Izly just told the status: no poll needs to ask before the interval, here or, through a shared store, elsewhere.
       lastReadAt.set(initiated.operationId, Date.now());
+      await store.claimStatusRead?.(record.id, 0);
       return move(record, ['created'], {
         status: 'pending',
         operationId: initiated.operationId,
@@ -336,6 +389,8 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   }
 
   async function readPayment(paymentId: string, waitSeconds: number, signal?: AbortSignal): Promise<PaymentRecord> {
+    // Listening before the first read: a change made by another instance after it still wakes this poll.
+    await waiters.ready();
     const found = await store.get(paymentId);
     if (!found) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
     const initialStatus = found.status;
@@ -433,8 +488,8 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     }
   }
 
-  async function reconcile({ olderThanMs = 60_000 }: { olderThanMs?: number } = {}): Promise<ReconcileReport> {
-    const report: ReconcileReport = { checked: 0, changed: [], errors: [] };
+  async function reconcile({ olderThanMs = 60_000, hookGraceMs = 30_000 }: ReconcileOptions = {}): Promise<ReconcileReport> {
+    const report: ReconcileReport = { checked: 0, changed: [], errors: [], hooks: [] };
     const candidates = await store.listByStatus(OPEN, new Date(options.now() - olderThanMs));
     for (const record of candidates) {
       report.checked += 1;
@@ -452,7 +507,26 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
         report.errors.push({ paymentId: record.id, message: error instanceof Error ? error.message : String(error) });
       }
     }
+    await rerunUnfinishedHooks(hookGraceMs, report);
     return report;
+  }
+
+  /** Runs again the hooks whose first run never returned (the process stopped during the hook). */
+  async function rerunUnfinishedHooks(graceMs: number, report: ReconcileReport): Promise<void> {
+    for (const record of await store.listPendingHooks(new Date(options.now() - graceMs))) {
+      if (record.pendingHook === null || runningHooks.has(`${record.id}:${record.pendingHook}`)) continue;
+      try {
+        // Take the hook over with a compare-and-set on the version: of several instances reconciling at
+        // once, one runs it.
+        const taken = await store.transition(record.id, [record.status], { pendingHookSince: nowIso(), updatedAt: record.updatedAt }, { version: record.version });
+        if (!taken || taken.pendingHook === null) continue;
+        logger.warn(`izly-pay: ${taken.pendingHook} for payment ${taken.id} never returned (the process stopped?); running it again`);
+        report.hooks.push({ paymentId: taken.id, hook: taken.pendingHook });
+        await runHook(taken);
+      } catch (error) {
+        report.errors.push({ paymentId: record.id, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
   }
 
   async function readAtIzlyForReconcile(record: PaymentRecord): Promise<PaymentRecord> {

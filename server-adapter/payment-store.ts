@@ -46,8 +46,26 @@ export interface PaymentRecord {
   updatedAt: string;
   paidAt: string | null;
   refundedAt: string | null;
+  /**
+   * The hook that this payment's last status change owes the partner, set in the same compare-and-set as
+   * the change and cleared once the hook has returned; still set after a crash mid-hook, so that
+   * `reconcile()` runs it again. Null when no hook is owed (or none is configured).
+   */
+  pendingHook: PaymentHookName | null;
+  /** When `pendingHook` was set, or last taken over by `reconcile()`; null with it. */
+  pendingHookSince: string | null;
   /** Bumped by every transition. */
   version: number;
+}
+
+/** The partner's hooks that a status change calls. */
+export type PaymentHookName = 'onPaid' | 'onFailed' | 'onRefunded';
+
+/** The hook owed when a payment enters `status`, if any. */
+export function hookForStatus(status: PaymentStatus): PaymentHookName | null {
+  if (status === 'paid') return 'onPaid';
+  if (status === 'refunded') return 'onRefunded';
+  return isOpenStatus(status) ? null : 'onFailed';
 }
 
 /** Fields a transition may change (never the id, order, amount, key or creation time). */
@@ -99,6 +117,12 @@ export class PaymentConflictError extends Error {
   }
 }
 
+/** Extra condition of a transition. */
+export interface TransitionCondition {
+  /** Only if the record is still at this version (nobody changed it since it was read). */
+  version?: number;
+}
+
 /** Storage of payment records. Implementations must make `create` and `transition` atomic. */
 export interface PaymentStore {
   /**
@@ -118,16 +142,31 @@ export interface PaymentStore {
    * Compare-and-set: applies `patch` only if the record's status is one of `from`, bumps `version`, logs
    * a `transition` event when the status changes, and returns the updated record; returns null when the
    * record is missing or its status is not in `from` (someone else moved it first).
-   * Moving a record into an open status must not break the one-open-payment-per-order rule.
+   * Moving a record into an open status must not break the one-open-payment-per-order rule. With
+   * `condition.version`, also returns null when the record is at another version.
    */
-  transition(id: string, from: readonly PaymentStatus[], patch: PaymentPatch): Promise<PaymentRecord | null>;
+  transition(id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition?: TransitionCondition): Promise<PaymentRecord | null>;
   /** Records in these statuses, oldest first; with `olderThan`, only those created before it. */
   listByStatus(statuses: readonly PaymentStatus[], olderThan?: Date): Promise<PaymentRecord[]>;
+  /** Records whose `pendingHook` is set and whose `pendingHookSince` is before `markedBefore`, oldest mark first. */
+  listPendingHooks(markedBefore: Date): Promise<PaymentRecord[]>;
   /** Appends to a payment's event log. */
   appendEvent(event: NewPaymentEvent): Promise<void>;
   /** A payment's event log, oldest first. */
   events(paymentId: string): Promise<PaymentEvent[]>;
-  /** Releases resources (the SQLite file handle); the store is unusable afterwards. */
+  /**
+   * Optional, for a store shared by several adapter instances: calls `listener(paymentId)` after any
+   * instance's transition of a payment, so that long polls on every instance wake. Resolves once changes
+   * are delivered, with a function that stops the delivery. Without it, wake-ups stay within the process.
+   */
+  subscribe?(listener: (paymentId: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Optional, for a store shared by several adapter instances: true when this caller may read the
+   * payment's status at Izly now, i.e. no instance claimed a read of it in the last `intervalMs`; the
+   * claim is atomic, so one instance wins per interval. Without it, reads are rate-limited per process.
+   */
+  claimStatusRead?(paymentId: string, intervalMs: number): Promise<boolean>;
+  /** Releases resources (the SQLite file handle, the PostgreSQL connections); the store is unusable afterwards. */
   close(): Promise<void>;
 }
 

@@ -1,8 +1,25 @@
-// Wakes long polls when a payment changes. In-process only: a change made by another adapter instance is
-// seen at the next status read instead (a shared store such as PostgreSQL can add LISTEN/NOTIFY).
+// Wakes long polls when a payment changes: in-process by `notify()`, and, when the store is shared by
+// several adapter instances and can tell (PostgreSQL's LISTEN/NOTIFY), on a change made by any of them.
+// Without that, a change made elsewhere is seen at the long poll's next timed read of the store.
+import type { PaymentStore } from './payment-store.js';
 
 export class PaymentWaiters {
   private readonly waiting = new Map<string, Set<() => void>>();
+  private subscribed: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Also wakes on the changes the store reports from every instance (`store.subscribe`), when it has that.
+   * A failure to subscribe goes to `onError`; wake-ups then stay in-process (the store may retry).
+   */
+  listenTo(store: PaymentStore, onError: (error: unknown) => void): void {
+    if (!store.subscribe) return;
+    this.subscribed = store.subscribe((paymentId) => this.notify(paymentId)).catch(onError);
+  }
+
+  /** Resolves once changes made by other instances wake this one (at once for an in-process store). */
+  async ready(): Promise<void> {
+    await this.subscribed;
+  }
 
   /** Resolves when `notify(paymentId)` is called, after `ms`, or when `signal` aborts, whichever is first. */
   wait(paymentId: string, ms: number, signal?: AbortSignal): Promise<void> {

@@ -14,9 +14,14 @@ import {
   type PaymentRecord,
   type PaymentStatus,
   type PaymentStore,
+  type TransitionCondition,
 } from './payment-store.js';
 
-const SCHEMA = `
+// The schema, one step per version. Each step runs once, in order, and SQLite's `user_version` records how
+// far a file has come, so a file made by an older release gets only the steps it lacks at its next open.
+// Step 1 uses IF NOT EXISTS: files made before versioning (user_version 0) already have its tables.
+const MIGRATIONS = [
+  `
 CREATE TABLE IF NOT EXISTS izly_payments (
   id TEXT PRIMARY KEY,
   idempotency_key TEXT NOT NULL UNIQUE,
@@ -51,7 +56,23 @@ CREATE TABLE IF NOT EXISTS izly_payment_events (
   detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS izly_payment_events_payment ON izly_payment_events (payment_id, id);
-`;
+`,
+  // Durable hooks: the hook a status change owes, until it has run.
+  `
+ALTER TABLE izly_payments ADD COLUMN pending_hook TEXT;
+ALTER TABLE izly_payments ADD COLUMN pending_hook_since TEXT;
+CREATE INDEX izly_payments_pending_hook ON izly_payments (pending_hook_since) WHERE pending_hook IS NOT NULL;
+`,
+];
+
+/** Brings the file's schema up to date, in one write transaction so that two processes opening it do not both migrate. */
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (const step of MIGRATIONS.slice(current)) db.exec(step);
+    if (current < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
 
 /** Column of each record field. */
 const COLUMNS = {
@@ -73,6 +94,8 @@ const COLUMNS = {
   updatedAt: 'updated_at',
   paidAt: 'paid_at',
   refundedAt: 'refunded_at',
+  pendingHook: 'pending_hook',
+  pendingHookSince: 'pending_hook_since',
   version: 'version',
 } as const satisfies Record<keyof PaymentRecord, string>;
 
@@ -108,7 +131,7 @@ export function sqliteStore(path: string): PaymentStore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  migrate(db);
 
   const columnList = Object.values(COLUMNS).join(', ');
   const insertPayment = db.prepare(`INSERT INTO izly_payments (${columnList}) VALUES (${Object.values(COLUMNS).map((c) => `@${c}`).join(', ')})`);
@@ -117,6 +140,9 @@ export function sqliteStore(path: string): PaymentStore {
   const selectByOperation = db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE operation_id = ? ORDER BY created_at DESC LIMIT 1');
   const selectByOrder = db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE order_id = ? ORDER BY created_at DESC, rowid DESC');
   const selectOpenByOrder = db.prepare<[string], Row>("SELECT * FROM izly_payments WHERE order_id = ? AND status IN ('created', 'pending') LIMIT 1");
+  const selectPendingHooks = db.prepare<[string], Row>(
+    'SELECT * FROM izly_payments WHERE pending_hook IS NOT NULL AND pending_hook_since < ? ORDER BY pending_hook_since, rowid',
+  );
   const insertEvent = db.prepare('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES (?, ?, ?, ?)');
   const selectEvents = db.prepare<[string], { id: number; payment_id: string; at: string; type: string; detail: string }>(
     'SELECT * FROM izly_payment_events WHERE payment_id = ? ORDER BY id',
@@ -143,11 +169,12 @@ export function sqliteStore(path: string): PaymentStore {
   });
 
   // IMMEDIATE takes the write lock before reading, so two connections cannot both pass the check.
-  const transitionTransaction = db.transaction((id: string, from: readonly PaymentStatus[], patch: PaymentPatch): PaymentRecord | null => {
+  const transitionTransaction = db.transaction((id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition): PaymentRecord | null => {
     const row = selectById.get(id);
     if (!row) return null;
     const record = fromRow(row);
     if (!from.includes(record.status)) return null;
+    if (condition.version !== undefined && record.version !== condition.version) return null;
     const updated = applyPatch(record, patch);
     const changed = (Object.keys(COLUMNS) as (keyof PaymentRecord)[]).filter((field) => field !== 'id' && updated[field] !== record[field]);
     const assignments = changed.map((field) => `${COLUMNS[field]} = ?`).join(', ');
@@ -203,9 +230,9 @@ export function sqliteStore(path: string): PaymentStore {
       const row = selectOpenByOrder.get(orderId);
       return row ? fromRow(row) : null;
     },
-    async transition(id, from, patch) {
+    async transition(id, from, patch, condition = {}) {
       check();
-      return transitionTransaction.immediate(id, from, patch);
+      return transitionTransaction.immediate(id, from, patch, condition);
     },
     async listByStatus(statuses, olderThan) {
       check();
@@ -217,6 +244,10 @@ export function sqliteStore(path: string): PaymentStore {
         params.push(olderThan.toISOString());
       }
       return db.prepare<string[], Row>(`${sql} ORDER BY created_at, rowid`).all(...params).map(fromRow);
+    },
+    async listPendingHooks(markedBefore) {
+      check();
+      return selectPendingHooks.all(markedBefore.toISOString()).map(fromRow);
     },
     async appendEvent(event) {
       check();

@@ -1,6 +1,9 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { sqliteStore } from '../../../server-adapter/sqlite.js';
 import { describeStoreConformance } from './store-conformance.js';
 
@@ -15,4 +18,44 @@ describeStoreConformance('sqliteStore', {
   },
   reopen: () => sqliteStore(file),
   cleanup: () => rmSync(directory, { recursive: true, force: true }),
+});
+
+describe('sqliteStore: a file made by an older release', () => {
+  test('gets the new columns at its next open and keeps its records', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
+    try {
+      const path = join(folder, 'payments.db');
+      // The schema as the first release wrote it, without a schema version (user_version 0).
+      const old = new Database(path);
+      old.exec(`
+        CREATE TABLE izly_payments (id TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, order_id TEXT NOT NULL,
+          amount INTEGER NOT NULL, currency TEXT NOT NULL, status TEXT NOT NULL, operation_id TEXT, authorization_url TEXT,
+          return_url TEXT NOT NULL, message TEXT, izly_status TEXT, customer_email TEXT, amount_mismatch TEXT, failure_reason TEXT,
+          created_at TEXT NOT NULL, updated_at TEXT NOT NULL, paid_at TEXT, refunded_at TEXT, version INTEGER NOT NULL);
+        CREATE UNIQUE INDEX izly_payments_one_open_per_order ON izly_payments (order_id) WHERE status IN ('created', 'pending');
+        CREATE TABLE izly_payment_events (id INTEGER PRIMARY KEY AUTOINCREMENT, payment_id TEXT NOT NULL, at TEXT NOT NULL, type TEXT NOT NULL, detail TEXT NOT NULL);
+        INSERT INTO izly_payments VALUES ('pay_old', 'key-old', 'A-old', 250, 'EUR', 'paid', '42', NULL, 'https://shop.test/', NULL,
+          'Completed', NULL, NULL, NULL, '2025-01-01T10:00:00.000Z', '2025-01-01T10:01:00.000Z', '2025-01-01T10:01:00.000Z', NULL, 3);
+      `);
+      old.close();
+
+      const store = sqliteStore(path);
+      try {
+        const record = await store.get('pay_old');
+        assert.equal(record?.status, 'paid');
+        assert.equal(record?.pendingHook, null);
+        const marked = await store.transition('pay_old', ['paid'], { pendingHook: 'onPaid', pendingHookSince: '2025-01-01T10:01:00.000Z', updatedAt: '2025-01-01T10:01:00.000Z' });
+        assert.equal(marked?.pendingHook, 'onPaid');
+        assert.deepEqual((await store.listPendingHooks(new Date('2025-01-02T00:00:00Z'))).map((r) => r.id), ['pay_old']);
+      } finally {
+        await store.close();
+      }
+      // Opening again runs no step twice.
+      const again = sqliteStore(path);
+      assert.equal((await again.get('pay_old'))?.pendingHook, 'onPaid');
+      await again.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

@@ -6,10 +6,13 @@ import { PaymentConflictError, type PaymentRecord, type PaymentStore } from '../
 
 /** How the suite gets stores: `open` a fresh one; `reopen` the same data as a new instance (restart). */
 export interface StoreFactory {
-  open(): PaymentStore;
+  /** A store with no records. */
+  open(): PaymentStore | Promise<PaymentStore>;
   /** A second instance over the same data (another process or a restart); omitted for memory. */
-  reopen?: () => PaymentStore;
-  cleanup?: () => void;
+  reopen?: () => PaymentStore | Promise<PaymentStore>;
+  cleanup?: () => void | Promise<void>;
+  /** Why the suite cannot run here (e.g. no database to test against); it is then skipped with this message. */
+  skip?: string | false;
 }
 
 let counter = 0;
@@ -36,6 +39,8 @@ function newRecord(overrides: Partial<PaymentRecord> = {}): PaymentRecord {
     updatedAt: at,
     paidAt: null,
     refundedAt: null,
+    pendingHook: null,
+    pendingHookSince: null,
     version: 0,
     ...overrides,
   };
@@ -43,17 +48,24 @@ function newRecord(overrides: Partial<PaymentRecord> = {}): PaymentRecord {
 
 const later = () => new Date().toISOString();
 
+/** A promise and the function that resolves it. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
 export function describeStoreConformance(name: string, factory: StoreFactory): void {
-  describe(`${name}: PaymentStore conformance`, () => {
+  describe(`${name}: PaymentStore conformance`, { skip: factory.skip }, () => {
     let store: PaymentStore;
     const extra: PaymentStore[] = [];
-    beforeEach(() => {
-      store = factory.open();
+    beforeEach(async () => {
+      store = await factory.open();
     });
     afterEach(async () => {
       await store.close();
       for (const other of extra.splice(0)) await other.close();
-      factory.cleanup?.();
+      await factory.cleanup?.();
     });
 
     describe('create and read', () => {
@@ -139,6 +151,24 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         assert.equal((await store.get(created.id))?.version, 2);
       });
 
+      test('with a version condition: applies at that version only', async () => {
+        const created = await store.create(newRecord());
+        assert.equal(await store.transition(created.id, ['created'], { message: 'stale', updatedAt: later() }, { version: 2 }), null);
+        assert.deepEqual(await store.get(created.id), created);
+        const updated = await store.transition(created.id, ['created'], { message: 'fresh', updatedAt: later() }, { version: 1 });
+        assert.equal(updated?.message, 'fresh');
+        assert.equal(updated?.version, 2);
+        assert.equal(await store.transition(created.id, ['created'], { message: 'late', updatedAt: later() }, { version: 1 }), null);
+      });
+
+      test('concurrent transitions at one version: exactly one wins', async () => {
+        const created = await store.create(newRecord({ status: 'paid', pendingHook: 'onPaid', pendingHookSince: '2025-01-01T00:00:00.000Z' }));
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => store.transition(created.id, ['paid'], { pendingHookSince: later(), updatedAt: created.updatedAt }, { version: created.version })),
+        );
+        assert.equal(results.filter((r) => r !== null).length, 1);
+      });
+
       test('refuses to reopen a payment when its order has another open one', async () => {
         const old = await store.create(newRecord({ orderId: 'A-2' }));
         await store.transition(old.id, ['created'], { status: 'expired', updatedAt: later() });
@@ -156,6 +186,20 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         assert.deepEqual((await store.listByStatus(['created', 'pending'], new Date('2025-01-01T10:30:00Z'))).map((r) => r.id), [a.id]);
         assert.deepEqual((await store.listByStatus(['paid'])).map((r) => r.id), [c.id]);
         assert.deepEqual(await store.listByStatus([]), []);
+      });
+
+      test('listPendingHooks lists the records whose hook mark is older than a time, oldest mark first', async () => {
+        const marked = (since: string) => ({ status: 'paid' as const, pendingHook: 'onPaid' as const, pendingHookSince: since });
+        const late = await store.create(newRecord(marked('2025-01-01T10:05:00.000Z')));
+        const early = await store.create(newRecord(marked('2025-01-01T10:00:00.000Z')));
+        const recent = await store.create(newRecord({ status: 'failed', pendingHook: 'onFailed', pendingHookSince: '2025-01-01T11:00:00.000Z' }));
+        await store.create(newRecord({ status: 'paid' }));
+        assert.deepEqual((await store.listPendingHooks(new Date('2025-01-01T10:30:00Z'))).map((r) => r.id), [early.id, late.id]);
+        const all = await store.listPendingHooks(new Date('2025-01-02T00:00:00Z'));
+        assert.deepEqual(all.map((r) => r.id), [early.id, late.id, recent.id]);
+        assert.deepEqual(all[2], recent);
+        await store.transition(early.id, ['paid'], { pendingHook: null, pendingHookSince: null, updatedAt: later() });
+        assert.deepEqual((await store.listPendingHooks(new Date('2025-01-02T00:00:00Z'))).map((r) => r.id), [late.id, recent.id]);
       });
 
       test('keeps an event log per payment, in order', async () => {
@@ -180,16 +224,18 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           const paid = await store.transition(created.id, ['created'], { status: 'paid', paidAt: later(), izlyStatus: 'Completed', updatedAt: later() });
           await store.appendEvent({ paymentId: created.id, at: later(), type: 'callback', detail: { errorCode: 0 } });
           const open = await store.create(newRecord({ orderId: 'A-open' }));
+          const owed = await store.create(newRecord({ status: 'paid', pendingHook: 'onPaid', pendingHookSince: '2025-01-01T10:00:00.000Z' }));
           await store.close();
-          store = reopen();
+          store = await reopen();
           assert.deepEqual(await store.get(created.id), paid);
+          assert.deepEqual(await store.get(owed.id), owed);
           assert.deepEqual((await store.events(created.id)).map((e) => e.type), ['created', 'transition', 'callback']);
           assert.equal((await store.findOpenByOrderId('A-open'))?.id, open.id);
           await assert.rejects(store.create(newRecord({ orderId: 'A-open' })), PaymentConflictError);
         });
 
         test('two instances on the same data: one open payment per order, one CAS winner', async () => {
-          const other = reopen();
+          const other = await reopen();
           extra.push(other);
           const outcomes = await Promise.allSettled([
             store.create(newRecord({ orderId: 'A-two' })),
@@ -204,6 +250,46 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           ]);
           assert.equal(results.filter((r) => r !== null).length, 1);
           assert.equal((await store.get(winner.id))?.version, 2);
+        });
+
+        test('subscribe (if the store has it): a transition on another instance wakes every listener with the payment id', async (t) => {
+          if (!store.subscribe) return t.skip('this store wakes long polls in-process only');
+          const other = await reopen();
+          extra.push(other);
+          const first: string[] = [];
+          const second: string[] = [];
+          const stopFirst = await store.subscribe((id) => first.push(id));
+          let heard = deferred();
+          await store.subscribe((id) => {
+            second.push(id);
+            heard.resolve();
+          });
+          const created = await other.create(newRecord());
+          await other.transition(created.id, ['created'], { status: 'pending', operationId: '5', updatedAt: later() });
+          await heard.promise;
+          assert.deepEqual(first, [created.id]);
+          assert.deepEqual(second, [created.id]);
+          await stopFirst();
+          heard = deferred();
+          await other.transition(created.id, ['pending'], { status: 'paid', updatedAt: later() });
+          await heard.promise;
+          assert.deepEqual(second, [created.id, created.id]);
+          assert.deepEqual(first, [created.id], 'a listener that stopped hears nothing more');
+        });
+
+        test('claimStatusRead (if the store has it): one claim per interval, across instances', async (t) => {
+          const other = await reopen();
+          extra.push(other);
+          const [here, there] = [store.claimStatusRead?.bind(store), other.claimStatusRead?.bind(other)];
+          if (!here || !there) return t.skip('this store rate-limits status reads in-process only');
+          const created = await store.create(newRecord({ status: 'pending', operationId: '8' }));
+          const claims = await Promise.all([
+            ...Array.from({ length: 5 }, () => here(created.id, 60_000)),
+            ...Array.from({ length: 5 }, () => there(created.id, 60_000)),
+          ]);
+          assert.equal(claims.filter(Boolean).length, 1);
+          assert.equal(await there(created.id, 0), true, 'an interval of 0 always claims');
+          assert.deepEqual(await store.get(created.id), created, 'a claim is not a transition');
         });
       });
     }

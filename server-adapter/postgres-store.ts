@@ -1,0 +1,422 @@
+// A PaymentStore in PostgreSQL (the `pg` package), for several adapter instances behind one address.
+// Node-only: import it from `izly-pay/server/postgres`. What keeps the instances honest is in the database:
+// - unique indexes refuse a second record with the same idempotency key and a second open payment per
+//   order, whichever instance inserts it;
+// - a transition is one compare-and-set `UPDATE … WHERE id = $1 AND status = ANY($2)`, inside a transaction
+//   that first locks the row (which also gives the previous status for the event log);
+// - every transition sends `NOTIFY izly_pay_payments, '<paymentId>'` with its commit, and `subscribe()`
+//   LISTENs on one connection, so a long poll wakes on whichever instance it waits;
+// - `claimStatusRead()` stamps a `last_read_at` column with a conditional UPDATE on the database's clock,
+//   so one instance per interval reads a payment's status at Izly.
+// The schema is created and upgraded by numbered migrations, recorded in `izly_pay_migrations`.
+import pg from 'pg';
+import {
+  PaymentConflictError,
+  type NewPaymentEvent,
+  type PaymentEvent,
+  type PaymentEventType,
+  type PaymentPatch,
+  type PaymentRecord,
+  type PaymentStatus,
+  type PaymentStore,
+  type TransitionCondition,
+} from './payment-store.js';
+
+/** Options of `postgresStore()`. */
+export interface PostgresStoreOptions {
+  /** Where problems of the wake-up connection go (it reconnects by itself); default `console`. */
+  logger?: { warn(message: string): void };
+  /** Connections of the pool created from a URL; default 10. Ignored when a `Pool` is given. */
+  maxConnections?: number;
+}
+
+/** The LISTEN/NOTIFY channel; its payload is a payment id. */
+const CHANNEL = 'izly_pay_payments';
+/** Key of the advisory lock that keeps two instances starting at once from migrating together. */
+const MIGRATION_LOCK = 4_917_020_251;
+/** Pause before the wake-up connection is tried again after it was lost. */
+const RECONNECT_DELAY_MS = 1_000;
+
+// One step per schema version, run once each, in order, in the transaction that records it.
+const MIGRATIONS = [
+  `
+CREATE TABLE izly_payments (
+  id text PRIMARY KEY,
+  idempotency_key text NOT NULL,
+  order_id text NOT NULL,
+  amount integer NOT NULL,
+  currency text NOT NULL,
+  status text NOT NULL CHECK (status IN ('created', 'pending', 'paid', 'refunded', 'failed', 'cancelled', 'expired')),
+  operation_id text,
+  authorization_url text,
+  return_url text NOT NULL,
+  message text,
+  izly_status text,
+  customer_email text,
+  amount_mismatch text,
+  failure_reason text,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  paid_at timestamptz,
+  refunded_at timestamptz,
+  pending_hook text CHECK (pending_hook IN ('onPaid', 'onFailed', 'onRefunded')),
+  pending_hook_since timestamptz,
+  version integer NOT NULL,
+  -- Not part of the record: the last status read at Izly claimed by an instance (database clock).
+  last_read_at timestamptz,
+  -- Not part of the record: insertion order, to order records created in the same millisecond.
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  CONSTRAINT izly_payments_idempotency_key UNIQUE (idempotency_key)
+);
+-- At most one open payment per order, enforced by PostgreSQL so that no race between instances breaks it.
+CREATE UNIQUE INDEX izly_payments_one_open_per_order ON izly_payments (order_id) WHERE status IN ('created', 'pending');
+CREATE INDEX izly_payments_operation ON izly_payments (operation_id);
+CREATE INDEX izly_payments_status ON izly_payments (status, created_at);
+CREATE INDEX izly_payments_pending_hook ON izly_payments (pending_hook_since) WHERE pending_hook IS NOT NULL;
+CREATE TABLE izly_payment_events (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  payment_id text NOT NULL,
+  at timestamptz NOT NULL,
+  type text NOT NULL,
+  detail jsonb NOT NULL
+);
+CREATE INDEX izly_payment_events_payment ON izly_payment_events (payment_id, id);
+`,
+];
+
+/** Column of each record field. */
+const COLUMNS = {
+  id: 'id',
+  idempotencyKey: 'idempotency_key',
+  orderId: 'order_id',
+  amount: 'amount',
+  currency: 'currency',
+  status: 'status',
+  operationId: 'operation_id',
+  authorizationUrl: 'authorization_url',
+  returnUrl: 'return_url',
+  message: 'message',
+  izlyStatus: 'izly_status',
+  customerEmail: 'customer_email',
+  amountMismatch: 'amount_mismatch',
+  failureReason: 'failure_reason',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  paidAt: 'paid_at',
+  refundedAt: 'refunded_at',
+  pendingHook: 'pending_hook',
+  pendingHookSince: 'pending_hook_since',
+  version: 'version',
+} as const satisfies Record<keyof PaymentRecord, string>;
+
+type Field = keyof typeof COLUMNS;
+const FIELDS = Object.keys(COLUMNS) as Field[];
+/** Fields stored as timestamptz: read back as `Date`, handed out as ISO strings like the other stores. */
+const TIMES = new Set<Field>(['createdAt', 'updatedAt', 'paidAt', 'refundedAt', 'pendingHookSince']);
+/** Fields a transition may change (the `PaymentPatch` type says the same to the compiler). */
+const PATCHABLE = new Set<Field>(FIELDS.filter((field) => !['id', 'idempotencyKey', 'orderId', 'amount', 'currency', 'createdAt', 'version'].includes(field)));
+const SELECT_RECORD = FIELDS.map((field) => COLUMNS[field]).join(', ');
+
+type Row = Record<string, unknown>;
+
+function fromRow(row: Row): PaymentRecord {
+  const record: Record<string, unknown> = {};
+  for (const field of FIELDS) {
+    const value = row[COLUMNS[field]];
+    record[field] = TIMES.has(field) && value instanceof Date ? value.toISOString() : value;
+  }
+  return record as unknown as PaymentRecord;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function isUniqueViolation(error: unknown): error is pg.DatabaseError {
+  return error instanceof pg.DatabaseError && error.code === '23505';
+}
+
+/**
+ * A `PaymentStore` in PostgreSQL, shared by every adapter instance that points at the same database. Give
+ * a connection URL (the store makes its pool and ends it on `close()`) or your own `pg.Pool` (left open).
+ * The tables (`izly_payments`, `izly_payment_events`, `izly_pay_migrations`) are created at first use.
+ * Long polls wake across instances through LISTEN/NOTIFY, which holds one connection of the pool.
+ * @example
+ * import { postgresStore } from 'izly-pay/server/postgres';
+ * app.route('/izly', izlyPay({ ..., store: postgresStore(process.env.DATABASE_URL!) }));
+ */
+export function postgresStore(urlOrPool: string | pg.Pool, options: PostgresStoreOptions = {}): PaymentStore {
+  const ownPool = typeof urlOrPool === 'string';
+  const pool = ownPool ? new pg.Pool({ connectionString: urlOrPool, max: options.maxConnections ?? 10 }) : urlOrPool;
+  const logger = options.logger ?? console;
+  // An idle connection that breaks must not crash the process; the next query gets a new one.
+  if (ownPool) pool.on('error', (error) => logger.warn(`izly-pay: postgresStore: idle connection lost: ${error.message}`));
+  let closed = false;
+
+  let migrated: Promise<void> | undefined;
+  /** Resolves once the schema is up to date; a failed attempt is retried by the next call. */
+  const schemaReady = (): Promise<void> => {
+    if (closed) return Promise.reject(new Error('postgresStore: the store is closed'));
+    migrated ??= migrate(pool).catch((error: unknown) => {
+      migrated = undefined;
+      throw error;
+    });
+    return migrated;
+  };
+  const query = async (text: string, values?: unknown[]): Promise<Row[]> => {
+    await schemaReady();
+    return (await pool.query(text, values)).rows as Row[];
+  };
+  const one = async (text: string, values: unknown[]): Promise<PaymentRecord | null> => {
+    const [row] = await query(text, values);
+    return row ? fromRow(row) : null;
+  };
+  const findOpen = (orderId: string) =>
+    one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE order_id = $1 AND status IN ('created', 'pending') LIMIT 1`, [orderId]);
+
+  /** Runs `work` in a transaction on one connection of the pool. */
+  async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    await schemaReady();
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  // The wake-up connection: LISTENs while anyone subscribes, reconnects after a loss.
+  const listeners = new Set<(paymentId: string) => void>();
+  let listening: Promise<pg.PoolClient> | undefined;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function startListening(): Promise<pg.PoolClient> {
+    if (listening) return listening;
+    const attempt: Promise<pg.PoolClient> = (async () => {
+      await schemaReady();
+      const client = await pool.connect();
+      client.on('notification', (message) => {
+        if (message.channel !== CHANNEL || !message.payload) return;
+        for (const wake of [...listeners]) wake(message.payload);
+      });
+      client.on('error', (error) => lostListener(attempt, client, error));
+      try {
+        await client.query(`LISTEN ${CHANNEL}`);
+      } catch (error) {
+        client.release(asError(error));
+        throw error;
+      }
+      return client;
+    })();
+    listening = attempt;
+    attempt.catch((error: unknown) => lostListener(attempt, undefined, error));
+    return attempt;
+  }
+
+  function lostListener(attempt: Promise<pg.PoolClient>, client: pg.PoolClient | undefined, error: unknown): void {
+    if (listening !== attempt) return; // already stopped or replaced
+    listening = undefined;
+    client?.release(asError(error));
+    if (closed || listeners.size === 0) return;
+    // Until it is back, long polls still wake on their own timer and see the change at their next read.
+    logger.warn(`izly-pay: postgresStore: wake-up connection lost (${asError(error).message}); retrying in ${RECONNECT_DELAY_MS} ms`);
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(() => void startListening().catch(() => {}), RECONNECT_DELAY_MS);
+    reconnectTimer.unref?.();
+  }
+
+  async function stopListening(): Promise<void> {
+    clearTimeout(reconnectTimer);
+    const attempt = listening;
+    listening = undefined;
+    const client = await attempt?.catch(() => undefined);
+    if (!client) return;
+    try {
+      await client.query(`UNLISTEN ${CHANNEL}`);
+      client.release();
+    } catch (error) {
+      client.release(asError(error));
+    }
+  }
+
+  return {
+    async create(record) {
+      const saved: PaymentRecord = { ...record, version: 1 };
+      const values = FIELDS.map((field) => saved[field]);
+      // The record and its `created` event in one statement, hence one transaction.
+      const insert = `
+        WITH inserted AS (
+          INSERT INTO izly_payments (${SELECT_RECORD}) VALUES (${FIELDS.map((_, i) => `$${i + 1}`).join(', ')})
+          RETURNING ${SELECT_RECORD}
+        ), logged AS (
+          INSERT INTO izly_payment_events (payment_id, at, type, detail)
+          SELECT id, created_at, 'created', jsonb_build_object('status', status, 'amount', amount, 'orderId', order_id) FROM inserted
+        )
+        SELECT * FROM inserted`;
+      // A conflict's holder is read after the failed insert; if the order's open payment closed in between,
+      // the insert is simply tried again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const [row] = await query(insert, values);
+          return fromRow(row!);
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          if (error.constraint === 'izly_payments_idempotency_key') {
+            const holder = await one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE idempotency_key = $1`, [record.idempotencyKey]);
+            if (holder) throw new PaymentConflictError('idempotency_key', holder);
+          } else if (error.constraint === 'izly_payments_one_open_per_order') {
+            const open = await findOpen(record.orderId);
+            if (open) throw new PaymentConflictError('open_payment', open);
+          } else {
+            throw new Error(`postgresStore: payment ${record.id} already exists`, { cause: error });
+          }
+          if (attempt === 3) throw error;
+        }
+      }
+    },
+
+    get: (id) => one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE id = $1`, [id]),
+    findByIdempotencyKey: (key) => one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE idempotency_key = $1`, [key]),
+    findByOperationId: (operationId) =>
+      one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE operation_id = $1 ORDER BY created_at DESC, seq DESC LIMIT 1`, [operationId]),
+    async findByOrderId(orderId) {
+      return (await query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE order_id = $1 ORDER BY created_at DESC, seq DESC`, [orderId])).map(fromRow);
+    },
+    findOpenByOrderId: findOpen,
+
+    async transition(id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition = {}) {
+      const changes = (Object.entries(patch) as Array<[Field, unknown]>).filter(([field, value]) => value !== undefined && PATCHABLE.has(field));
+      try {
+        return await inTransaction(async (client) => {
+          // The row lock holds other instances' transitions of this payment until COMMIT, and tells the
+          // previous status for the event log.
+          const locked = await client.query(`SELECT status, version FROM izly_payments WHERE id = $1 FOR UPDATE`, [id]);
+          const before = locked.rows[0] as { status: PaymentStatus; version: number } | undefined;
+          if (!before || !from.includes(before.status)) return null;
+          if (condition.version !== undefined && before.version !== condition.version) return null;
+          const values: unknown[] = [id, from, ...changes.map(([, value]) => value)];
+          const assignments = changes.map(([field], i) => `${COLUMNS[field]} = $${i + 3}`);
+          const updated = await client.query(
+            `UPDATE izly_payments SET ${[...assignments, 'version = version + 1'].join(', ')}
+             WHERE id = $1 AND status = ANY($2::text[]) RETURNING ${SELECT_RECORD}`,
+            values,
+          );
+          const row = updated.rows[0] as Row | undefined;
+          if (!row) return null;
+          const record = fromRow(row);
+          if (record.status !== before.status) {
+            await client.query(`INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES ($1, $2, 'transition', $3)`, [
+              id,
+              patch.updatedAt,
+              JSON.stringify({ from: before.status, to: record.status }),
+            ]);
+          }
+          // Delivered to every listening instance when (and only if) the transaction commits.
+          await client.query('SELECT pg_notify($1, $2)', [CHANNEL, id]);
+          return record;
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const record = await one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE id = $1`, [id]);
+        const open = record && (await findOpen(record.orderId));
+        throw open ? new PaymentConflictError('open_payment', open) : error;
+      }
+    },
+
+    async listByStatus(statuses, olderThan) {
+      if (statuses.length === 0) return [];
+      const rows = olderThan
+        ? await query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE status = ANY($1::text[]) AND created_at < $2 ORDER BY created_at, seq`, [statuses, olderThan])
+        : await query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE status = ANY($1::text[]) ORDER BY created_at, seq`, [statuses]);
+      return rows.map(fromRow);
+    },
+
+    async listPendingHooks(markedBefore) {
+      const rows = await query(
+        `SELECT ${SELECT_RECORD} FROM izly_payments WHERE pending_hook IS NOT NULL AND pending_hook_since < $1 ORDER BY pending_hook_since, seq`,
+        [markedBefore],
+      );
+      return rows.map(fromRow);
+    },
+
+    async appendEvent(event: NewPaymentEvent) {
+      await query('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES ($1, $2, $3, $4)', [
+        event.paymentId,
+        event.at,
+        event.type,
+        JSON.stringify(event.detail),
+      ]);
+    },
+
+    async events(paymentId) {
+      const rows = await query('SELECT id, payment_id, at, type, detail FROM izly_payment_events WHERE payment_id = $1 ORDER BY id', [paymentId]);
+      return rows.map(
+        (row): PaymentEvent => ({
+          id: Number(row.id),
+          paymentId: row.payment_id as string,
+          at: (row.at as Date).toISOString(),
+          type: row.type as PaymentEventType,
+          detail: row.detail as PaymentEvent['detail'],
+        }),
+      );
+    },
+
+    async subscribe(wake) {
+      if (closed) throw new Error('postgresStore: the store is closed');
+      listeners.add(wake);
+      await startListening();
+      return async () => {
+        listeners.delete(wake);
+        if (listeners.size === 0) await stopListening();
+      };
+    },
+
+    async claimStatusRead(paymentId, intervalMs) {
+      // The row lock makes concurrent claims queue; each re-checks the condition on the row as the previous
+      // claim left it, so one wins per interval. The database's clock is the one clock all instances share.
+      const rows = await query(
+        `UPDATE izly_payments SET last_read_at = now()
+         WHERE id = $1 AND (last_read_at IS NULL OR last_read_at <= now() - make_interval(secs => $2::double precision / 1000))
+         RETURNING id`,
+        [paymentId, intervalMs],
+      );
+      return rows.length === 1;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      await stopListening();
+      await migrated?.catch(() => {});
+      if (ownPool) await pool.end();
+    },
+  };
+}
+
+/** Creates or upgrades the schema, once per database even when several instances start at once. */
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS izly_pay_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    const [{ version }] = (await client.query('SELECT coalesce(max(version), 0)::integer AS version FROM izly_pay_migrations')).rows as [{ version: number }];
+    for (let next = version + 1; next <= MIGRATIONS.length; next++) {
+      await client.query(MIGRATIONS[next - 1]!);
+      await client.query('INSERT INTO izly_pay_migrations (version) VALUES ($1)', [next]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
