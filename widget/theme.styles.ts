@@ -7,16 +7,16 @@ import { css } from 'lit';
  *
  * The button keeps Izly's colours on any page. What sits on the page takes its colours from the page, so
  * that it reads on the partner's light or dark background: the status line inherits the page's text colour
- * (an unset `--izly-button-status-color` leaves `color` inherited), errors mix Izly red with it (dark red on
+ * (an unset `--izly-pay-status-color` leaves `color` inherited), errors mix Izly red with it (dark red on
  * a light page, light red on a dark one), and the focus ring is the button's own colour.
  *
  * Private `--_*` variables carry what changes with the state: the background (hover, finished) and the text.
  */
 export default css`
   :host {
-    --_bg: var(--izly-button-background, #e4003a);
-    --_fg: var(--izly-button-color, #fff);
-    --_font: var(--izly-button-font-family, system-ui, sans-serif);
+    --_bg: var(--izly-pay-background, #e4003a);
+    --_fg: var(--izly-pay-color, #fff);
+    --_font: var(--izly-pay-font-family, system-ui, sans-serif);
     /* One column: the button, then the status line. */
     display: inline-grid;
     justify-items: center;
@@ -48,7 +48,7 @@ export default css`
     min-height: 2.75em;
     padding: 0 1.25em;
     border: 0;
-    border-radius: var(--izly-button-radius, 0.625rem);
+    border-radius: var(--izly-pay-radius, 0.625rem);
     background: var(--_bg);
     color: var(--_fg);
     font: 600 1em/1.2 var(--_font);
@@ -56,11 +56,11 @@ export default css`
   }
 
   button:hover:not([aria-disabled]):not(:disabled) {
-    --_bg: var(--izly-button-background-hover, #c20031);
+    --_bg: var(--izly-pay-background-hover, #c20031);
   }
 
   button:focus-visible {
-    outline: 3px solid var(--izly-button-focus-ring-color, var(--_bg));
+    outline: 3px solid var(--izly-pay-focus-ring-color, var(--_bg));
     outline-offset: 2px;
   }
 
@@ -111,7 +111,7 @@ export default css`
   }
 
   .status {
-    color: var(--izly-button-status-color);
+    color: var(--izly-pay-status-color);
     font-size: 0.875em;
     text-align: center;
   }
@@ -122,6 +122,6 @@ export default css`
 
   /* Each element's styles file adds its own finished and failed states to these two rules' selectors. */
   :host([state='error']) .status {
-    color: var(--izly-button-error-color, color-mix(in srgb, #e4003a 60%, currentColor));
+    color: var(--izly-pay-error-color, color-mix(in srgb, #e4003a 60%, currentColor));
   }
 `;

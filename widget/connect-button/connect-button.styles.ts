@@ -6,7 +6,7 @@ export default [
   theme,
   css`
     :host([state='success']) button {
-      --_bg: var(--izly-button-success-color, #12753a);
+      --_bg: var(--izly-pay-success-color, #12753a);
     }
   `,
 ];

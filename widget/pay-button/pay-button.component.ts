@@ -103,15 +103,15 @@ function currentReturnUrl(): string {
  * @csspart button - The native `<button>`.
  * @csspart status - The polite live region under the button that says what is happening.
  *
- * @cssproperty --izly-button-background - The button's background (Izly red by default). Shared by every Izly button.
- * @cssproperty --izly-button-background-hover - The background under the pointer.
- * @cssproperty --izly-button-color - The button's text, and the wordmark's background.
- * @cssproperty --izly-button-radius - The button's corner radius.
- * @cssproperty --izly-button-font-family - The font of the button and status.
- * @cssproperty --izly-button-focus-ring-color - The keyboard focus ring (the button's background by default).
- * @cssproperty --izly-button-status-color - The status line's text (the page's text colour by default).
- * @cssproperty --izly-button-success-color - The button's background once paid.
- * @cssproperty --izly-button-error-color - The status line after a refusal or an error.
+ * @cssproperty --izly-pay-background - The button's background (Izly red by default). Shared by every Izly button.
+ * @cssproperty --izly-pay-background-hover - The background under the pointer.
+ * @cssproperty --izly-pay-color - The button's text, and the wordmark's background.
+ * @cssproperty --izly-pay-radius - The button's corner radius.
+ * @cssproperty --izly-pay-font-family - The font of the button and status.
+ * @cssproperty --izly-pay-focus-ring-color - The keyboard focus ring (the button's background by default).
+ * @cssproperty --izly-pay-status-color - The status line's text (the page's text colour by default).
+ * @cssproperty --izly-pay-success-color - The button's background once paid.
+ * @cssproperty --izly-pay-error-color - The status line after a refusal or an error.
  */
 export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   static override styles = styles;

@@ -6,11 +6,11 @@ export default [
   theme,
   css`
     :host([state='paid']) button {
-      --_bg: var(--izly-button-success-color, #12753a);
+      --_bg: var(--izly-pay-success-color, #12753a);
     }
 
     :host([state='failed']) .status {
-      color: var(--izly-button-error-color, color-mix(in srgb, #e4003a 60%, currentColor));
+      color: var(--izly-pay-error-color, color-mix(in srgb, #e4003a 60%, currentColor));
     }
   `,
 ];
