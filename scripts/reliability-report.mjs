@@ -85,5 +85,17 @@ if (missing.length > 0) lines.push('', `Not recorded in this run: ${missing.join
 
 mkdirSync('docs', { recursive: true });
 writeFileSync(target, `${lines.join('\n')}\n`);
+
+// The README's "Reliability and security" section carries the same table, between two markers, so that
+// what the front door claims is what the suite last recorded.
+const readme = readFileSync('README.md', 'utf8');
+const start = '<!-- reliability-report:start -->';
+const end = '<!-- reliability-report:end -->';
+if (readme.includes(start) && readme.includes(end)) {
+  const section = lines.slice(2).map((line) => (line.startsWith('## ') ? `#${line}` : line)).join('\n');
+  const before = readme.slice(0, readme.indexOf(start) + start.length);
+  const after = readme.slice(readme.indexOf(end));
+  writeFileSync('README.md', `${before}\n${section}\n${after}`);
+}
 if (scratch) rmSync(scratch, { recursive: true, force: true });
 console.log(`reliability-report: ${checks.length} checks, ${total} cases → ${target}`);
