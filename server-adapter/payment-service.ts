@@ -389,21 +389,39 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   }
 
   async function readPayment(paymentId: string, waitSeconds: number, signal?: AbortSignal): Promise<PaymentRecord> {
+    const deadline = Date.now() + Math.min(waitSeconds, options.maxWaitSeconds) * 1000;
+    if (deadline <= Date.now()) {
+      const found = await store.get(paymentId);
+      if (!found) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
+      return refreshQuietly(found, 'poll');
+    }
     // Listening before the first read: a change made by another instance after it still wakes this poll.
     await waiters.ready();
-    const found = await store.get(paymentId);
-    if (!found) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
-    const initialStatus = found.status;
-    let record = await refreshQuietly(found, 'poll');
-    const deadline = Date.now() + Math.min(waitSeconds, options.maxWaitSeconds) * 1000;
-    while (isOpenStatus(record.status) && record.status === initialStatus && !signal?.aborted && Date.now() < deadline) {
-      // Sleep until woken by a change, or until the next status read is due (callbacks may never come).
-      await waiters.wait(paymentId, Math.min(deadline - Date.now(), Math.max(options.statusReadIntervalMs, 50)), signal);
-      record = (await store.get(paymentId)) ?? record;
-      if (record.status !== initialStatus || Date.now() >= deadline) break;
-      record = await refreshQuietly(record, 'poll');
+    const stop = new AbortController();
+    const stopOnAbort = () => stop.abort();
+    signal?.addEventListener('abort', stopOnAbort, { once: true });
+    // Each sleep is armed before the read that precedes it, so that a change committed during that read is
+    // not missed (the wake-up from another instance may arrive before the read's answer).
+    const arm = () => waiters.wait(paymentId, Math.min(deadline - Date.now(), Math.max(options.statusReadIntervalMs, 50)), stop.signal);
+    try {
+      let woken = arm();
+      const found = await store.get(paymentId);
+      if (!found) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
+      const initialStatus = found.status;
+      let record = await refreshQuietly(found, 'poll');
+      while (isOpenStatus(record.status) && record.status === initialStatus && !signal?.aborted && Date.now() < deadline) {
+        // Sleep until woken by a change, or until the next status read is due (callbacks may never come).
+        await woken;
+        woken = arm();
+        record = (await store.get(paymentId)) ?? record;
+        if (record.status !== initialStatus || Date.now() >= deadline) break;
+        record = await refreshQuietly(record, 'poll');
+      }
+      return record;
+    } finally {
+      stop.abort();
+      signal?.removeEventListener('abort', stopOnAbort);
     }
-    return record;
   }
 
   async function handleCallback(query: { p?: string; s?: string }, callback: IzlyCallback): Promise<PaymentRecord> {
