@@ -2,6 +2,7 @@
 // payment and its own connection), beside a bare Hono route holding as many requests and doing nothing else.
 // The server is a child run with --expose-gc, measured after a full GC before and after the requests are
 // held; the clients and the sandbox are in this process, so their memory is not counted.
+import { setMaxListeners } from 'node:events';
 import { STUDENT } from './children/bench-constants.js';
 import { createPayments, sleep, startWorld, until, type World } from './izly-world.js';
 import { median } from './percentiles.js';
@@ -44,6 +45,8 @@ async function finish(world: World, variant: Variant): Promise<void> {
 async function measure(variant: Variant, count: number, settleMs: number): Promise<{ rss: number; heap: number; gc: boolean }> {
   const world = await startWorld({ nodeArgs: ['--expose-gc'] });
   const stop = new AbortController();
+  // One listener per request in flight on this signal, by design: thousands of them.
+  setMaxListeners(0, stop.signal);
   const limit = setTimeout(() => stop.abort(), 60_000);
   try {
     // Warm-up: the code that holds and answers requests runs before anything is measured.
@@ -82,6 +85,7 @@ export async function memoryPerLongPoll(options: { longPolls: number; repetition
   }
   const medianMB = (runs: Array<{ rss: number; heap: number }>, key: 'rss' | 'heap') => perThousandMB(median(runs.map((run) => run[key])));
   const value = medianMB(longPolls, 'rss');
+  const heap = medianMB(longPolls, 'heap');
   const gc = [...longPolls, ...bares].every((run) => run.gc);
   const each = (runs: Array<{ rss: number }>) => runs.map((run) => perThousandMB(run.rss).toFixed(1)).join(', ');
   return {
@@ -91,9 +95,12 @@ export async function memoryPerLongPoll(options: { longPolls: number; repetition
         baseline: { label: 'bare Hono route holding requests', value: medianMB(bares, 'rss') },
         goal: { text: '< 20 MB', met: value < 20 },
       }),
+      // RSS can under-count (held requests reuse pages freed earlier but still resident); live heap objects
+      // are resident for sure, so the goal is met only when the heap alone is under it too.
       figure({
-        id: 'memory.long-poll.heap', group: '6. Memory', label: 'JS heap added per 1,000 waiting long polls', value: medianMB(longPolls, 'heap'), unit: 'MB',
+        id: 'memory.long-poll.heap', group: '6. Memory', label: 'JS heap added per 1,000 waiting long polls', value: heap, unit: 'MB',
         baseline: { label: 'bare Hono route holding requests', value: medianMB(bares, 'heap') },
+        goal: { text: '< 20 MB', met: heap < 20 },
       }),
     ],
     notes: [

@@ -3,6 +3,7 @@
 // arrival at the partner's server (noted in the child before the adapter sees it) to the answer that says
 // "paid" at the client. Clients: widget-like long polls (`?wait=25`, asked again when they come back
 // unanswered), beside the baseline of plain polling every 2 s (no `wait`). A fresh partner process per line.
+import { setMaxListeners } from 'node:events';
 import { percentile } from './percentiles.js';
 import { createPayments, sleep, startWorld, until, type World } from './izly-world.js';
 import { STUDENT } from './children/bench-constants.js';
@@ -46,6 +47,8 @@ async function warmUp(world: World, payments: number): Promise<void> {
 async function scenario(mode: Mode, count: number, warmUpPayments: number): Promise<ScenarioResult> {
   const world: World = await startWorld();
   const stop = new AbortController();
+  // One listener per request in flight on this signal, by design: thousands of them.
+  setMaxListeners(0, stop.signal);
   const answeredAt = new Map<string, number>();
   let clientErrors = 0;
   try {
