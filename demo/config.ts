@@ -21,6 +21,8 @@ export interface DemoConfig {
   callbackSecret: string;
   /** Folder of the SQLite files (DEMO_DATA_DIR, default demo/data). */
   dataDir: string;
+  /** PostgreSQL database of the payments (DATABASE_URL, postgres://…); null keeps them in SQLite under `dataDir`. */
+  databaseUrl: string | null;
   /** Password of the staff's orders page (DEMO_ADMIN_PASSWORD, default "demo"). */
   adminPassword: string;
   /** Delay between the built-in sandbox's callback attempts (SANDBOX_CALLBACK_RETRY_DELAY_MS; null: Izly's 20 s). */
@@ -102,6 +104,11 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
     throw new DemoConfigError('SANDBOX_CALLBACK_RETRY_DELAY_MS', `expected milliseconds (0 to 999999), got "${retryDelay}"`);
   }
 
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+    throw new DemoConfigError('DATABASE_URL', 'expected a PostgreSQL URL such as postgres://user:password@localhost:5432/shop');
+  }
+
   return {
     port,
     publicUrl,
@@ -112,6 +119,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
     authorization,
     callbackSecret,
     dataDir: env.DEMO_DATA_DIR || 'demo/data',
+    databaseUrl,
     adminPassword,
     sandboxCallbackRetryDelayMs: retryDelay ? Number(retryDelay) : null,
   };

@@ -1,9 +1,11 @@
 // `npm start`: the built-in Izly sandbox (unless IZLY_BASE_URL points at a real Izly) and the demo shop,
-// in one process, on two origins, with the payments kept in SQLite under the data folder.
+// in one process, on two origins, with the payments kept in SQLite under the data folder, or in PostgreSQL
+// when DATABASE_URL is set (then several shops can share them, e.g. behind a load balancer).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import { postgresStore } from '../server-adapter/postgres.js';
 import { sqliteStore } from '../server-adapter/sqlite.js';
 import { createSandbox } from '../sandbox/index.js';
 import { DemoConfigError, loadDemoConfig, type DemoConfig } from './config.js';
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
   const shopDatabase = openShopDatabase(join(config.dataDir, 'shop.sqlite'));
   const orders = new ShopOrders(shopDatabase);
   const sessions = new ShopSessions(shopDatabase);
-  const store = sqliteStore(join(config.dataDir, 'izly-pay.sqlite'));
+  const store = config.databaseUrl ? postgresStore(config.databaseUrl) : sqliteStore(join(config.dataDir, 'izly-pay.sqlite'));
 
   const servers: ServerType[] = [];
   let sandboxUrl: string | null = null;
@@ -93,10 +95,13 @@ async function main(): Promise<void> {
   const { app, izly } = createShop({ config, orders, sessions, store, sandboxUrl, widgetBundle: bundle });
   servers.push(await listen(app.fetch, config.port));
 
-  // Payments nobody watches (a student who closed the tab, a callback that never came) still end right.
-  const reconcileTimer = setInterval(() => {
+  // Payments nobody watches (a student who closed the tab, a callback that never came) still end right, and
+  // a hook cut short by a crash runs again: once at start, then on a schedule.
+  const reconcile = () => {
     izly.reconcile().catch((error: unknown) => console.error(`reconcile failed: ${error instanceof Error ? error.message : error}`));
-  }, RECONCILE_EVERY_MS);
+  };
+  reconcile();
+  const reconcileTimer = setInterval(reconcile, RECONCILE_EVERY_MS);
   reconcileTimer.unref();
 
   const lines = [
@@ -104,7 +109,7 @@ async function main(): Promise<void> {
     `  Boutique démo          ${config.publicUrl}/`,
     `  Commandes (équipe)     ${config.publicUrl}/orders   (utilisateur "equipe", mot de passe DEMO_ADMIN_PASSWORD${process.env.DEMO_ADMIN_PASSWORD ? '' : ' = "demo"'})`,
     sandboxUrl ? `  Sandbox Izly           ${sandboxUrl}/` : `  Izly                   ${config.izlyBaseUrl}`,
-    `  Données                ${config.dataDir}/`,
+    `  Données                ${config.dataDir}/${config.databaseUrl ? ' (paiements : PostgreSQL, DATABASE_URL)' : ''}`,
   ];
   if (sandboxUrl) {
     lines.push(

@@ -56,6 +56,14 @@ describe('demo configuration', () => {
     assert.equal(config.publicUrl, 'https://shop.example.org');
   });
 
+  it('keeps payments in PostgreSQL when DATABASE_URL is set, in SQLite otherwise', () => {
+    assert.equal(loadDemoConfig({}).databaseUrl, null);
+    assert.equal(loadDemoConfig({ DATABASE_URL: 'postgres://shop@localhost:5432/shop' }).databaseUrl, 'postgres://shop@localhost:5432/shop');
+    assert.equal(loadDemoConfig({ DATABASE_URL: 'postgresql://localhost/shop' }).databaseUrl, 'postgresql://localhost/shop');
+    assert.equal(failure({ DATABASE_URL: 'mysql://localhost/shop' }).variable, 'DATABASE_URL');
+    assert.equal(failure({ DATABASE_URL: 'shop.db' }).variable, 'DATABASE_URL');
+  });
+
   it('explains what is wrong in the message', () => {
     assert.match(failure({ PORT: 'eighty' }).message, /^PORT: expected a port number/);
   });
