@@ -5,6 +5,8 @@
 export interface DemoConfig {
   /** Port of the shop (PORT, default 8787). */
   port: number;
+  /** Interface both servers listen on (HOST, default 127.0.0.1: this machine only; 0.0.0.0 to be reachable). */
+  host: string;
   /** The shop's address as the browser and Izly reach it (PUBLIC_URL, default http://localhost:{port}). */
   publicUrl: string;
   /** Izly's base URL (IZLY_BASE_URL); null means the built-in sandbox is started. */
@@ -77,6 +79,8 @@ function readRequired(env: NodeJS.ProcessEnv, variable: string, why: string): st
 /** Reads and checks the demo's settings; throws `DemoConfigError` naming the first bad variable. */
 export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
   const port = readPort(env, 'PORT', 8787);
+  const host = env.HOST || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new DemoConfigError('HOST', `expected a host name or an IP address, got "${host}"`);
   const sandboxPort = readPort(env, 'SANDBOX_PORT', 8790);
   if (sandboxPort === port) throw new DemoConfigError('SANDBOX_PORT', `must differ from PORT (${port})`);
   const publicUrl = readUrl(env, 'PUBLIC_URL', `http://localhost:${port}`)!;
@@ -111,6 +115,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
 
   return {
     port,
+    host,
     publicUrl,
     izlyBaseUrl,
     sandboxPort,

@@ -34,9 +34,9 @@ function widgetBundle(): string {
   return readFileSync(WIDGET_BUNDLE, 'utf8');
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port }, () => resolve(server));
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once('error', reject);
   });
 }
@@ -89,11 +89,11 @@ async function main(): Promise<void> {
     const started = startSandbox(config);
     sandboxUrl = started.sandboxUrl;
     sandboxControl = started.sandbox.control;
-    servers.push(await listen(started.sandbox.fetch, config.sandboxPort));
+    servers.push(await listen(started.sandbox.fetch, config.sandboxPort, config.host));
   }
 
   const { app, izly } = createShop({ config, orders, sessions, store, sandboxUrl, widgetBundle: bundle });
-  servers.push(await listen(app.fetch, config.port));
+  servers.push(await listen(app.fetch, config.port, config.host));
 
   // Payments nobody watches (a student who closed the tab, a callback that never came) still end right, and
   // a hook cut short by a crash runs again: once at start, then on a schedule.

@@ -11,9 +11,11 @@ const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? null : process.argv[onlyIndex + 1];
 const wanted = (name) => only === null || only === name;
 
-const resultsDir = '.test-results';
+// Each run writes its totals to a folder of its own, so two runs in one checkout cannot wipe each other's.
+const resultsDir = join('.test-results', `run-${process.pid}`);
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
+process.env.IZLY_TEST_RESULTS_DIR = resultsDir;
 
 const suites = [];
 
@@ -89,4 +91,5 @@ for (const suite of suites) {
   skipped += suite.skipped;
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+rmSync(resultsDir, { recursive: true, force: true });
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

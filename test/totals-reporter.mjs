@@ -1,4 +1,4 @@
-// A web-test-runner reporter that writes the run's totals to .test-results/<name>.json,
+// A web-test-runner reporter that writes the run's totals to $IZLY_TEST_RESULTS_DIR/<name>.json,
 // so that test/run-all.mjs can add them to the other suites' totals.
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -21,8 +21,9 @@ export function totalsReporter(name) {
         // A file that failed to load or threw outside a test has no test results, but it failed.
         if (!session.passed && (session.errors?.length ?? 0) > 0) totals.failed += 1;
       }
-      mkdirSync('.test-results', { recursive: true });
-      writeFileSync(`.test-results/${name}.json`, JSON.stringify(totals));
+      const dir = process.env.IZLY_TEST_RESULTS_DIR ?? '.test-results';
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(`${dir}/${name}.json`, JSON.stringify(totals));
     },
   };
 }

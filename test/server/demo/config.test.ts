@@ -16,6 +16,7 @@ describe('demo configuration', () => {
   it('runs on the built-in sandbox with nothing set', () => {
     const config = loadDemoConfig({});
     assert.equal(config.port, 8787);
+    assert.equal(config.host, '127.0.0.1');
     assert.equal(config.publicUrl, 'http://localhost:8787');
     assert.equal(config.izlyBaseUrl, null);
     assert.equal(config.appIdentifier, 'izly-pay-demo');
@@ -32,6 +33,7 @@ describe('demo configuration', () => {
 
   it('names the variable of a malformed setting', () => {
     assert.equal(failure({ PORT: 'eighty' }).variable, 'PORT');
+    assert.equal(failure({ HOST: 'my host' }).variable, 'HOST');
     assert.equal(failure({ PORT: '70000' }).variable, 'PORT');
     assert.equal(failure({ PUBLIC_URL: 'localhost:8787' }).variable, 'PUBLIC_URL');
     assert.equal(failure({ IZLY_BASE_URL: 'ftp://rest-pp.izly.fr' }).variable, 'IZLY_BASE_URL');
