@@ -147,7 +147,8 @@ function isUniqueViolation(error: unknown): error is pg.DatabaseError {
  */
 export function postgresStore(urlOrPool: string | pg.Pool, options: PostgresStoreOptions = {}): PaymentStore {
   const ownPool = typeof urlOrPool === 'string';
-  const pool = ownPool ? new pg.Pool({ connectionString: urlOrPool, max: options.maxConnections ?? 10 }) : urlOrPool;
+  // A database that cannot be reached fails requests after 10 s rather than holding them forever.
+  const pool = ownPool ? new pg.Pool({ connectionString: urlOrPool, max: options.maxConnections ?? 10, connectionTimeoutMillis: 10_000 }) : urlOrPool;
   const logger = options.logger ?? console;
   // An idle connection that breaks must not crash the process; the next query gets a new one.
   if (ownPool) pool.on('error', (error) => logger.warn(`izly-pay: postgresStore: idle connection lost: ${error.message}`));
