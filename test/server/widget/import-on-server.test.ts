@@ -1,4 +1,4 @@
-// The widget on a server (server-side rendering, a test runner without a DOM). What widget/README.md
+// The widget on a server (server-side rendering, a test runner without a DOM). What the README
 // promises: `izly-pay`, `izly-pay/pay-button` and `izly-pay/connect-button` (the library build, and the
 // sources it is built from) import in Node with no DOM and no `window`: Lit's Node build brings a minimal
 // shim of `HTMLElement` and `customElements`, in whose registry the elements are defined; nothing renders
