@@ -3,7 +3,7 @@
 export { izlyPay, type IzlyPayApp } from './izly-pay.js';
 export type { IzlyPayOptions, IzlyPayLogger, OrderInfo } from './izly-pay-options.js';
 export { IzlyPayError, type IzlyPayErrorCode, type IzlyPayErrorStatus } from './izly-pay-errors.js';
-export { CALLBACK_CODES, type ReconcileReport } from './payment-service.js';
+export { CALLBACK_CODES, type ReconcileOptions, type ReconcileReport } from './payment-service.js';
 export type { PaymentView, CreatedPaymentView } from './payment-view.js';
 export { createIzlyClient, IZLY_PREPRODUCTION, IZLY_PRODUCTION, type IzlyClient, type IzlyClientOptions } from './izly-client.js';
 export { IzlyError, IzlyApiError, IzlyTimeoutError, IzlyNetworkError, IzlyUnexpectedAnswerError, type IzlyCall } from './izly-errors.js';
@@ -22,6 +22,9 @@ export {
   PaymentConflictError,
   OPEN_STATUSES,
   isOpenStatus,
+  hookForStatus,
+  type PaymentHookName,
+  type TransitionCondition,
   type PaymentStore,
   type PaymentRecord,
   type PaymentStatus,
