@@ -2,6 +2,7 @@
 // the SQLite store is in `izly-pay/server/sqlite` (Node).
 export { izlyPay, type IzlyPayApp } from './izly-pay.js';
 export type { IzlyPayOptions, IzlyPayLogger, OrderInfo } from './izly-pay-options.js';
+export type { CallbackMode } from './status-read-policy.js';
 export { IzlyPayError, type IzlyPayErrorCode, type IzlyPayErrorStatus } from './izly-pay-errors.js';
 export { CALLBACK_CODES, type ReconcileOptions, type ReconcileReport } from './payment-service.js';
 export type { PaymentView, CreatedPaymentView } from './payment-view.js';

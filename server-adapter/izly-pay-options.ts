@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import type { IzlyConnectOptions } from './connect-options.js';
 import type { IzlyClientOptions } from './izly-client.js';
 import type { PaymentRecord, PaymentStore } from './payment-store.js';
+import type { CallbackMode } from './status-read-policy.js';
 
 /** What the partner's `order()` hook says about an order: the amount to charge, decided by the server. */
 export interface OrderInfo {
@@ -39,8 +40,20 @@ export interface IzlyPayOptions extends IzlyClientOptions {
   authorizeRefund?: (c: Context) => boolean | Promise<boolean>;
   /** Adds `customerEmail` to the public view of a payment; default false. */
   exposeCustomerEmail?: boolean;
-  /** Least time between two status reads at Izly for one operation, in ms; default 2000. */
+  /**
+   * Whether Izly's callbacks reach this adapter (Izly calls back only once its host has allow-listed your
+   * callback URL): `'auto'` (default) reads waiting payments at Izly every `statusReadIntervalMs` until a
+   * verified callback arrives, then only every `safetyNetReadIntervalMs`, and back to the rate limit if a
+   * payment is found paid without its callback; `'allow-listed'` trusts callbacks from the start;
+   * `'blocked'` never does. Payments complete in every mode: only the number of reads at Izly changes.
+   */
+  callbacks?: CallbackMode;
+  /** Least time between two status reads at Izly for one operation while callbacks are not known to arrive, in ms; default 2000. */
   statusReadIntervalMs?: number;
+  /** Time between two status reads at Izly for one waiting operation while callbacks arrive (a safety net), in ms; default 30000, never below `statusReadIntervalMs`. */
+  safetyNetReadIntervalMs?: number;
+  /** How long a verified callback keeps callbacks trusted in `'auto'` mode, in ms; default 10 minutes. */
+  callbackTrustMs?: number;
   /** Longest `?wait=` a long poll may ask, in seconds; default 30 (also the upper bound). */
   maxWaitSeconds?: number;
   /** Age after which a payment that Izly still reports pending becomes `expired`, in ms; default 20 minutes. */
@@ -57,12 +70,17 @@ export interface IzlyPayOptions extends IzlyClientOptions {
 export interface ResolvedIzlyPayOptions extends IzlyPayOptions {
   allowedOrigins: readonly string[];
   exposeCustomerEmail: boolean;
+  callbacks: CallbackMode;
   statusReadIntervalMs: number;
+  safetyNetReadIntervalMs: number;
+  callbackTrustMs: number;
   maxWaitSeconds: number;
   expireAfterMs: number;
   logger: IzlyPayLogger;
   now: () => number;
 }
+
+const CALLBACK_MODES: readonly CallbackMode[] = ['auto', 'allow-listed', 'blocked'];
 
 function fail(message: string): never {
   throw new Error(`izlyPay: ${message}`);
@@ -99,11 +117,17 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     return url.origin;
   });
   for (const name of ['onPaid', 'onFailed', 'onRefunded', 'authorizeRefund', 'now'] as const) optionalFunction(options, name);
+  const callbacks = options.callbacks ?? 'auto';
+  if (!CALLBACK_MODES.includes(callbacks)) fail(`callbacks must be one of ${CALLBACK_MODES.map((mode) => `'${mode}'`).join(', ')}`);
+  const statusReadIntervalMs = nonNegative('statusReadIntervalMs', options.statusReadIntervalMs, 2_000);
   return {
     ...options,
     allowedOrigins,
     exposeCustomerEmail: options.exposeCustomerEmail === true,
-    statusReadIntervalMs: nonNegative('statusReadIntervalMs', options.statusReadIntervalMs, 2_000),
+    callbacks,
+    statusReadIntervalMs,
+    safetyNetReadIntervalMs: Math.max(statusReadIntervalMs, nonNegative('safetyNetReadIntervalMs', options.safetyNetReadIntervalMs, 30_000)),
+    callbackTrustMs: nonNegative('callbackTrustMs', options.callbackTrustMs, 10 * 60_000),
     maxWaitSeconds: nonNegative('maxWaitSeconds', options.maxWaitSeconds, 30, 30),
     expireAfterMs: nonNegative('expireAfterMs', options.expireAfterMs, 20 * 60_000),
     logger: options.logger ?? console,

@@ -122,7 +122,8 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
       waitSeconds = Number(wait);
       if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new IzlyPayError(400, 'invalid_wait', 'wait must be a number of seconds ≥ 0');
     }
-    const record = await service.readPayment(c.req.param('paymentId'), waitSeconds, c.req.raw.signal);
+    // The request's signal is made on first use (@hono/node-server): only a long poll needs it.
+    const record = await service.readPayment(c.req.param('paymentId'), waitSeconds, waitSeconds > 0 ? c.req.raw.signal : undefined);
     return c.json(paymentView(record, resolved.exposeCustomerEmail), 200, NO_STORE);
   });
 

@@ -1,6 +1,7 @@
 // A store in memory, for tests and for trying things out: everything is lost when the process ends.
 // JavaScript runs one task at a time, so each method's check-then-write, done before its first
-// `await`, is atomic.
+// `await`, is atomic. Records are indexed by idempotency key, order and operation id, and events by
+// payment, so that no lookup scans every payment (a busy test server holds thousands).
 import {
   PaymentConflictError,
   applyPatch,
@@ -21,7 +22,13 @@ import {
  */
 export function memoryStore(): PaymentStore {
   const records = new Map<string, PaymentRecord>();
-  const eventLog: PaymentEvent[] = [];
+  /** Idempotency key → payment id. */
+  const byKey = new Map<string, string>();
+  /** Order id → ids of its payments, in creation order. */
+  const byOrder = new Map<string, string[]>();
+  /** Operation id → id of the newest payment with it. */
+  const byOperation = new Map<string, string>();
+  const eventsByPayment = new Map<string, PaymentEvent[]>();
   let nextEventId = 1;
   let closed = false;
 
@@ -30,21 +37,34 @@ export function memoryStore(): PaymentStore {
     if (closed) throw new Error('memoryStore: the store is closed');
   };
   const log = (event: NewPaymentEvent) => {
-    eventLog.push({ ...event, detail: { ...event.detail }, id: nextEventId++ });
+    const saved: PaymentEvent = { ...event, detail: { ...event.detail }, id: nextEventId++ };
+    const list = eventsByPayment.get(event.paymentId);
+    if (list) list.push(saved);
+    else eventsByPayment.set(event.paymentId, [saved]);
   };
-  const openPaymentOf = (orderId: string, except?: string) =>
-    [...records.values()].find((record) => record.orderId === orderId && isOpenStatus(record.status) && record.id !== except);
+  const paymentsOf = (orderId: string): PaymentRecord[] => (byOrder.get(orderId) ?? []).map((id) => records.get(id)!);
+  const openPaymentOf = (orderId: string, except?: string) => paymentsOf(orderId).find((record) => isOpenStatus(record.status) && record.id !== except);
+  const indexOperation = (record: PaymentRecord) => {
+    if (record.operationId === null) return;
+    const holder = records.get(byOperation.get(record.operationId) ?? '');
+    if (!holder || holder.id === record.id || holder.createdAt <= record.createdAt) byOperation.set(record.operationId, record.id);
+  };
 
   return {
     async create(record) {
       check();
-      const sameKey = [...records.values()].find((existing) => existing.idempotencyKey === record.idempotencyKey);
+      const sameKey = records.get(byKey.get(record.idempotencyKey) ?? '');
       if (sameKey) throw new PaymentConflictError('idempotency_key', copy(sameKey));
       if (records.has(record.id)) throw new Error(`memoryStore: payment ${record.id} already exists`);
       const open = isOpenStatus(record.status) ? openPaymentOf(record.orderId) : undefined;
       if (open) throw new PaymentConflictError('open_payment', copy(open));
       const saved = { ...record, version: 1 };
       records.set(saved.id, saved);
+      byKey.set(saved.idempotencyKey, saved.id);
+      const ofOrder = byOrder.get(saved.orderId);
+      if (ofOrder) ofOrder.push(saved.id);
+      else byOrder.set(saved.orderId, [saved.id]);
+      indexOperation(saved);
       log({ paymentId: saved.id, at: saved.createdAt, type: 'created', detail: { status: saved.status, amount: saved.amount, orderId: saved.orderId } });
       return copy(saved);
     },
@@ -57,22 +77,23 @@ export function memoryStore(): PaymentStore {
 
     async findByIdempotencyKey(key) {
       check();
-      const record = [...records.values()].find((candidate) => candidate.idempotencyKey === key);
+      const record = records.get(byKey.get(key) ?? '');
       return record ? copy(record) : null;
     },
 
     async findByOperationId(operationId) {
       check();
-      const record = [...records.values()].find((candidate) => candidate.operationId === operationId);
+      const record = records.get(byOperation.get(operationId) ?? '');
       return record ? copy(record) : null;
     },
 
     async findByOrderId(orderId) {
       check();
-      return [...records.values()]
-        .filter((record) => record.orderId === orderId)
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-        .map(copy);
+      // Newest first; of two created in the same millisecond, the later insertion first (as the SQL stores).
+      return paymentsOf(orderId)
+        .map((record, index) => ({ record, index }))
+        .sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt) || b.index - a.index)
+        .map(({ record }) => copy(record));
     },
 
     async findOpenByOrderId(orderId) {
@@ -92,6 +113,7 @@ export function memoryStore(): PaymentStore {
       }
       const updated = applyPatch(record, patch);
       records.set(id, updated);
+      if (updated.operationId !== record.operationId) indexOperation(updated);
       if (updated.status !== record.status) {
         log({ paymentId: id, at: patch.updatedAt, type: 'transition', detail: { from: record.status, to: updated.status } });
       }
@@ -123,7 +145,7 @@ export function memoryStore(): PaymentStore {
 
     async events(paymentId) {
       check();
-      return eventLog.filter((event) => event.paymentId === paymentId).map((event) => ({ ...event, detail: { ...event.detail } }));
+      return (eventsByPayment.get(paymentId) ?? []).map((event) => ({ ...event, detail: { ...event.detail } }));
     },
 
     async close() {

@@ -22,6 +22,7 @@ import {
   type PaymentStatus,
 } from './payment-store.js';
 import type { PaymentWaiters } from './payment-waiters.js';
+import { StatusReadPolicy } from './status-read-policy.js';
 import type { IzlyCallback, IzlyPayment } from './web-payments.js';
 
 /** What `reconcile()` did. */
@@ -72,13 +73,22 @@ type ReadSource = 'poll' | 'callback' | 'reconcile' | 'refund' | 'create';
 /** A mismatch between Izly's answer and our record: the answer is not for this payment. */
 class MismatchError extends Error {}
 
+/**
+ * How long after a read found a payment paid its callback may still come before it counts as missed (or
+ * one safety-net interval, when that is shorter: a callback later than that is as good as missing).
+ */
+const CALLBACK_GRACE_MS = 10_000;
+
 export function createPaymentService(options: ResolvedIzlyPayOptions, client: IzlyClient, signer: CallbackSigner, waiters: PaymentWaiters) {
   const { store, logger } = options;
   const nowIso = () => new Date(options.now()).toISOString();
   const inFlightReads = new Map<string, { promise: Promise<PaymentRecord>; number: number }>();
   let readsStarted = 0;
-  // Real time (not `options.now`): the rate limit is about load on Izly, not about the payment's age.
-  const lastReadAt = new Map<string, number>();
+  const policy = new StatusReadPolicy(options);
+  // When each operation may next be read politely. Real time (not `options.now`): the rate limit is about
+  // load on Izly, not about the payment's age.
+  const nextReadAt = new Map<string, number>();
+  const readAgainLater = (operationId: string) => nextReadAt.set(operationId, Date.now() + policy.nextIntervalMs());
   const refundsInProgress = new Set<string>();
   /** Hooks running in this process (`paymentId:hook`), which `reconcile()` must not start again. */
   const runningHooks = new Set<string>();
@@ -130,12 +140,17 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   async function applyIzlyPayment(record: PaymentRecord, payment: IzlyPayment, source: ReadSource, failureHint?: string): Promise<PaymentRecord> {
     const at = nowIso();
     const amountMatch = matchAmount(record.amount, payment.amountRaw);
-    await store.appendEvent({
-      paymentId: record.id,
-      at,
-      type: 'izly_read',
-      detail: { source, izlyStatus: payment.status.raw, state: payment.status.state, amount: payment.amountRaw, amountMatch, orderId: payment.orderId },
-    });
+    // A poll's read that finds what the record already says is not logged: hundreds of waiting payments
+    // would otherwise grow the log by hundreds of entries a second, saying nothing.
+    const saysNothingNew = source === 'poll' && payment.status.raw === record.izlyStatus && payment.operationId === record.operationId && amountMatch !== 'mismatch';
+    if (!saysNothingNew) {
+      await store.appendEvent({
+        paymentId: record.id,
+        at,
+        type: 'izly_read',
+        detail: { source, izlyStatus: payment.status.raw, state: payment.status.state, amount: payment.amountRaw, amountMatch, orderId: payment.orderId },
+      });
+    }
     if (record.operationId !== null && payment.operationId !== record.operationId) {
       throw new MismatchError(`Izly answered for operation ${payment.operationId}, the payment has ${record.operationId}`);
     }
@@ -193,25 +208,25 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
       if (shared && !isOpenStatus(shared.status)) return shared;
       if (shared) record = shared;
     }
-    if (mode === 'polite' && Date.now() - (lastReadAt.get(operationId) ?? -Infinity) < options.statusReadIntervalMs) {
-      return record;
-    }
+    if (mode === 'polite' && Date.now() < (nextReadAt.get(operationId) ?? 0)) return record;
     if (mode === 'polite' && store.claimStatusRead) {
       // A store shared by several instances lets one of them read per interval: the others learn the
       // answer from the store (and are woken by its notifications).
-      if (!(await store.claimStatusRead(record.id, options.statusReadIntervalMs))) {
-        lastReadAt.set(operationId, Date.now());
+      if (!(await store.claimStatusRead(record.id, policy.nextIntervalMs()))) {
+        readAgainLater(operationId);
         return (await store.get(record.id)) ?? record;
       }
       const started = inFlightReads.get(operationId);
       if (started) return started.promise;
     }
     const read = (async () => {
-      lastReadAt.set(operationId, Date.now());
+      readAgainLater(operationId);
       try {
         const payment = await client.getPayment(operationId);
         const current = (await store.get(record.id)) ?? record;
-        return await applyIzlyPayment(current, payment, source, failureHint);
+        const applied = await applyIzlyPayment(current, payment, source, failureHint);
+        if (source === 'poll' && applied.status === 'paid' && current.status !== 'paid' && policy.watchesForMissedCallbacks) expectCallback(applied.id);
+        return applied;
       } catch (error) {
         if (error instanceof IzlyError) {
           await store.appendEvent({ paymentId: record.id, at: nowIso(), type: 'izly_read_failed', detail: { source, error: error.name, message: error.message } });
@@ -231,9 +246,29 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
 
   /** Keeps the rate-limit map from growing without bound. */
   function forgetOldReads(): void {
-    if (lastReadAt.size < 1000) return;
-    const limit = Date.now() - options.statusReadIntervalMs;
-    for (const [operationId, at] of lastReadAt) if (at < limit) lastReadAt.delete(operationId);
+    if (nextReadAt.size < 1000) return;
+    const now = Date.now();
+    for (const [operationId, at] of nextReadAt) if (at < now) nextReadAt.delete(operationId);
+  }
+
+  /**
+   * A safety-net read found this payment paid while callbacks were trusted: unless its callback reaches
+   * some instance (its event is in the store) within the grace, callbacks stopped arriving, and waiting
+   * payments go back to being read at the rate limit.
+   */
+  function expectCallback(paymentId: string): void {
+    const timer = setTimeout(async () => {
+      try {
+        const events = await store.events(paymentId);
+        if (events.some((event) => event.type === 'callback')) return;
+        policy.noteMissedCallback();
+        logger.warn(`izly-pay: payment ${paymentId} was found paid at Izly but its callback never came; status reads go back to every ${options.statusReadIntervalMs} ms`);
+      } catch {
+        // The store is closed (the adapter is shutting down): nothing to adjust.
+      }
+    }, Math.min(CALLBACK_GRACE_MS, options.safetyNetReadIntervalMs));
+    // A pending check must not keep the process alive.
+    (timer as { unref?: () => void }).unref?.();
   }
 
   /** A polite read whose failure leaves the stored record as it is (a poll must not fail because Izly does). */
@@ -270,9 +305,8 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     return current;
   }
 
-  /** The order's existing payment for a new click: settled, and refreshed so that a failed one does not block. */
-  async function existingOpenPayment(orderId: string): Promise<PaymentRecord | null> {
-    const open = await store.findOpenByOrderId(orderId);
+  /** The order's open payment (from its payments) for a new click: settled, and refreshed so that a failed one does not block. */
+  async function existingOpenPayment(open: PaymentRecord | undefined): Promise<PaymentRecord | null> {
     if (!open) return null;
     // A new click is rare and deliberate: read Izly now, so that a payment the student cancelled or that
     // was refused (callback not come yet) does not block the retry.
@@ -299,10 +333,11 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     const message = typeof order.message === 'string' && order.message !== '' ? order.message : null;
 
     for (let attempt = 0; attempt < 3; attempt++) {
-      const open = await existingOpenPayment(input.orderId);
+      // One lookup gives both the order's open payment and whether it is already paid.
+      const ofOrder = await store.findByOrderId(input.orderId);
+      const open = await existingOpenPayment(ofOrder.find((record) => isOpenStatus(record.status)));
       if (open) return { record: sameOrder(open, order.amount), created: false };
-      const paid = (await store.findByOrderId(input.orderId)).find((record) => record.status === 'paid');
-      if (paid) throw new IzlyPayError(409, 'order_already_paid', 'This order is already paid');
+      if (ofOrder.some((record) => record.status === 'paid')) throw new IzlyPayError(409, 'order_already_paid', 'This order is already paid');
 
       const at = nowIso();
       const draft: PaymentRecord = {
@@ -368,7 +403,7 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
       const at = nowIso();
       await store.appendEvent({ paymentId: record.id, at, type: 'izly_initiated', detail: { operationId: initiated.operationId, izlyStatus: initiated.status.raw } });
       // Izly just told the status: no poll needs to ask before the interval, here or, through a shared store, elsewhere.
-      lastReadAt.set(initiated.operationId, Date.now());
+      readAgainLater(initiated.operationId);
       await store.claimStatusRead?.(record.id, 0);
       return move(record, ['created'], {
         status: 'pending',
@@ -401,10 +436,15 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     const stopOnAbort = () => stop.abort();
     signal?.addEventListener('abort', stopOnAbort, { once: true });
     // Each sleep is armed before the read that precedes it, so that a change committed during that read is
-    // not missed (the wake-up from another instance may arrive before the read's answer).
-    const arm = () => waiters.wait(paymentId, Math.min(deadline - Date.now(), Math.max(options.statusReadIntervalMs, 50)), stop.signal);
+    // not missed (the wake-up from another instance may arrive before the read's answer). It lasts until the
+    // operation's next status read is due (the policy's longest interval before the operation is known).
+    const arm = (operationId: string | null) => {
+      const due = operationId === null ? undefined : nextReadAt.get(operationId);
+      const untilRead = due === undefined ? policy.longestIntervalMs() : due - Date.now();
+      return waiters.wait(paymentId, Math.min(deadline - Date.now(), Math.max(untilRead, 50)), stop.signal);
+    };
     try {
-      let woken = arm();
+      let woken = arm(null);
       const found = await store.get(paymentId);
       if (!found) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
       const initialStatus = found.status;
@@ -412,7 +452,7 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
       while (isOpenStatus(record.status) && record.status === initialStatus && !signal?.aborted && Date.now() < deadline) {
         // Sleep until woken by a change, or until the next status read is due (callbacks may never come).
         await woken;
-        woken = arm();
+        woken = arm(record.operationId);
         record = (await store.get(paymentId)) ?? record;
         if (record.status !== initialStatus || Date.now() >= deadline) break;
         record = await refreshQuietly(record, 'poll');
@@ -437,6 +477,8 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     }
     const record = await store.get(p);
     if (!record) throw new CallbackRefusal(404, CALLBACK_CODES.unknownPayment, 'Unknown payment');
+    // Signed by us and about a payment we made: only Izly, which alone received the signature, sends this.
+    policy.noteCallback();
     const at = nowIso();
     await store.appendEvent({
       paymentId: record.id,

@@ -32,6 +32,8 @@ describe('izlyPay(options)', () => {
     ['an origin that is not a URL', { allowedOrigins: ['shop.example'] }, /is not a URL/],
     ['a hook that is not a function', { onPaid: 'yes' }, /onPaid must be a function/],
     ['a wait beyond 30 s', { maxWaitSeconds: 60 }, /maxWaitSeconds/],
+    ['an unknown callbacks mode', { callbacks: 'sometimes' }, /callbacks must be one of 'auto', 'allow-listed', 'blocked'/],
+    ['a negative safety-net interval', { safetyNetReadIntervalMs: -1 }, /safetyNetReadIntervalMs/],
     ['a bad base URL', { baseUrl: 'rest.izly.fr' }, /baseUrl/],
     ['no API key', { apiKey: '' }, /apiKey/],
   ];

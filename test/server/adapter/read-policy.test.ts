@@ -1,0 +1,111 @@
+// How often a waiting payment is read at Izly: at the rate limit until callbacks are known to arrive, then
+// only as a safety net, so that with working callbacks a payment costs Izly exactly two calls (create and
+// the read that confirms the callback), and without them payments still complete. Counted with the
+// harness's counting fetch in front of the real sandbox.
+import { describe, test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { APP_IDENTIFIER, STUDENT, startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
+
+const ALL_CALLS = /./;
+const GETS = /\/WebPayments\/\d+$/;
+
+describe('status read policy', () => {
+  let h: Harness;
+  let warnings: string[];
+  let onWarning: (message: string) => void;
+  afterEach(() => h.close());
+
+  async function start(adapter: HarnessOptions['adapter'] = {}) {
+    warnings = [];
+    onWarning = () => {};
+    h = await startHarness({
+      adapter: {
+        logger: {
+          warn: (message) => {
+            warnings.push(message);
+            onWarning(message);
+          },
+          error() {},
+        },
+        ...adapter,
+      },
+    });
+  }
+
+  let orders = 0;
+  /** Creates a payment through the route; returns its id and Izly operation id. */
+  async function newPayment(): Promise<{ paymentId: string; operationId: number }> {
+    const orderId = `A-${++orders}`;
+    h.orders.set(orderId, { amount: 250 });
+    const { paymentId } = await (await h.createPayment(orderId)).json();
+    const record = await h.izly.store.get(paymentId);
+    return { paymentId, operationId: Number(record!.operationId) };
+  }
+
+  /** A tab long-polls the payment for `watchMs` while the student decides, then the student pays; returns
+   *  the Izly calls made for it, from the click to the tab's "paid". */
+  async function watchedPayment(watchMs: number): Promise<number> {
+    const before = h.upstreamCount('GET', ALL_CALLS) + h.upstreamCount('POST', ALL_CALLS);
+    const { paymentId, operationId } = await newPayment();
+    const answer = h.getPayment(paymentId, 20);
+    await sleep(watchMs);
+    h.sandbox.control.authorize(operationId, STUDENT);
+    assert.equal((await (await answer).json()).status, 'paid');
+    await h.sandbox.control.settled();
+    return h.upstreamCount('GET', ALL_CALLS) + h.upstreamCount('POST', ALL_CALLS) - before;
+  }
+
+  test('until a callback has been seen, a waiting payment is read at the rate limit', async () => {
+    await start({ statusReadIntervalMs: 50 });
+    assert.ok((await watchedPayment(600)) > 4);
+  });
+
+  test('once callbacks arrive, a waiting payment costs Izly exactly 2 calls', async () => {
+    await start({ statusReadIntervalMs: 50 });
+    await watchedPayment(0); // its callback shows that callbacks arrive
+    assert.equal(await watchedPayment(600), 2);
+    assert.equal(await watchedPayment(600), 2);
+  });
+
+  test("callbacks: 'allow-listed' costs 2 calls from the first payment", async () => {
+    await start({ statusReadIntervalMs: 50, callbacks: 'allow-listed' });
+    assert.equal(await watchedPayment(600), 2);
+  });
+
+  test("callbacks: 'blocked' keeps reading at the rate limit even after callbacks arrived", async () => {
+    await start({ statusReadIntervalMs: 50, callbacks: 'blocked' });
+    await watchedPayment(0);
+    assert.ok((await watchedPayment(600)) > 4);
+  });
+
+  test('callbacks that stop arriving: the safety-net read completes the payment and reads go back to the rate limit', async () => {
+    await start({ statusReadIntervalMs: 50, safetyNetReadIntervalMs: 400 });
+    await watchedPayment(0);
+    h.sandbox.control.updatePointOfSale(APP_IDENTIFIER, { callbackAllowListed: false });
+    const missed = new Promise<void>((resolve) => (onWarning = (message) => message.includes('callback never came') && resolve()));
+    // Paid without a callback: the long poll still answers "paid", from a safety-net read.
+    const { paymentId, operationId } = await newPayment();
+    const answer = h.getPayment(paymentId, 20);
+    h.sandbox.control.authorize(operationId, STUDENT);
+    assert.equal((await (await answer).json()).status, 'paid');
+    await missed;
+    assert.ok(h.sandbox.control.callbackLog().some((attempt) => attempt.outcome === 'blocked'));
+    // Trust is gone: the next waiting payment is read at the rate limit again.
+    const reads = h.upstreamCount('GET', GETS);
+    const next = await newPayment();
+    const waiting = h.getPayment(next.paymentId, 1);
+    assert.equal((await (await waiting).json()).status, 'pending');
+    assert.ok(h.upstreamCount('GET', GETS) - reads > 4);
+    assert.equal(h.hooks.paid.length, 2);
+  });
+
+  test('a poll that finds nothing new adds nothing to the event log', async () => {
+    await start({ statusReadIntervalMs: 0 });
+    const { paymentId } = await newPayment();
+    const logged = (await h.izly.store.events(paymentId)).length;
+    for (let i = 0; i < 5; i++) assert.equal((await h.getPayment(paymentId)).status, 200);
+    assert.ok(h.upstreamCount('GET', GETS) >= 5);
+    assert.equal((await h.izly.store.events(paymentId)).length, logged);
+  });
+});
