@@ -84,7 +84,6 @@ export default {
         if (url.pathname.startsWith('/test/browser/fixtures/')) ctx.set('Content-Security-Policy', "default-src 'self'");
         return next();
       }
-      if (mount.strip) url.pathname = url.pathname.slice(mount.prefix.length) || '/';
       return send(ctx, await answerWith(mount.fetch, ctx, url.href));
     },
   ],

@@ -57,7 +57,11 @@ export type CallbackAmountFormat = 'cents-string' | 'decimal-euros';
 
 /** What `createSandbox()` and the JSON config file accept. */
 export interface SandboxOptions {
-  /** Origin used in `PaymentAuthorizationUrl` and page links (default http://localhost:8790). */
+  /**
+   * Where browsers and partners reach the sandbox (default http://localhost:8790): the start of
+   * `PaymentAuthorizationUrl` and of every link, form and asset of its pages. It may carry a path when the
+   * sandbox is mounted under a prefix (`app.route('/izly-sandbox', sandbox)`).
+   */
   publicUrl?: string;
   /** How callbacks are delivered (default `globalThis.fetch`). */
   fetch?: (request: Request) => Response | Promise<Response>;
@@ -90,6 +94,8 @@ export interface SandboxOptions {
 /** Every option resolved: what the rest of the sandbox reads. */
 export interface SandboxConfig {
   publicUrl: string;
+  /** The path of `publicUrl` ('' at the root): the pages' links start with it. */
+  basePath: string;
   fetch: (request: Request) => Response | Promise<Response>;
   callbackRetries: number;
   callbackRetryDelayMs: number;
@@ -260,6 +266,7 @@ export function resolveConfig(options: SandboxOptions): SandboxConfig {
 
   return {
     publicUrl,
+    basePath: new URL(publicUrl).pathname.replace(/\/+$/, ''),
     fetch: fetchFunction,
     callbackRetries: positiveInteger(merged.callbackRetries, 3, 'callbackRetries', true),
     callbackRetryDelayMs: positiveInteger(merged.callbackRetryDelayMs, 20_000, 'callbackRetryDelayMs', true),

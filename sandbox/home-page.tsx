@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { formatEurosFrench } from './amounts.js';
 import type { CallbackAttempt } from './callbacks.js';
+import type { SandboxConfig } from './config.js';
 import type { SandboxControl } from './control.js';
 import { Layout, htmlPage } from './page-layout.js';
 import { parisFrenchDateTime } from './paris-time.js';
@@ -90,14 +91,14 @@ function CallbackLogTable({ log }: { log: CallbackAttempt[] }) {
   );
 }
 
-export function homePageRoutes(control: SandboxControl, publicUrl: string) {
+export function homePageRoutes(control: SandboxControl, { publicUrl, basePath }: Pick<SandboxConfig, 'publicUrl' | 'basePath'>) {
   const app = new Hono();
 
   app.get('/', () => {
     const pointsOfSale = control.pointsOfSale();
     const accounts = control.accounts();
     return htmlPage(
-      <Layout title="Bac à sable Izly" wide>
+      <Layout basePath={basePath} title="Bac à sable Izly" wide>
         <div class="card">
           <h1>Bac à sable Izly</h1>
           <p>
@@ -105,7 +106,7 @@ export function homePageRoutes(control: SandboxControl, publicUrl: string) {
             la page d’autorisation de paiement, les rappels et IzlyConnect. Les données vivent en mémoire.
           </p>
           <p class="muted">
-            Contrôle en JSON : <a href="/sandbox/api/state">/sandbox/api/state</a>.
+            Contrôle en JSON : <a href={`${basePath}/sandbox/api/state`}>{`${basePath}/sandbox/api/state`}</a>.
           </p>
         </div>
 
@@ -124,7 +125,7 @@ export function homePageRoutes(control: SandboxControl, publicUrl: string) {
               <dt>Solde encaissé</dt><dd>{formatEurosFrench(pos.balance)}</dd>
               <dt>IzlyConnect</dt>
               <dd>
-                <a href={`/oauth/Home/Authorize?response_type=code&client_id=${encodeURIComponent(pos.appIdentifier)}&scope=1`}>
+                <a href={`${basePath}/oauth/Home/Authorize?response_type=code&client_id=${encodeURIComponent(pos.appIdentifier)}&scope=1`}>
                   Essayer la connexion avec Izly
                 </a>
               </dd>

@@ -27,10 +27,15 @@ export { PARTNER_ERRORS, REFUSAL_ERRORS } from './partner-errors.js';
 /** The sandbox: a Hono app (`fetch`, `request`) plus its controls. */
 export type Sandbox = Hono & { control: SandboxControl };
 
-/** Izly's API paths are matched without regard to case, as ASP.NET does (the document itself writes both
- *  `/api/Izly/WebPayments` and `/api/izly/users`); the routes are declared in lower case. */
-function caseInsensitiveApiPath(request: Request): string {
-  const path = getPath(request);
+/**
+ * The path the sandbox's routes see: without the path of `publicUrl` when the request carries it (mounted
+ * with `app.route()`, or behind a proxy that keeps the prefix), and with Izly's API paths in lower case,
+ * since they are matched without regard to case as ASP.NET does (the document itself writes both
+ * `/api/Izly/WebPayments` and `/api/izly/users`); the routes are declared in lower case.
+ */
+function sandboxPath(request: Request, basePath: string): string {
+  let path = getPath(request);
+  if (basePath !== '' && (path === basePath || path.startsWith(`${basePath}/`))) path = path.slice(basePath.length) || '/';
   return /^\/(api|oauth)\//i.test(path) ? path.toLowerCase() : path;
 }
 
@@ -39,6 +44,9 @@ function caseInsensitiveApiPath(request: Request): string {
  * @example
  * const sandbox = createSandbox({ publicUrl: 'http://127.0.0.1:8790', callbackRetryDelayMs: 20 });
  * serve({ fetch: sandbox.fetch, port: 8790 });
+ * @example
+ * // Under a prefix of the partner's own app: publicUrl says where.
+ * app.route('/izly-sandbox', createSandbox({ publicUrl: 'http://localhost:8787/izly-sandbox' }));
  */
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const state = new SandboxState(resolveConfig(options));
@@ -47,12 +55,16 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const services = { state, callbacks, faults };
   const control = createControl(services);
 
-  const app = new Hono({ getPath: caseInsensitiveApiPath });
-  app.route('/', pageAssetsRoutes());
-  app.route('/', webPaymentsRoutes(services));
-  app.route('/', paymentPageRoutes(services));
-  app.route('/', izlyConnectRoutes(services));
-  app.route('/', controlApiRoutes(control));
-  app.route('/', homePageRoutes(control, state.config.publicUrl));
+  const routes = new Hono({ getPath: (request) => sandboxPath(request, state.config.basePath) });
+  routes.route('/', pageAssetsRoutes());
+  routes.route('/', webPaymentsRoutes(services));
+  routes.route('/', paymentPageRoutes(services));
+  routes.route('/', izlyConnectRoutes(services));
+  routes.route('/', controlApiRoutes(control));
+  routes.route('/', homePageRoutes(control, state.config));
+  // One catch-all route: a parent app's `route()` copies it, so every request still reaches the sandbox's
+  // own router and its `getPath` (which a parent would otherwise replace with its own, case-sensitive).
+  const app = new Hono();
+  app.all('*', (c) => routes.fetch(c.req.raw));
   return Object.assign(app, { control });
 }

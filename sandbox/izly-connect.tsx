@@ -45,9 +45,11 @@ function oauthError(status: 400 | 401, error: string, description: string, heade
   });
 }
 
-function LoginPage({ pos, action, error, identifier }: { pos: PointOfSale; action: string; error?: string; identifier?: string }) {
+function LoginPage({ basePath, pos, action, error, identifier }: {
+  basePath: string; pos: PointOfSale; action: string; error?: string; identifier?: string;
+}) {
   return (
-    <Layout title="Connexion avec Izly">
+    <Layout basePath={basePath} title="Connexion avec Izly">
       <div class="card">
         <h1>Connexion avec Izly</h1>
         <p>
@@ -82,9 +84,9 @@ function LoginPage({ pos, action, error, identifier }: { pos: PointOfSale; actio
   );
 }
 
-function InvalidRequestPage({ reason }: { reason: string }) {
+function InvalidRequestPage({ basePath, reason }: { basePath: string; reason: string }) {
   return (
-    <Layout title="Demande de connexion invalide">
+    <Layout basePath={basePath} title="Demande de connexion invalide">
       <div class="card">
         <h1>Demande de connexion invalide</h1>
         <p class="alert" role="alert">{reason}</p>
@@ -107,12 +109,15 @@ function authorizeRequest(state: SandboxState, url: string): { pos: PointOfSale;
 
 export function izlyConnectRoutes({ state, faults }: SandboxServices) {
   const app = new Hono();
+  const { basePath } = state.config;
+  /** The login form posts back to the page's own address, query included. */
+  const formAction = (url: string) => `${basePath}/oauth/Home/Authorize${new URL(url).search}`;
 
   app.get('/oauth/home/authorize', (c) => {
     const request = authorizeRequest(state, c.req.url);
-    if ('reason' in request) return htmlPage(<InvalidRequestPage reason={request.reason} />, { status: 400 });
+    if ('reason' in request) return htmlPage(<InvalidRequestPage basePath={basePath} reason={request.reason} />, { status: 400 });
     const { pos } = request;
-    return htmlPage(<LoginPage pos={pos} action={`/oauth/Home/Authorize${new URL(c.req.url).search}`} />, {
+    return htmlPage(<LoginPage basePath={basePath} pos={pos} action={formAction(c.req.url)} />, {
       redirectTargets: [pos.urlAfterConnection, pos.urlAfterCancellation],
     });
   });
@@ -120,7 +125,7 @@ export function izlyConnectRoutes({ state, faults }: SandboxServices) {
   app.post('/oauth/home/authorize', async (c) => {
     const form = await c.req.parseBody();
     const request = authorizeRequest(state, c.req.url);
-    if ('reason' in request) return htmlPage(<InvalidRequestPage reason={request.reason} />, { status: 400 });
+    if ('reason' in request) return htmlPage(<InvalidRequestPage basePath={basePath} reason={request.reason} />, { status: 400 });
     const { pos } = request;
     const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
     if (field('action') === 'cancel') return c.redirect(pos.urlAfterCancellation, 303);
@@ -132,7 +137,7 @@ export function izlyConnectRoutes({ state, faults }: SandboxServices) {
         ? 'Identifiant ou mot de passe incorrect. Vérifiez-les et réessayez.'
         : 'Saisissez votre identifiant et votre mot de passe.';
       return htmlPage(
-        <LoginPage pos={pos} action={`/oauth/Home/Authorize${new URL(c.req.url).search}`} error={error} identifier={identifier} />,
+        <LoginPage basePath={basePath} pos={pos} action={formAction(c.req.url)} error={error} identifier={identifier} />,
         { redirectTargets: [pos.urlAfterConnection, pos.urlAfterCancellation] },
       );
     }

@@ -5,6 +5,8 @@ import type { Child } from 'hono/jsx';
 import { ICON_PATH, STYLESHEET_PATH } from './page-assets.js';
 
 interface LayoutProps {
+  /** The path of the sandbox's `publicUrl`, before every link of the page ('' at the root). */
+  basePath: string;
   title: string;
   /** Sends the browser on after 3 s (`<meta http-equiv="refresh">`; there is no script). */
   refreshUrl?: string;
@@ -13,7 +15,7 @@ interface LayoutProps {
   children?: Child;
 }
 
-export function Layout({ title, refreshUrl, wide, children }: LayoutProps) {
+export function Layout({ basePath, title, refreshUrl, wide, children }: LayoutProps) {
   return (
     <html lang="fr">
       <head>
@@ -21,8 +23,8 @@ export function Layout({ title, refreshUrl, wide, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         {refreshUrl ? <meta http-equiv="refresh" content={`3;url=${refreshUrl}`} /> : null}
         <title>{`${title} · Izly (bac à sable)`}</title>
-        <link rel="stylesheet" href={STYLESHEET_PATH} />
-        <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
+        <link rel="stylesheet" href={basePath + STYLESHEET_PATH} />
+        <link rel="icon" href={basePath + ICON_PATH} type="image/svg+xml" />
       </head>
       <body>
         <a class="skip-link" href="#contenu">Aller au contenu</a>

@@ -10,11 +10,12 @@ import { cancelPayment, validatePayment } from './payment-decision.js';
 import type { SandboxServices } from './sandbox-services.js';
 import type { Operation } from './sandbox-state.js';
 
-function PaymentForm({ operation, pos, token, error, identifier }: {
-  operation: Operation; pos: PointOfSale; token: string; error?: string; identifier?: string;
+function PaymentForm({ basePath, operation, pos, token, error, identifier }: {
+  basePath: string; operation: Operation; pos: PointOfSale; token: string; error?: string; identifier?: string;
 }) {
+  const pagePath = `${basePath}/payment/${token}`;
   return (
-    <Layout title="Autoriser le paiement">
+    <Layout basePath={basePath} title="Autoriser le paiement">
       <div class="card">
         <h1>Autoriser le paiement</h1>
         <dl class="summary">
@@ -30,7 +31,7 @@ function PaymentForm({ operation, pos, token, error, identifier }: {
           ) : null}
         </dl>
         {error ? <p class="alert" role="alert" id="form-error">{error}</p> : null}
-        <form method="post" action={`/payment/${token}`}>
+        <form method="post" action={pagePath}>
           <div class="field">
             <label for="identifier">Identifiant</label>
             <span class="hint" id="identifier-hint">Adresse e-mail ou numéro de téléphone</span>
@@ -47,7 +48,7 @@ function PaymentForm({ operation, pos, token, error, identifier }: {
               aria-invalid={error ? 'true' : undefined} autofocus={Boolean(identifier)}
             />
           </div>
-          <a class="forgotten" href={`/payment/${token}/mot-de-passe-oublie`}>Mot de passe oublié ?</a>
+          <a class="forgotten" href={`${pagePath}/mot-de-passe-oublie`}>Mot de passe oublié ?</a>
           {/* Valider comes first so that Enter in a field validates. */}
           <div class="actions">
             <button type="submit" name="action" value="validate" class="primary">Valider</button>
@@ -59,11 +60,11 @@ function PaymentForm({ operation, pos, token, error, identifier }: {
   );
 }
 
-function OutcomePage({ title, message, alert, returnUrl, siteName, refresh, children }: {
-  title: string; message: string; alert: boolean; returnUrl: string; siteName: string; refresh: boolean; children?: Child;
+function OutcomePage({ basePath, title, message, alert, returnUrl, siteName, refresh, children }: {
+  basePath: string; title: string; message: string; alert: boolean; returnUrl: string; siteName: string; refresh: boolean; children?: Child;
 }) {
   return (
-    <Layout title={title} refreshUrl={refresh ? returnUrl : undefined}>
+    <Layout basePath={basePath} title={title} refreshUrl={refresh ? returnUrl : undefined}>
       <div class="card">
         <h1>{title}</h1>
         {alert ? <p class="alert" role="alert">{message}</p> : <p class="success" role="status">{message}</p>}
@@ -75,9 +76,9 @@ function OutcomePage({ title, message, alert, returnUrl, siteName, refresh, chil
   );
 }
 
-function NotFoundPage() {
+function NotFoundPage({ basePath }: { basePath: string }) {
   return (
-    <Layout title="Paiement introuvable">
+    <Layout basePath={basePath} title="Paiement introuvable">
       <div class="card">
         <h1>Paiement introuvable</h1>
         <p class="alert" role="alert">Ce lien de paiement n’existe pas. Recommencez le paiement depuis le site marchand.</p>
@@ -102,9 +103,10 @@ const DECIDED_MESSAGES: Record<Operation['status'], string> = {
 };
 
 /** The page for an operation that is no longer pending (second tab, back button, expired link). */
-function alreadyDecidedPage(operation: Operation, pos: PointOfSale): Response {
+function alreadyDecidedPage(basePath: string, operation: Operation, pos: PointOfSale): Response {
   return htmlPage(
     <OutcomePage
+      basePath={basePath}
       title={operation.status === 'Expired' ? 'Paiement expiré' : 'Paiement déjà traité'}
       message={DECIDED_MESSAGES[operation.status]} alert={operation.status !== 'Completed' && operation.status !== 'Refund'}
       returnUrl={returnUrlFor(operation, pos)} siteName={pos.siteName} refresh={false}
@@ -114,6 +116,7 @@ function alreadyDecidedPage(operation: Operation, pos: PointOfSale): Response {
 
 export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
   const app = new Hono();
+  const { basePath } = state.config;
 
   /** The operation and its POS for a page token, or undefined. */
   const lookUp = (token: string) => {
@@ -124,9 +127,9 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
 
   app.get('/payment/:token', (c) => {
     const found = lookUp(c.req.param('token'));
-    if (!found) return htmlPage(<NotFoundPage />, { status: 404 });
-    if (found.operation.status !== 'Pending') return alreadyDecidedPage(found.operation, found.pos);
-    return htmlPage(<PaymentForm operation={found.operation} pos={found.pos} token={c.req.param('token')} />);
+    if (!found) return htmlPage(<NotFoundPage basePath={basePath} />, { status: 404 });
+    if (found.operation.status !== 'Pending') return alreadyDecidedPage(basePath, found.operation, found.pos);
+    return htmlPage(<PaymentForm basePath={basePath} operation={found.operation} pos={found.pos} token={c.req.param('token')} />);
   });
 
   app.post('/payment/:token', async (c) => {
@@ -134,15 +137,15 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
     const form = await c.req.parseBody();
     // Nothing is awaited from here on: checking and deciding happen in one turn, so two posts cannot both pay.
     const found = lookUp(token);
-    if (!found) return htmlPage(<NotFoundPage />, { status: 404 });
+    if (!found) return htmlPage(<NotFoundPage basePath={basePath} />, { status: 404 });
     const { operation, pos } = found;
     const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
 
     if (field('action') === 'cancel') {
-      if (!cancelPayment(state, operation)) return alreadyDecidedPage(operation, pos);
+      if (!cancelPayment(state, operation)) return alreadyDecidedPage(basePath, operation, pos);
       return htmlPage(
         <OutcomePage
-          title="Paiement annulé" message={`Le paiement de ${formatEurosFrench(operation.amount)} à ${pos.siteName} a été annulé. Vous n’avez pas été débité.`}
+          basePath={basePath} title="Paiement annulé" message={`Le paiement de ${formatEurosFrench(operation.amount)} à ${pos.siteName} a été annulé. Vous n’avez pas été débité.`}
           alert={false} returnUrl={pos.urlAfterCancellation} siteName={pos.siteName} refresh
         />,
       );
@@ -152,18 +155,18 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
     const outcome = validatePayment(state, callbacks, operation, identifier, field('password'));
     switch (outcome.kind) {
       case 'already-decided':
-        return alreadyDecidedPage(operation, pos);
+        return alreadyDecidedPage(basePath, operation, pos);
       case 'bad-credentials':
         return htmlPage(
           <PaymentForm
-            operation={operation} pos={pos} token={token} identifier={identifier}
+            basePath={basePath} operation={operation} pos={pos} token={token} identifier={identifier}
             error={identifier && field('password') ? 'Identifiant ou mot de passe incorrect. Vérifiez-les et réessayez.' : 'Saisissez votre identifiant et votre mot de passe.'}
           />,
         );
       case 'refused':
         return htmlPage(
           <OutcomePage
-            title="Paiement refusé"
+            basePath={basePath} title="Paiement refusé"
             message={outcome.reason === 'insufficient-balance'
               ? `Solde insuffisant : votre compte Izly ne permet pas de payer ${formatEurosFrench(operation.amount)}. Rechargez-le puis recommencez le paiement sur ${pos.siteName}.`
               : 'Votre compte Izly présente un impayé à régulariser : il ne peut pas payer pour le moment. Contactez votre CROUS.'}
@@ -173,7 +176,7 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
       case 'accepted':
         return htmlPage(
           <OutcomePage
-            title="Paiement accepté" message={`Vous avez payé ${formatEurosFrench(operation.amount)} à ${pos.siteName}.`}
+            basePath={basePath} title="Paiement accepté" message={`Vous avez payé ${formatEurosFrench(operation.amount)} à ${pos.siteName}.`}
             alert={false} returnUrl={returnUrlFor(operation, pos)} siteName={pos.siteName} refresh
           />,
         );
@@ -183,12 +186,12 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
   // "Mot de passe oublié ?": the recovery happens elsewhere; this operation is over (contract 3.2).
   app.get('/payment/:token/mot-de-passe-oublie', (c) => {
     const found = lookUp(c.req.param('token'));
-    if (!found) return htmlPage(<NotFoundPage />, { status: 404 });
+    if (!found) return htmlPage(<NotFoundPage basePath={basePath} />, { status: 404 });
     const { operation, pos } = found;
-    if (!cancelPayment(state, operation)) return alreadyDecidedPage(operation, pos);
+    if (!cancelPayment(state, operation)) return alreadyDecidedPage(basePath, operation, pos);
     return htmlPage(
       <OutcomePage
-        title="Mot de passe oublié" alert={false} returnUrl={pos.urlAfterCancellation} siteName={pos.siteName} refresh={false}
+        basePath={basePath} title="Mot de passe oublié" alert={false} returnUrl={pos.urlAfterCancellation} siteName={pos.siteName} refresh={false}
         message={`Ce paiement a été interrompu : vous n’avez pas été débité.`}
       >
         <p>

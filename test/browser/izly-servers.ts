@@ -1,7 +1,7 @@
 // The real servers the browser tests talk to, mounted on the test server's own origin by
 // web-test-runner.config.mjs: the adapter `izlyPay()` under /izly (as a partner mounts it, IzlyConnect
-// included) and the Izly sandbox, whose partner API the adapter calls over HTTP under /sandbox-izly, and
-// whose pages (payment form, login form, stylesheet) live at the root paths they link to.
+// included) and the Izly sandbox under /sandbox-izly, its `publicUrl`: the adapter calls its partner API
+// there over HTTP, and its pages (payment form, login form, stylesheet) link there.
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createSandbox } from '../../sandbox/index.js';
@@ -9,8 +9,6 @@ import { izlyPay, memoryStore } from '../../server-adapter/index.js';
 
 export interface Mount {
   prefix: string;
-  /** The app expects paths without the prefix. */
-  strip?: boolean;
   fetch: (request: Request) => Response | Promise<Response>;
 }
 
@@ -25,8 +23,9 @@ export const SESSION_COOKIE = 'test_shop_session';
 
 export async function mountIzly(origin: string): Promise<Mount[]> {
   const shopPage = `${origin}/test/browser/fixtures/shop.html`;
+  const sandboxUrl = `${origin}/sandbox-izly`;
   const sandbox = createSandbox({
-    publicUrl: origin,
+    publicUrl: sandboxUrl,
     callbackRetryDelayMs: 50,
     pointsOfSale: [{
       callbackUrl: `${origin}/izly/callback`,
@@ -40,13 +39,16 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
   const sessions = new Map<string, { name: string; clientCode: string | null; accessToken: string }>();
   const shop = new Hono();
   shop.route('/izly', izlyPay({
-    baseUrl: `${origin}/sandbox-izly`,
+    baseUrl: sandboxUrl,
     appIdentifier: 'izly-pay-demo',
     apiKey: 'sandbox-api-key',
     secret: 'browser-tests-secret-at-least-32-characters',
     store: memoryStore(),
     allowedOrigins: [origin],
+    // Izly read quickly, callbacks or not (a cancel on Izly sends none): the tests are about the widget, and
+    // a read 30 s away (the adapter's safety net once callbacks arrive) would only slow them down.
     statusReadIntervalMs: 100,
+    safetyNetReadIntervalMs: 100,
     order: (orderId) => {
       const amount = amountOfOrder(orderId);
       return amount ? { amount, message: `Test order ${orderId}` } : null;
@@ -74,10 +76,6 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
   return [
     { prefix: '/izly/', fetch: (request) => shop.fetch(request) },
     { prefix: '/test-shop/', fetch: (request) => shop.fetch(request) },
-    { prefix: '/sandbox-izly', strip: true, fetch: (request) => sandbox.fetch(request) },
-    { prefix: '/payment/', fetch: (request) => sandbox.fetch(request) },
-    // The login form posts to its own root path.
-    { prefix: '/oauth/', fetch: (request) => sandbox.fetch(request) },
-    { prefix: '/sandbox/assets/', fetch: (request) => sandbox.fetch(request) },
+    { prefix: '/sandbox-izly/', fetch: (request) => sandbox.fetch(request) },
   ];
 }
