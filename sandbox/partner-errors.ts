@@ -27,7 +27,7 @@ export const PARTNER_ERRORS = {
   izlyPayNotEnabled: { code: 1012, status: 403, message: "IzlyPay n'est pas activé sur ce point d'encaissement", title: ACCESS_DENIED },
   invalidBody: { code: 1020, status: 400, message: "Le corps de la requête n'est pas un objet JSON", title: INVALID_REQUEST },
   invalidAmount: { code: 1021, status: 400, message: 'Amount doit être un entier de centimes entre 1 et 100000', title: INVALID_REQUEST },
-  invalidClientOrderId: { code: 1022, status: 400, message: 'ClientOrderId doit être une chaîne non vide de 50 caractères au plus', title: INVALID_REQUEST },
+  invalidClientOrderId: { code: 1022, status: 400, message: 'ClientOrderId doit être une chaîne non vide de 50 caractères au plus, sans caractère de contrôle', title: INVALID_REQUEST },
   invalidField: { code: 1023, status: 400, message: 'Propriété invalide', title: INVALID_REQUEST },
   alreadyRefunded: { code: 1030, status: 409, message: "L'opération a déjà été remboursée", title: CANNOT_PROCEED },
   notRefundable: { code: 1031, status: 409, message: "Seule une opération payée (Completed) peut être remboursée", title: CANNOT_PROCEED },

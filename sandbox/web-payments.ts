@@ -12,6 +12,8 @@ import type { SandboxServices } from './sandbox-services.js';
 
 const MAX_BODY_CHARACTERS = 64 * 1024;
 const MAX_CLIENT_ORDER_ID = 50;
+/** C0, DEL and C1 control characters (NUL, tab, line breaks, escape...). */
+const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /** An optional string property: absent or null → '', a string up to `max` characters, otherwise invalid. */
 function optionalString(value: unknown, max: number): string | undefined {
@@ -43,6 +45,9 @@ export function webPaymentsRoutes({ state, faults }: SandboxServices) {
     if (typeof clientOrderId !== 'string' || clientOrderId.trim() === '' || clientOrderId.length > MAX_CLIENT_ORDER_ID) {
       return partnerError('invalidClientOrderId', clientOrderId === undefined ? 'absent' : undefined);
     }
+    // The order id travels on in callbacks, the refund's query string and the partner's logs: no line breaks
+    // or other control characters there.
+    if (CONTROL_CHARACTER.test(clientOrderId)) return partnerError('invalidClientOrderId', 'caractère de contrôle');
     const callbackParameters = optionalString(body.get('callbackparameters'), 1000);
     if (callbackParameters === undefined) return partnerError('invalidField', 'CallbackParameters doit être une chaîne de 1000 caractères au plus');
     const redirectUrlAfterPayment = optionalString(body.get('redirecturlafterpayment'), 2000);
