@@ -99,10 +99,9 @@ export function createIzlyClient(options: IzlyClientOptions): IzlyClient {
   const authorization = options.authorization ?? 'raw-key';
   if (authorization !== 'raw-key' && authorization !== 'basic') throw new Error("createIzlyClient: authorization must be 'raw-key' or 'basic'");
   const contentType = options.contentType ?? 'application/vnd.Xpollens.v1+json';
-  const fetchImpl = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const settings: IzlyTransportSettings = {
     baseUrl,
-    fetch: fetchImpl,
+    fetch: options.fetch,
     timeoutMs: requireCount('timeoutMs', options.timeoutMs, 10_000, 1),
     retries: requireCount('retries', options.retries, 2, 0),
     retryDelayMs: requireCount('retryDelayMs', options.retryDelayMs, 250, 0),

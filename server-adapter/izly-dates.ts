@@ -25,11 +25,22 @@ function parisParts(instant: number): Record<string, number> {
   return parts;
 }
 
+const QUARTER_HOUR_MS = 900_000;
+/** Offsets already asked, by UTC quarter hour: since 1996 Paris changes offset at 01:00 UTC, never inside a quarter hour (Izly's dates are recent). */
+const offsetByQuarterHour = new Map<number, number>();
+
 /** Paris' offset from UTC at a given instant, in milliseconds (3600000 in winter, 7200000 in summer). */
 export function parisOffsetMs(instant: number): number {
-  const p = parisParts(instant);
-  const wallAsUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return wallAsUtc - (instant - (instant % 1000 + 1000) % 1000);
+  const quarter = Math.floor(instant / QUARTER_HOUR_MS);
+  const known = offsetByQuarterHour.get(quarter);
+  if (known !== undefined) return known;
+  const start = quarter * QUARTER_HOUR_MS;
+  const p = parisParts(start);
+  const offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - start;
+  // Formatting is the costly part of reading a date (several per date); a few hundred entries cover months of answers.
+  if (offsetByQuarterHour.size >= 512) offsetByQuarterHour.clear();
+  offsetByQuarterHour.set(quarter, offset);
+  return offset;
 }
 
 /**

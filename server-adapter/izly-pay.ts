@@ -1,7 +1,7 @@
 // `izlyPay(options)`: the Hono sub-app a partner mounts (`app.route('/izly', izlyPay({...}))`) with
 // POST /payments, GET /payments/:paymentId (long poll), POST /callback and, opt-in, the refund route.
 // The returned app also carries `refund()`, `reconcile()`, `store` and `client` for server-side use.
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createCallbackSigner } from './callback-signature.js';
 import { resolveConnectOptions } from './connect-options.js';
@@ -35,6 +35,22 @@ export type IzlyPayApp = Hono & {
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+
+/**
+ * Refuses a request body over `maxSize` bytes. A declared `Content-Length` is checked without touching the
+ * body (the HTTP server never delivers more than it declares, and on @hono/node-server reading
+ * `c.req.raw.body` would build a whole `Request`); a chunked body goes through Hono's `bodyLimit`, which
+ * counts as it reads.
+ */
+function limitBodySize(maxSize: number, onError: (c: Context) => Response): MiddlewareHandler {
+  const counting = bodyLimit({ maxSize, onError });
+  return async (c, next) => {
+    const declared = c.req.header('content-length');
+    if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return counting(c, next);
+    if (Number(declared) > maxSize) return onError(c);
+    await next();
+  };
+}
 
 function errorAnswer(c: Context, error: IzlyPayError): Response {
   return c.json(error.toJSON(), error.status, NO_STORE);
@@ -79,11 +95,8 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
     if (origin !== undefined && !allowed.has(origin)) throw new IzlyPayError(403, 'origin_not_allowed', 'Requests from this origin are not allowed');
   };
 
-  const limitBody = bodyLimit({
-    maxSize: 16 * 1024,
-    onError: () => {
-      throw new IzlyPayError(400, 'invalid_request', 'The request body is too large');
-    },
+  const limitBody = limitBodySize(16 * 1024, () => {
+    throw new IzlyPayError(400, 'invalid_request', 'The request body is too large');
   });
 
   app.post('/payments', limitBody, async (c) => {
@@ -127,7 +140,7 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
     return c.json(paymentView(record, resolved.exposeCustomerEmail), 200, NO_STORE);
   });
 
-  app.post('/callback', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Body too large' }, 400) }), async (c) => {
+  app.post('/callback', limitBodySize(64 * 1024, (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Body too large' }, 400)), async (c) => {
     let body: unknown = null;
     try {
       body = JSON.parse(await c.req.text());
