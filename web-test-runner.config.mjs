@@ -7,17 +7,7 @@ import { defaultReporter } from '@web/test-runner';
 import { tsImport } from 'tsx/esm/api';
 import { totalsReporter } from './test/totals-reporter.mjs';
 import { faultProxy } from './test/browser/fault-proxy.mjs';
-
-// Without these flags Chromium keeps dialling out to Google's services, which this network refuses.
-export const chromiumArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
 /** Hono apps keyed by the path prefix they answer; filled once the server knows its own origin. */
 const mounts = [];
@@ -69,8 +59,8 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: chromiumArgs,
+        executablePath: CHROMIUM_PATH,
+        args: ['--headless=new', ...CHROMIUM_ARGS],
       },
     }),
   ],

@@ -6,6 +6,7 @@
 // these are pictures, not tests (the tests drive every state through the real adapter and sandbox).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 const ELEMENTS = [
   {
@@ -38,8 +39,8 @@ ${element.states.map((state) => `<div class="name">${state}</div><div class="cel
 
 mkdirSync(OUT, { recursive: true });
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_ARGS,
 });
 try {
   for (const element of ELEMENTS) {
