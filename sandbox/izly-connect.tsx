@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { queryParam } from './case-insensitive-binding.js';
 import type { PointOfSale } from './config.js';
+import { CredentialFields, credentialsError } from './credential-fields.js';
 import { Layout, htmlPage } from './page-layout.js';
 import { pointOfSaleFromBasic } from './partner-auth.js';
 import type { SandboxServices } from './sandbox-services.js';
@@ -57,22 +58,7 @@ function LoginPage({ basePath, pos, action, error, identifier }: {
         </p>
         {error ? <p class="alert" role="alert" id="form-error">{error}</p> : null}
         <form method="post" action={action}>
-          <div class="field">
-            <label for="identifier">Identifiant</label>
-            <span class="hint" id="identifier-hint">Adresse e-mail ou numéro de téléphone</span>
-            <input
-              id="identifier" name="identifier" type="text" autocomplete="username" spellcheck={false} required
-              aria-describedby={error ? 'identifier-hint form-error' : 'identifier-hint'}
-              aria-invalid={error ? 'true' : undefined} value={identifier ?? ''} autofocus={!identifier}
-            />
-          </div>
-          <div class="field">
-            <label for="password">Mot de passe</label>
-            <input
-              id="password" name="password" type="password" autocomplete="current-password" required
-              aria-invalid={error ? 'true' : undefined} autofocus={Boolean(identifier)}
-            />
-          </div>
+          <CredentialFields error={error} identifier={identifier} />
           {/* Se connecter comes first so that Enter in a field logs in. */}
           <div class="actions">
             <button type="submit" name="action" value="login" class="primary">Se connecter</button>
@@ -133,11 +119,11 @@ export function izlyConnectRoutes({ state, faults }: SandboxServices) {
     const identifier = field('identifier').trim();
     const account = state.findAccount(identifier);
     if (!account || account.password !== field('password')) {
-      const error = identifier && field('password')
-        ? 'Identifiant ou mot de passe incorrect. Vérifiez-les et réessayez.'
-        : 'Saisissez votre identifiant et votre mot de passe.';
       return htmlPage(
-        <LoginPage basePath={basePath} pos={pos} action={formAction(c.req.url)} error={error} identifier={identifier} />,
+        <LoginPage
+          basePath={basePath} pos={pos} action={formAction(c.req.url)} identifier={identifier}
+          error={credentialsError(identifier, field('password'))}
+        />,
         { redirectTargets: [pos.urlAfterConnection, pos.urlAfterCancellation] },
       );
     }

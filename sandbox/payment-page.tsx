@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { formatEurosFrench } from './amounts.js';
 import type { PointOfSale } from './config.js';
+import { CredentialFields, credentialsError } from './credential-fields.js';
 import { Layout, htmlPage } from './page-layout.js';
 import { cancelPayment, validatePayment } from './payment-decision.js';
 import type { SandboxServices } from './sandbox-services.js';
@@ -32,22 +33,7 @@ function PaymentForm({ basePath, operation, pos, token, error, identifier }: {
         </dl>
         {error ? <p class="alert" role="alert" id="form-error">{error}</p> : null}
         <form method="post" action={pagePath}>
-          <div class="field">
-            <label for="identifier">Identifiant</label>
-            <span class="hint" id="identifier-hint">Adresse e-mail ou numéro de téléphone</span>
-            <input
-              id="identifier" name="identifier" type="text" autocomplete="username" spellcheck={false}
-              required aria-describedby={error ? 'identifier-hint form-error' : 'identifier-hint'}
-              aria-invalid={error ? 'true' : undefined} value={identifier ?? ''} autofocus={!identifier}
-            />
-          </div>
-          <div class="field">
-            <label for="password">Mot de passe</label>
-            <input
-              id="password" name="password" type="password" autocomplete="current-password" required
-              aria-invalid={error ? 'true' : undefined} autofocus={Boolean(identifier)}
-            />
-          </div>
+          <CredentialFields error={error} identifier={identifier} />
           <a class="forgotten" href={`${pagePath}/mot-de-passe-oublie`}>Mot de passe oublié ?</a>
           {/* Valider comes first so that Enter in a field validates. */}
           <div class="actions">
@@ -160,7 +146,7 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
         return htmlPage(
           <PaymentForm
             basePath={basePath} operation={operation} pos={pos} token={token} identifier={identifier}
-            error={identifier && field('password') ? 'Identifiant ou mot de passe incorrect. Vérifiez-les et réessayez.' : 'Saisissez votre identifiant et votre mot de passe.'}
+            error={credentialsError(identifier, field('password'))}
           />,
         );
       case 'refused':
