@@ -5,29 +5,24 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
-import { freePort, startScript, temporaryFolder, type RunningProcess } from './helpers/processes.js';
+import { startDemo, type RunningDemo } from './helpers/processes.js';
 import { decideOnIzly, orderOf, payButton, waitForState } from './helpers/shop-driver.js';
 
 describe('Log in with Izly in the demo shop', () => {
-  let demo: RunningProcess;
+  let demo: RunningDemo;
   let browser: Browser;
   let shopUrl: string;
   let sandboxUrl: string;
-  const data = temporaryFolder('izly-pay-e2e-connect-');
 
   before(async () => {
-    const port = await freePort();
-    const sandboxPort = await freePort();
-    shopUrl = `http://localhost:${port}`;
-    sandboxUrl = `http://localhost:${sandboxPort}`;
-    demo = await startScript('demo/start.ts', { PORT: String(port), SANDBOX_PORT: String(sandboxPort), DEMO_DATA_DIR: data.path }, /Ready: /, 60_000);
+    demo = await startDemo();
+    ({ shopUrl, sandboxUrl } = demo);
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
     await demo?.stop();
-    data.remove();
   });
 
   it('logs the student in through Izly, shows who they are, and keeps their orders', async () => {

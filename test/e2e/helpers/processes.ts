@@ -75,3 +75,32 @@ export function temporaryFolder(prefix: string): { path: string; remove: () => v
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
+
+/** The demo as `npm start` runs it (the shop and its built-in sandbox) on free ports, its data in a temporary folder. */
+export interface RunningDemo {
+  shopUrl: string;
+  sandboxUrl: string;
+  /** Stops the demo and removes its data. */
+  stop: () => Promise<void>;
+}
+
+/** Starts `demo/start.ts` with `env` added to the ports and data folder it is given. */
+export async function startDemo(env: Record<string, string> = {}): Promise<RunningDemo> {
+  const port = await freePort();
+  const sandboxPort = await freePort();
+  const data = temporaryFolder('izly-pay-e2e-');
+  try {
+    const demo = await startScript('demo/start.ts', { PORT: String(port), SANDBOX_PORT: String(sandboxPort), DEMO_DATA_DIR: data.path, ...env }, /Ready: /, 60_000);
+    return {
+      shopUrl: `http://localhost:${port}`,
+      sandboxUrl: `http://localhost:${sandboxPort}`,
+      stop: async () => {
+        await demo.stop();
+        data.remove();
+      },
+    };
+  } catch (error) {
+    data.remove();
+    throw error;
+  }
+}
