@@ -244,6 +244,15 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     return read;
   }
 
+  /** A payment this instance saw paid: if its callback reached some instance, callbacks arrive. */
+  async function learnOfCallback(paymentId: string): Promise<void> {
+    try {
+      if ((await store.events(paymentId)).some((event) => event.type === 'callback')) policy.noteCallback();
+    } catch {
+      // Only a hint: the next payment tells again.
+    }
+  }
+
   /** Keeps the rate-limit map from growing without bound. */
   function forgetOldReads(): void {
     if (nextReadAt.size < 1000) return;
@@ -457,6 +466,8 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
         if (record.status !== initialStatus || Date.now() >= deadline) break;
         record = await refreshQuietly(record, 'poll');
       }
+      // Awaited (one store read, only while the policy wants news) so that the next poll already knows.
+      if (record.status === 'paid' && initialStatus !== 'paid' && policy.wantsCallbackNews) await learnOfCallback(record.id);
       return record;
     } finally {
       stop.abort();

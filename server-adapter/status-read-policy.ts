@@ -3,7 +3,8 @@
 // the rate limit (`statusReadIntervalMs`, 2 s): that is what completes payments without callbacks. Once a
 // verified callback has been seen, the callback is what completes payments, and a read is only a safety net
 // (`safetyNetReadIntervalMs`, 30 s): with working callbacks a payment costs Izly its creation and the one
-// read that confirms the callback. A payment that a safety-net read finds paid, and whose callback never
+// read that confirms the callback. Behind a load balancer the callback may reach another instance: a long
+// poll that sees its payment paid looks for the callback in the store's event log, so every instance learns. A payment that a safety-net read finds paid, and whose callback never
 // came, ends the trust: reads go back to the rate limit. Every interval gets up to 20% of random jitter
 // (longer, never shorter), so that payments created together are not read together.
 
@@ -47,6 +48,14 @@ export class StatusReadPolicy {
     const { callbacks, callbackTrustMs } = this.settings;
     if (callbacks !== 'auto') return callbacks === 'allow-listed';
     return Date.now() - this.lastCallbackAt < callbackTrustMs;
+  }
+
+  /**
+   * True when news of a callback received by another instance (a payment paid elsewhere, with its callback
+   * in the store) would be worth looking up: `auto`, and no callback seen here in the last half of the trust window.
+   */
+  get wantsCallbackNews(): boolean {
+    return this.settings.callbacks === 'auto' && Date.now() - this.lastCallbackAt > this.settings.callbackTrustMs / 2;
   }
 
   /** True when a read that finds a payment paid should check that its callback came (`auto` only). */

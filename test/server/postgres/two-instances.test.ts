@@ -196,4 +196,33 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
       await closeInstances();
     }
   });
+
+  test('a callback that reaches A tells B that callbacks arrive: B stops reading its waiting payments at the rate limit', async () => {
+    try {
+      const fastReads = { statusReadIntervalMs: 50 };
+      const a = await instance('A', { adapter: fastReads });
+      const b = await instance('B', { adapter: fastReads });
+      izly.sandbox.control.updatePointOfSale('izly-pay-demo', { callbackUrl: `${a.url}/izly/callback` });
+      /** A payment created and long-polled on B while the student takes `thinkMs`; B's status reads of it. */
+      const readsOnB = async (orderId: string, thinkMs: number) => {
+        const payment = await createPayment(b, orderId);
+        const polled = longPoll(b, payment.paymentId, 10);
+        await new Promise((resolve) => setTimeout(resolve, thinkMs));
+        const readsBefore = b.statusReads.length;
+        await payAsStudent(payment.authorizationUrl, { ...STUDENT, action: 'validate' });
+        assert.equal((await polled).status, 'paid');
+        return { whileWaiting: readsBefore, total: b.statusReads.length };
+      };
+      // Before any callback, B reads the waiting payment at the rate limit.
+      const first = await readsOnB('X-7a', 500);
+      assert.ok(first.whileWaiting > 2, `B read ${first.whileWaiting} times`);
+      // That payment's callback reached A; B saw the payment paid and found the callback in the store.
+      const readsBefore = b.statusReads.length;
+      const second = await readsOnB('X-7b', 500);
+      assert.equal(second.total - readsBefore, 0);
+      assert.equal(a.paid.length + b.paid.length, 2);
+    } finally {
+      await closeInstances();
+    }
+  });
 });
