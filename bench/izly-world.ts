@@ -9,7 +9,10 @@ import { DEMO_APP_ID, STUDENT } from './children/bench-constants.js';
 
 export interface World {
   sandbox: Sandbox;
+  /** The partner instance the clients talk to. */
   partner: BenchChild<{ url: string }>;
+  /** The partner instance Izly's callbacks reach: `partner` itself, or another instance sharing its database. */
+  callbackPartner: BenchChild<{ url: string }>;
   /** `{partner}/izly` */
   endpoint: string;
   end(): Promise<void>;
@@ -22,7 +25,11 @@ export function listen(fetch: (request: Request) => Response | Promise<Response>
   });
 }
 
-export async function startWorld(options: { nodeArgs?: string[] } = {}): Promise<World> {
+/**
+ * Starts the sandbox and the partner: one instance, or with `databaseUrl` two instances sharing that
+ * PostgreSQL database (both on the server core), the callbacks reaching the first and the clients the second.
+ */
+export async function startWorld(options: { nodeArgs?: string[]; databaseUrl?: string } = {}): Promise<World> {
   let sandbox: Sandbox | undefined;
   const sandboxServer = await listen((request) => sandbox!.fetch(request));
   sandbox = createSandbox({ publicUrl: sandboxServer.url, callbackRetryDelayMs: 1_000 });
@@ -32,24 +39,28 @@ export async function startWorld(options: { nodeArgs?: string[] } = {}): Promise
     sandbox!.control.close();
     return closeServer(sandboxServer.server);
   };
-  let partner: BenchChild<{ url: string }>;
+  const env = { SANDBOX_URL: sandboxServer.url, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) };
+  const partners: Array<BenchChild<{ url: string }>> = [];
+  const endPartners = () => Promise.all(partners.map((partner) => partner.end()));
   try {
-    partner = await startChild<{ url: string }>('bench/children/adapter-server.ts', {
-      role: 'server',
-      nodeArgs: options.nodeArgs ?? [],
-      env: { SANDBOX_URL: sandboxServer.url },
-    });
+    for (let instance = 0; instance < (options.databaseUrl ? 2 : 1); instance++) {
+      partners.push(await startChild<{ url: string }>('bench/children/adapter-server.ts', { role: 'server', nodeArgs: options.nodeArgs ?? [], env }));
+    }
   } catch (error) {
+    await endPartners();
     await closeSandbox();
     throw error;
   }
-  sandbox.control.updatePointOfSale(DEMO_APP_ID, { callbackUrl: `${partner.ready.url}/izly/callback` });
+  const callbackPartner = partners[0]!;
+  const partner = partners[partners.length - 1]!;
+  sandbox.control.updatePointOfSale(DEMO_APP_ID, { callbackUrl: `${callbackPartner.ready.url}/izly/callback` });
   return {
     sandbox,
     partner,
+    callbackPartner,
     endpoint: `${partner.ready.url}/izly`,
     async end() {
-      await partner.end();
+      await endPartners();
       await closeSandbox();
     },
   };

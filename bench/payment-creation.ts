@@ -42,18 +42,19 @@ export async function paymentCreation(settings: LoadSettings): Promise<BenchResu
         }),
       ),
     );
-    const throughAdapter = (store: 'memory' | 'sqlite') =>
+    const throughPartner = (store: 'memory' | 'sqlite', path: string) =>
       measureOn(store, ({ partnerUrl }) =>
         load.run({
-          url: `${partnerUrl}/izly/payments`,
+          url: `${partnerUrl}${path}`,
           method: 'POST',
           headers: { 'Content-Type': 'application/json', 'Idempotency-Key': '[<id>]' },
           body: JSON.stringify({ orderId: '[<id>]', returnUrl: 'https://shop.example/order' }),
           ...settings,
         }),
       );
-    const memory = checked('adapter (memory)', await throughAdapter('memory'));
-    const sqlite = checked('adapter (SQLite)', await throughAdapter('sqlite'));
+    const forward = checked('bare forwarder', await throughPartner('memory', '/forward/payments'));
+    const memory = checked('adapter (memory)', await throughPartner('memory', '/izly/payments'));
+    const sqlite = checked('adapter (SQLite)', await throughPartner('sqlite', '/izly/payments'));
 
     const figures: Figure[] = [];
     for (const [store, result] of [['memory', memory], ['sqlite', sqlite]] as Array<[string, LoadResult]>) {
@@ -68,13 +69,24 @@ export async function paymentCreation(settings: LoadSettings): Promise<BenchResu
           id: `create.${store}.p99`, group: '3. Payment creation', label: `${label} p99`, value: result.latencyP99Ms, unit: 'ms',
           baseline: { label: 'sandbox WebPayments direct', value: direct.latencyP99Ms },
         }),
+        figure({
+          id: `create.${store}.vs-forward`, group: '3. Payment creation', label: `${label} req/s against the floor`, value: result.requestsPerSecond, unit: 'req/s',
+          baseline: { label: 'bare route forwarding to the sandbox', value: forward.requestsPerSecond },
+        }),
       );
     }
+    figures.push(
+      figure({
+        id: 'create.forward.rps', group: '3. Payment creation', label: 'bare route forwarding to the sandbox with fetch (the floor) req/s', value: forward.requestsPerSecond, unit: 'req/s',
+        baseline: { label: 'sandbox WebPayments direct', value: direct.requestsPerSecond },
+      }),
+    );
     return {
       figures,
       notes: [
         `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s; a fresh server process per line (sandbox + adapter in one process on the server core), so stores start empty`,
-        `payments created: sandbox direct ${direct.total}, adapter memory ${memory.total}, adapter SQLite ${sqlite.total} (each request a new order and key)`,
+        `payments created: sandbox direct ${direct.total}, bare forwarder ${forward.total}, adapter memory ${memory.total}, adapter SQLite ${sqlite.total} (each request a new order and key)`,
+        'the floor: a bare Hono route on the partner server that POSTs the same payment to the sandbox with fetch and answers its JSON — a second HTTP server and an HTTP client per payment, which no adapter avoids; the ratio against it is the adapter\'s own share',
       ],
     };
   } finally {

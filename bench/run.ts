@@ -13,7 +13,7 @@ import { memoryPerLongPoll } from './memory.js';
 import { paymentCreation } from './payment-creation.js';
 import { formatTable, writeResults, type BenchResult } from './report.js';
 import { startUp } from './start-up.js';
-import { timeToPaid } from './time-to-paid.js';
+import { timeToPaid, timeToPaidAcrossInstances } from './time-to-paid.js';
 import { weight } from './weight.js';
 
 const { values: args } = parseArgs({
@@ -55,6 +55,11 @@ const benchmarks: Array<{ key: string; name: string; run: () => Promise<BenchRes
   { key: 'adapter', name: '2. Adapter overhead (GET a paid payment)', run: () => adapterOverhead(settings.load) },
   { key: 'create', name: '3. Payment creation (POST, sandbox in the same process)', run: () => paymentCreation(settings.load) },
   { key: 'paid', name: '4. Time to "paid" (callback arrival → answer at the client)', run: () => timeToPaid({ waiting: settings.waiting, warmUpPayments: settings.warmUpPayments }) },
+  {
+    key: 'paid-2',
+    name: '4b. Time to "paid", two instances on PostgreSQL (callback on A, long poll on B)',
+    run: () => timeToPaidAcrossInstances({ waiting: settings.waiting, warmUpPayments: settings.warmUpPayments }),
+  },
   {
     key: 'cost',
     name: '5. Cost to Izly (upstream calls per payment)',

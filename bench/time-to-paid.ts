@@ -8,6 +8,7 @@ import { percentile } from './percentiles.js';
 import { createPayments, sleep, startWorld, until, type World } from './izly-world.js';
 import { STUDENT } from './children/bench-constants.js';
 import { figure, type BenchResult, type Figure } from './report.js';
+import { BENCH_DATABASE_SERVER, createBenchDatabase } from './throwaway-database.js';
 
 type Mode = 'long-poll' | 'polling';
 
@@ -44,8 +45,8 @@ async function warmUp(world: World, payments: number): Promise<void> {
   await world.sandbox.control.settled();
 }
 
-async function scenario(mode: Mode, count: number, warmUpPayments: number): Promise<ScenarioResult> {
-  const world: World = await startWorld();
+async function scenario(mode: Mode, count: number, warmUpPayments: number, databaseUrl?: string): Promise<ScenarioResult> {
+  const world: World = await startWorld(databaseUrl ? { databaseUrl } : {});
   const stop = new AbortController();
   // One listener per request in flight on this signal, by design: thousands of them.
   setMaxListeners(0, stop.signal);
@@ -108,7 +109,7 @@ async function scenario(mode: Mode, count: number, warmUpPayments: number): Prom
     clearTimeout(limit);
     stop.abort();
 
-    const { arrivals } = await world.partner.ask<{ arrivals: Record<string, number> }>({ type: 'arrivals' });
+    const { arrivals } = await world.callbackPartner.ask<{ arrivals: Record<string, number> }>({ type: 'arrivals' });
     const latencies: number[] = [];
     let beforeCallback = 0;
     let missing = 0;
@@ -126,17 +127,18 @@ async function scenario(mode: Mode, count: number, warmUpPayments: number): Prom
   }
 }
 
-export async function timeToPaid(options: { waiting: number[]; warmUpPayments: number }): Promise<BenchResult> {
+/** Both scenarios at each count, as figures `{idPrefix}.{count}.p50|p99`. */
+async function measureCounts(options: { waiting: number[]; warmUpPayments: number; idPrefix: string; group: string; databaseUrl?: string }): Promise<{ figures: Figure[]; notes: string[] }> {
   const figures: Figure[] = [];
   const notes: string[] = [];
   for (const count of options.waiting) {
-    const longPoll = await scenario('long-poll', count, options.warmUpPayments);
-    const polling = await scenario('polling', count, options.warmUpPayments);
+    const longPoll = await scenario('long-poll', count, options.warmUpPayments, options.databaseUrl);
+    const polling = await scenario('polling', count, options.warmUpPayments, options.databaseUrl);
     for (const [name, p] of [['p50', 50], ['p99', 99]] as const) {
       const value = percentile(longPoll.latencies, p);
       figures.push(
         figure({
-          id: `paid.${count}.${name}`, group: '4. Time to "paid"', label: `${count} waiting, long poll ${name}`, value, unit: 'ms',
+          id: `${options.idPrefix}.${count}.${name}`, group: options.group, label: `${count} waiting, long poll ${name}`, value, unit: 'ms',
           baseline: { label: 'polling every 2 s', value: percentile(polling.latencies, p) },
           ...(name === 'p99' && count === 1000 ? { goal: { text: 'p99 ≤ 100 ms at 1,000', met: value <= 100 } } : {}),
         }),
@@ -146,8 +148,34 @@ export async function timeToPaid(options: { waiting: number[]; warmUpPayments: n
       `${r.latencies.length} measured, ${r.beforeCallback} settled by a status read before their callback, ${r.missing} missing, ${r.clientErrors} client errors`;
     notes.push(`${count} waiting (decisions spread over ${(longPoll.spreadMs / 1000).toFixed(2)} s): long poll ${describe(longPoll)}; polling ${describe(polling)}`);
   }
+  return { figures, notes };
+}
+
+export async function timeToPaid(options: { waiting: number[]; warmUpPayments: number }): Promise<BenchResult> {
+  const { figures, notes } = await measureCounts({ ...options, idPrefix: 'paid', group: '4. Time to "paid"' });
   notes.push(
-    `the sandbox (Izly) and the clients run in this process on the load core, the partner server alone on the server core; a fresh partner per line, warmed up by ${options.warmUpPayments} payments paid the same way and not measured; default adapter settings (a status read at Izly at most every 2 s per waiting payment)`,
+    `the sandbox (Izly) and the clients run in this process on the load core, the partner server alone on the server core; a fresh partner per line, warmed up by ${options.warmUpPayments} payments paid the same way and not measured; default adapter settings (callbacks: 'auto': the warm-up's callbacks tell the adapter that callbacks arrive, so waiting payments are read at Izly only every 30 s as a safety net)`,
   );
   return { figures, notes };
+}
+
+/**
+ * 4b. The same across two instances behind one address (issue 9): both partner instances share a throwaway
+ * PostgreSQL database, Izly's callbacks reach instance A and the clients long-poll instance B, which is woken
+ * by PostgreSQL's LISTEN/NOTIFY. Skipped, with a note, when no PostgreSQL server is configured.
+ */
+export async function timeToPaidAcrossInstances(options: { waiting: number[]; warmUpPayments: number }): Promise<BenchResult> {
+  if (!BENCH_DATABASE_SERVER) {
+    return { figures: [], notes: ['skipped: no PostgreSQL server (set IZLY_PAY_BENCH_DATABASE_URL, or IZLY_PAY_TEST_DATABASE_URL as .ci/run does, to a URL whose user may CREATE DATABASE)'] };
+  }
+  const database = await createBenchDatabase(BENCH_DATABASE_SERVER);
+  try {
+    const { figures, notes } = await measureCounts({ ...options, idPrefix: 'paid-2', group: '4b. Time to "paid", two instances', databaseUrl: database.url });
+    notes.push(
+      `two partner instances (postgresStore, a throwaway database on the configured server, dropped after) on the server core; the callbacks reach A, the clients long-poll B, which wakes on PostgreSQL's NOTIFY; A's clock and the client's are both the machine's wall clock; PostgreSQL itself is not pinned; warmed up by ${options.warmUpPayments} payments paid the same way (which also tell B, through the store, that callbacks arrive)`,
+    );
+    return { figures, notes };
+  } finally {
+    await database.drop();
+  }
 }

@@ -1,10 +1,11 @@
 // The partner's server alone, on the server core, for benchmarks 4 (time to "paid") and 6 (memory):
-// izlyPay() (memory store, default settings) mounted at /izly, talking over loopback to the sandbox that the
-// parent runs (SANDBOX_URL). It notes when each callback arrives (before the adapter sees it), counts the
+// izlyPay() (default settings; memory store, or PostgreSQL when DATABASE_URL is set, as one of several
+// instances) mounted at /izly, talking over loopback to the sandbox that the parent runs (SANDBOX_URL). It notes when each callback arrives (before the adapter sees it), counts the
 // long polls it is holding, and offers a bare route that holds requests, the baseline of benchmark 6.
 // Requests: `stats`, `arrivals`, `operations`, `memory` (after a full GC when run with --expose-gc), `release`.
 import { Hono } from 'hono';
 import { izlyPay, memoryStore } from '../../server-adapter/index.js';
+import { postgresStore } from '../../server-adapter/postgres.js';
 import { answerRequests, listenOnLoopback, sayReady } from './child-protocol.js';
 import { BENCH_SECRET, DEMO_API_KEY, DEMO_APP_ID, quietLogger } from './bench-constants.js';
 
@@ -19,7 +20,7 @@ const izly = izlyPay({
   appIdentifier: DEMO_APP_ID,
   apiKey: DEMO_API_KEY,
   secret: BENCH_SECRET,
-  store: memoryStore(),
+  store: process.env.DATABASE_URL ? postgresStore(process.env.DATABASE_URL, { logger: quietLogger }) : memoryStore(),
   allowedOrigins: ['https://shop.example'],
   order: () => ({ amount: 100 }),
   logger: quietLogger,

@@ -29,7 +29,20 @@ const izly = izlyPay({
   order: () => ({ amount: 250 }),
   logger: quietLogger,
 });
-const partner = await listenOnLoopback(new Hono().route('/izly', izly).fetch);
+const app = new Hono().route('/izly', izly);
+// The floor of this benchmark: a bare route that makes the one upstream call any creation needs (the
+// runtime's fetch to the sandbox's WebPayments, over loopback) and answers its JSON. Neither store, checks
+// nor signature: what an adapter pays for a second HTTP server and an HTTP client, without the adapter.
+app.post('/forward/payments', async (c) => {
+  const { orderId } = (await c.req.json()) as { orderId: string };
+  const response = await fetch(`${sandboxServer.url}/api/Izly/WebPayments`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${DEMO_API_KEY}`, AppIdentifier: DEMO_APP_ID, 'Content-Type': 'application/vnd.Xpollens.v1+json' },
+    body: JSON.stringify({ Amount: 250, ClientOrderId: orderId, CallbackParameters: 'p=bench', RedirectUrlAfterPayment: 'https://shop.example/order' }),
+  });
+  return c.json(await response.json(), 201);
+});
+const partner = await listenOnLoopback(app.fetch);
 
 answerRequests(() => ({ operations: sandbox!.control.operations().length }));
 sayReady({ sandboxUrl: sandboxServer.url, partnerUrl: partner.url });
