@@ -170,7 +170,7 @@ export async function costToIzly(options: { tabs: number[]; windowSeconds: numbe
       figures,
       notes: [
         'counted: every request through the fetch of the adapter\'s Izly client (initiate, status reads), from the click to the moment every tab has seen "paid"',
-        'default adapter settings (callbacks: \'auto\'): a waiting payment is read at Izly at most every 2 s (+ up to 20% jitter) until a verified callback has been seen, then every 30 s (+ jitter) as a safety net; lines run in the order first popup, redirect, popup: the first popup's callback is the one that tells the adapter that callbacks arrive',
+        'default adapter settings (callbacks: \'auto\'): a waiting payment is read at Izly at most every 2 s (+ up to 20% jitter) until a verified callback has been seen, then every 30 s (+ jitter) as a safety net; lines run in the order first popup, redirect, popup: the callback of the first popup is the one that tells the adapter that callbacks arrive',
         `callbacks blocked: a second partner whose POS was never allow-listed (no callback ever seen, so reads stay at the 2 s rate limit); tabs long-poll with wait=${LONG_POLL_WAIT_SECONDS} as the widget does; window ${options.windowSeconds} s, then the student pays (±1 on "same": where the window edge falls against the read schedule)`,
       ],
     };
