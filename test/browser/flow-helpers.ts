@@ -69,6 +69,12 @@ export const inner = (el: IzlyPayButton) => el.shadowRoot!.querySelector('button
 export const statusText = (el: IzlyPayButton) =>
   el.shadowRoot!.querySelector('[part="status"]')!.textContent!.replace(/\s+/g, ' ').trim();
 
+/**
+ * Izly's page for this payment, for `loaded`. Not any payment page: a popup window reused by name may still
+ * show an earlier payment's page while the button is creating this one.
+ */
+export const paymentPage = (payment: CreatedPayment): RegExp => new RegExp(`${new URL(payment.authorizationUrl).pathname}$`);
+
 /** Waits for a frame (iframe or popup) to finish loading a page whose URL matches. */
 export async function loaded(win: () => Window | null | undefined, url: RegExp, message: string): Promise<Window> {
   await waitUntil(() => {

@@ -14,6 +14,7 @@ import {
   inner,
   loaded,
   newOrder,
+  paymentPage,
   statusText,
 } from './flow-helpers.js';
 
@@ -24,6 +25,23 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
   afterEach(() => {
     leave?.();
     leave = null;
+  });
+
+  // Every window this page opens, closed after each test: one left open (on a payment's page) would be
+  // reused, by its name, by the next button that opens its popup.
+  const open = window.open;
+  let popups: Array<Window | null> = [];
+  beforeEach(() => {
+    popups = [];
+    window.open = (...args) => {
+      const popup = open.apply(window, args);
+      popups.push(popup);
+      return popup;
+    };
+  });
+  afterEach(() => {
+    window.open = open;
+    for (const popup of popups) popup?.close();
   });
 
   describe('resuming after a redirect', () => {
@@ -216,13 +234,6 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
       const el = await fixture<IzlyPayButton>(html`<izly-pay-button order=${newOrder(350)} mode="popup" endpoint=${proxy.endpoint}></izly-pay-button>`);
       let starts = 0;
       el.addEventListener('izly-pay-start', () => (starts += 1));
-      const open = window.open;
-      const popups: Array<Window | null> = [];
-      window.open = (...args) => {
-        const popup = open.apply(window, args);
-        popups.push(popup);
-        return popup;
-      };
       try {
         inner(el).click();
         inner(el).click();
@@ -234,7 +245,6 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
         expect(starts).to.equal(1);
         expect(popups).to.have.length(1);
       } finally {
-        window.open = open;
         el.remove();
         await proxy.release();
       }
@@ -275,22 +285,6 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
   });
 
   describe('popup mode', () => {
-    let open: typeof window.open;
-    let popups: Array<Window | null>;
-    beforeEach(() => {
-      open = window.open;
-      popups = [];
-      window.open = (...args) => {
-        const popup = open.apply(window, args);
-        popups.push(popup);
-        return popup;
-      };
-    });
-    afterEach(() => {
-      window.open = open;
-      for (const popup of popups) popup?.close();
-    });
-
     it('opens the window inside the click, sends it to Izly, and waits (awaiting)', async () => {
       const orderId = newOrder(350);
       const el = await fixture<IzlyPayButton>(html`<izly-pay-button order=${orderId} mode="popup"></izly-pay-button>`);
@@ -299,7 +293,7 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
       expect(popups).to.have.length(1);
       const { detail } = await pending;
       expect(detail.orderId).to.equal(orderId);
-      await loaded(() => popups[0], /\/payment\//, 'the popup shows the Izly page');
+      await loaded(() => popups[0], paymentPage(detail), 'the popup shows the Izly page');
       await el.updateComplete;
       expect(el.getAttribute('state')).to.equal('awaiting');
       expect(statusText(el)).to.equal('Validez dans la fenêtre Izly.');
@@ -309,8 +303,9 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
 
     it('closed by the student after paying: asks the server first, and shows paid', async () => {
       const el = await fixture<IzlyPayButton>(html`<izly-pay-button order=${newOrder(350)} mode="popup"></izly-pay-button>`);
+      const pending = oneEvent(el, 'izly-pay-pending');
       inner(el).click();
-      const popup = await loaded(() => popups[0], /\/payment\//, 'the popup shows the Izly page');
+      const popup = await loaded(() => popups[0], paymentPage((await pending).detail), 'the popup shows the Izly page');
       const form = popup.document.querySelector('form')!;
       (form.querySelector('[name="identifier"]') as HTMLInputElement).value = 'etudiant@izly.test';
       (form.querySelector('[name="password"]') as HTMLInputElement).value = 'izly1234';
@@ -328,7 +323,7 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
       const pending = oneEvent(el, 'izly-pay-pending');
       inner(el).click();
       const { detail: payment } = await pending;
-      const popup = await loaded(() => popups[0], /\/payment\//, 'the popup shows the Izly page');
+      const popup = await loaded(() => popups[0], paymentPage(payment), 'the popup shows the Izly page');
       const cancelled = oneEvent(el, 'izly-pay-cancel');
       popup.close();
       expect((await cancelled).detail.status).to.equal('pending');
@@ -349,8 +344,9 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
 
     it('closed by the student without deciding: "not completed", and try again', async () => {
       const el = await fixture<IzlyPayButton>(html`<izly-pay-button order=${newOrder(350)} mode="popup"></izly-pay-button>`);
+      const pending = oneEvent(el, 'izly-pay-pending');
       inner(el).click();
-      const popup = await loaded(() => popups[0], /\/payment\//, 'the popup shows the Izly page');
+      const popup = await loaded(() => popups[0], paymentPage((await pending).detail), 'the popup shows the Izly page');
       const cancelled = oneEvent(el, 'izly-pay-cancel');
       popup.close();
       const { detail } = await cancelled;
