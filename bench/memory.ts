@@ -105,7 +105,7 @@ export async function memoryPerLongPoll(options: { longPolls: number; repetition
     ],
     notes: [
       `${count} requests held at once, each on its own connection and (long polls) its own pending payment, scaled to 1,000; median of ${options.repetitions} fresh server${options.repetitions > 1 ? 's' : ''} per line (RSS runs: long polls ${each(longPolls)} MB; bare ${each(bares)} MB)`,
-      `server measured after a full GC${gc ? '' : ' (NOT AVAILABLE: --expose-gc was refused, figures include garbage)'} ${options.settleMs / 1000} s after the requests are all held, against the same server just before (payments already created, code warmed up by ${WARM_UP_REQUESTS} requests); the long polls' status reads at Izly (every 2 s each) run meanwhile`,
+      `server measured after a full GC${gc ? '' : ' (NOT AVAILABLE: --expose-gc was refused, figures include garbage)'} ${options.settleMs / 1000} s after the requests are all held, against the same server just before (payments already created, code warmed up by ${WARM_UP_REQUESTS} requests); default adapter settings: the warm-up's callbacks tell the adapter that callbacks arrive, so the waiting payments are read at Izly only every 30 s (a safety net), none of them within the measure`,
     ],
   };
 }
