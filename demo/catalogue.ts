@@ -16,7 +16,7 @@ export const catalogue: readonly Product[] = [
   {
     sku: 'ticket-ru',
     name: 'Ticket de restaurant universitaire',
-    description: 'Un repas complet au restaurant universitaire : entrée, plat, dessert.',
+    description: 'Un repas complet au restaurant universitaire : entrée, plat, dessert.',
     price: 330,
     mode: 'redirect',
   },
@@ -29,7 +29,7 @@ export const catalogue: readonly Product[] = [
   },
   {
     sku: 'impression',
-    name: "Crédit d'impression — 100 pages",
+    name: 'Crédit d’impression — 100 pages',
     description: 'Cent pages noir et blanc sur les imprimantes de la bibliothèque.',
     price: 500,
     mode: 'popup',

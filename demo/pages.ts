@@ -52,7 +52,8 @@ function layout({ title, sandboxUrl, body, account }: LayoutOptions): Html {
 </html>`;
 }
 
-function statusLabel(status: string): string {
+/** A payment's or order's status in the staff's and student's words. */
+export function statusLabel(status: string): string {
   const labels: Record<string, string> = {
     open: 'à payer',
     created: 'créé',
@@ -101,14 +102,14 @@ export function shopPage({ items, purchases, sandboxUrl, student }: ShopPageOpti
     body: html`
       <h1>Payez vos services du campus avec Izly</h1>
       <p class="lead">
-        Une boutique de démonstration d'<strong>izly-pay</strong> : chaque bouton ci-dessous est un
+        Une boutique de démonstration d’<strong>izly-pay</strong> : chaque bouton ci-dessous est un
         <code>&lt;izly-pay-button&gt;</code> chargé par une simple balise script. Le prix est décidé par le serveur
-        de la boutique ; Izly confirme chaque paiement.
+        de la boutique ; Izly confirme chaque paiement.
       </p>
       ${sandboxUrl
         ? html`<p class="hint">
-            Sandbox Izly : connectez-vous avec <code>etudiant@izly.test</code> / <code>izly1234</code> (100 €),
-            <code>fauche@izly.test</code> (1,50 €) ou <code>impaye@izly.test</code> (impayé en cours).
+            Sandbox Izly : connectez-vous avec <code>etudiant@izly.test</code> / <code>izly1234</code> (100 €),
+            <code>fauche@izly.test</code> (1,50 €) ou <code>impaye@izly.test</code> (impayé en cours).
           </p>`
         : ''}
       <ul class="products">
@@ -131,7 +132,7 @@ export function shopPage({ items, purchases, sandboxUrl, student }: ShopPageOpti
 export function purchasesFragment(purchases: ShopOrder[], productName: (sku: string) => string): Html {
   return html`<h2 id="purchases-title">Mes achats</h2>
     ${purchases.length === 0
-      ? html`<p class="empty">Aucun achat pour l'instant.</p>`
+      ? html`<p class="empty">Aucun achat pour l’instant.</p>`
       : html`<div class="table-wrap"><table>
           <thead><tr><th>Commande</th><th>Produit</th><th>Montant</th><th>État</th><th>Payé le</th></tr></thead>
           <tbody>
@@ -173,10 +174,10 @@ export function ordersPage({ rows, notice, sandboxUrl }: OrdersPageOptions): Htm
     sandboxUrl,
     body: html`
       <h1>Commandes et paiements</h1>
-      <p class="lead">Chaque paiement Izly de la boutique, son état confirmé par Izly, et l'historique de ses rappels.</p>
+      <p class="lead">Chaque paiement Izly de la boutique, son état confirmé par Izly, et l’historique de ses rappels.</p>
       ${notice ? html`<p class="notice ${notice.kind}" role="status">${notice.text}</p>` : ''}
       ${rows.length === 0
-        ? html`<p class="empty">Aucun paiement pour l'instant.</p>`
+        ? html`<p class="empty">Aucun paiement pour l’instant.</p>`
         : html`<div class="table-wrap"><table>
             <thead><tr>
               <th>Commande</th><th>Montant</th><th>État</th><th>Créé / mis à jour</th><th>Historique</th><th><span class="visually-hidden">Actions</span></th>

@@ -7,7 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { izlyPay, IzlyPayError, type IzlyPayApp, type PaymentEvent, type PaymentRecord, type PaymentStore } from '../server-adapter/index.js';
 import { catalogue, productBySku } from './catalogue.js';
 import type { DemoConfig } from './config.js';
-import { ordersPage, purchasesFragment, shopPage, type StaffPaymentRow } from './pages.js';
+import { ordersPage, purchasesFragment, shopPage, statusLabel, type StaffPaymentRow } from './pages.js';
 import type { ShopOrders } from './shop-orders.js';
 import type { ShopSessions, ShopStudent } from './shop-sessions.js';
 
@@ -59,15 +59,15 @@ export function describeEvent(event: PaymentEvent): string {
     case 'izly_initiate_failed':
       return `échec de la création chez Izly (${d.error})`;
     case 'callback':
-      return `rappel d'Izly reçu (statut ${d.izlyStatus || '—'}${d.errorCode ? `, erreur ${d.errorCode}` : ''})`;
+      return `rappel d’Izly reçu (statut ${d.izlyStatus || '—'}${d.errorCode ? `, erreur ${d.errorCode}` : ''})`;
     case 'callback_refused':
       return `rappel refusé (${d.reason})`;
     case 'izly_read':
-      return `statut lu chez Izly : ${d.izlyStatus} (${d.source})`;
+      return `statut lu chez Izly : ${d.izlyStatus} (${d.source})`;
     case 'izly_read_failed':
       return `lecture du statut chez Izly en échec (${d.error})`;
     case 'transition':
-      return `état : ${d.from ?? '?'} → ${d.to ?? '?'}`;
+      return `état : ${statusLabel(String(d.from ?? '?'))} → ${statusLabel(String(d.to ?? '?'))}`;
     case 'amount_mismatch':
       return `montant différent chez Izly (${d.izly})`;
     case 'refund_requested':
@@ -207,7 +207,7 @@ export function createShop({ config, orders, sessions, store, sandboxUrl, widget
     const notice = refunded
       ? { kind: 'ok' as const, text: `Paiement ${refunded} remboursé.` }
       : error
-        ? { kind: 'error' as const, text: `Remboursement impossible : ${error}` }
+        ? { kind: 'error' as const, text: `Remboursement impossible : ${error}` }
         : null;
     c.header('Cache-Control', 'no-store');
     return c.html(ordersPage({ rows: await staffRows(store, orders), notice, sandboxUrl }));

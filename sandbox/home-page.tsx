@@ -102,11 +102,11 @@ export function homePageRoutes(control: SandboxControl, { publicUrl, basePath }:
         <div class="card">
           <h1>Bac à sable Izly</h1>
           <p>
-            Un Izly local qui parle le contrat partenaire : <code>POST {publicUrl}/api/Izly/WebPayments</code>,
+            Un Izly local qui parle le contrat partenaire : <code>POST {publicUrl}/api/Izly/WebPayments</code>,
             la page d’autorisation de paiement, les rappels et IzlyConnect. Les données vivent en mémoire.
           </p>
           <p class="muted">
-            Contrôle en JSON : <a href={`${basePath}/sandbox/api/state`}>{`${basePath}/sandbox/api/state`}</a>.
+            Contrôle en JSON : <a href={`${basePath}/sandbox/api/state`}>{`${basePath}/sandbox/api/state`}</a>.
           </p>
         </div>
 

@@ -35,7 +35,7 @@ export function Layout({ basePath, title, refreshUrl, wide, children }: LayoutPr
         <main id="contenu" class={wide ? 'wide' : undefined}>
           {children}
         </main>
-        <footer>Izly, bac à sable local d’izly-pay : aucun argent réel n’est en jeu.</footer>
+        <footer>Izly, bac à sable local d’izly-pay : aucun argent réel n’est en jeu.</footer>
       </body>
     </html>
   );

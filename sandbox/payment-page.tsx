@@ -34,7 +34,7 @@ function PaymentForm({ basePath, operation, pos, token, error, identifier }: {
         {error ? <p class="alert" role="alert" id="form-error">{error}</p> : null}
         <form method="post" action={pagePath}>
           <CredentialFields error={error} identifier={identifier} />
-          <a class="forgotten" href={`${pagePath}/mot-de-passe-oublie`}>Mot de passe oublié ?</a>
+          <a class="forgotten" href={`${pagePath}/mot-de-passe-oublie`}>Mot de passe oublié ?</a>
           {/* Valider comes first so that Enter in a field validates. */}
           <div class="actions">
             <button type="submit" name="action" value="validate" class="primary">Valider</button>
@@ -81,7 +81,7 @@ function returnUrlFor(operation: Operation, pos: PointOfSale): string {
 
 const DECIDED_MESSAGES: Record<Operation['status'], string> = {
   Pending: '',
-  Completed: 'Ce paiement a déjà été accepté : il ne sera pas débité une seconde fois.',
+  Completed: 'Ce paiement a déjà été accepté : il ne sera pas débité une seconde fois.',
   Refund: 'Ce paiement a déjà été accepté puis remboursé.',
   Canceled: 'Ce paiement a été annulé. Recommencez le paiement depuis le site marchand si besoin.',
   Failed: 'Ce paiement a déjà été refusé. Recommencez le paiement depuis le site marchand si besoin.',
@@ -154,8 +154,8 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
           <OutcomePage
             basePath={basePath} title="Paiement refusé"
             message={outcome.reason === 'insufficient-balance'
-              ? `Solde insuffisant : votre compte Izly ne permet pas de payer ${formatEurosFrench(operation.amount)}. Rechargez-le puis recommencez le paiement sur ${pos.siteName}.`
-              : 'Votre compte Izly présente un impayé à régulariser : il ne peut pas payer pour le moment. Contactez votre CROUS.'}
+              ? `Solde insuffisant : votre compte Izly ne permet pas de payer ${formatEurosFrench(operation.amount)}. Rechargez-le puis recommencez le paiement sur ${pos.siteName}.`
+              : 'Votre compte Izly présente un impayé à régulariser : il ne peut pas payer pour le moment. Contactez votre CROUS.'}
             alert returnUrl={pos.urlAfterCancellation} siteName={pos.siteName} refresh
           />,
         );
@@ -169,7 +169,7 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
     }
   });
 
-  // "Mot de passe oublié ?": the recovery happens elsewhere; this operation is over (contract 3.2).
+  // "Mot de passe oublié ?": the recovery happens elsewhere; this operation is over (contract 3.2).
   app.get('/payment/:token/mot-de-passe-oublie', (c) => {
     const found = lookUp(c.req.param('token'));
     if (!found) return htmlPage(<NotFoundPage basePath={basePath} />, { status: 404 });
@@ -178,11 +178,11 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
     return htmlPage(
       <OutcomePage
         basePath={basePath} title="Mot de passe oublié" alert={false} returnUrl={pos.urlAfterCancellation} siteName={pos.siteName} refresh={false}
-        message={`Ce paiement a été interrompu : vous n’avez pas été débité.`}
+        message={`Ce paiement a été interrompu : vous n’avez pas été débité.`}
       >
         <p>
           Réinitialisez votre mot de passe depuis l’application ou le site Izly. Ensuite, retournez sur {pos.siteName} et
-          recommencez le paiement : celui-ci ne pourra pas être repris.
+          recommencez le paiement : celui-ci ne pourra pas être repris.
         </p>
       </OutcomePage>,
     );

@@ -10,7 +10,7 @@ const event = (type: string, detail: PaymentEvent['detail'] = {}): PaymentEvent 
 
 describe("the orders page's history", () => {
   it('says in French what happened', () => {
-    assert.equal(describeEvent(event('transition', { from: 'pending', to: 'paid' })), 'état : pending → paid');
+    assert.equal(describeEvent(event('transition', { from: 'pending', to: 'paid' })), 'état\u00a0: en attente → payé');
     assert.equal(describeEvent(event('izly_initiated', { operationId: '52795' })), 'opération Izly 52795 créée');
   });
 

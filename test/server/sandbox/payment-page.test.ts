@@ -28,7 +28,7 @@ describe('the payment authorization page', () => {
     assert.match(html, /<input id="identifier" name="identifier"/);
     assert.match(html, /<label for="password">Mot de passe<\/label>/);
     assert.match(html, /<input id="password" name="password" type="password"/);
-    assert.match(html, /<a class="forgotten" href="[^"]+">Mot de passe oublié \?<\/a>/);
+    assert.match(html, /<a class="forgotten" href="[^"]+">Mot de passe oublié\u00a0\?<\/a>/);
     assert.match(html, /<button type="submit" name="action" value="validate"[^>]*>Valider<\/button>/);
     assert.match(html, /<button type="submit" name="action" value="cancel"[^>]*formnovalidate[^>]*>Annuler<\/button>/);
     assert.doesNotMatch(html, /<script|style="/);
