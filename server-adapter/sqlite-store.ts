@@ -148,6 +148,25 @@ export function sqliteStore(path: string): PaymentStore {
     'SELECT * FROM izly_payment_events WHERE payment_id = ? ORDER BY id',
   );
 
+  // Records read lately, reused while nothing changed them: `PRAGMA data_version` changes when any other
+  // connection (another process, another store on the same file) commits, and this connection's own changes
+  // drop the record from the cache. A status poll then costs one pragma instead of a row read and its mapping.
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const recent = new Map<string, PaymentRecord>();
+  let recentVersion = dataVersion.get();
+  const cachedRecord = (id: string): PaymentRecord | undefined => {
+    const version = dataVersion.get();
+    if (version !== recentVersion) {
+      recent.clear();
+      recentVersion = version;
+    }
+    return recent.get(id);
+  };
+  const remember = (record: PaymentRecord) => {
+    if (recent.size >= 1000) recent.clear();
+    recent.set(record.id, record);
+  };
+
   const log = (event: NewPaymentEvent) => {
     insertEvent.run(event.paymentId, event.at, event.type, JSON.stringify(event.detail));
   };
@@ -190,6 +209,7 @@ export function sqliteStore(path: string): PaymentStore {
       }
     })();
     if (result.changes !== 1) return null;
+    recent.delete(id);
     if (updated.status !== record.status) {
       log({ paymentId: id, at: patch.updatedAt, type: 'transition', detail: { from: record.status, to: updated.status } });
     }
@@ -208,8 +228,13 @@ export function sqliteStore(path: string): PaymentStore {
     },
     async get(id) {
       check();
+      const cached = cachedRecord(id);
+      if (cached) return { ...cached };
       const row = selectById.get(id);
-      return row ? fromRow(row) : null;
+      if (!row) return null;
+      const record = fromRow(row);
+      remember(record);
+      return { ...record };
     },
     async findByIdempotencyKey(key) {
       check();

@@ -59,3 +59,36 @@ describe('sqliteStore: a file made by an older release', () => {
     }
   });
 });
+
+describe('sqliteStore: records read lately are reused only while nothing changed them', () => {
+  test('a change made through another connection to the file (another process) is seen at the next get', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
+    const path = join(folder, 'payments.db');
+    const store = sqliteStore(path);
+    try {
+      const at = '2025-01-01T10:00:00.000Z';
+      await store.create({
+        id: 'pay_cached', idempotencyKey: 'key-cached', orderId: 'A-cached', amount: 250, currency: 'EUR', status: 'pending', operationId: '7',
+        authorizationUrl: null, returnUrl: 'https://shop.test/', message: null, izlyStatus: 'Pending', customerEmail: null, amountMismatch: null,
+        failureReason: null, createdAt: at, updatedAt: at, paidAt: null, refundedAt: null, pendingHook: null, pendingHookSince: null, version: 1,
+      });
+      assert.equal((await store.get('pay_cached'))?.status, 'pending');
+      assert.equal((await store.get('pay_cached'))?.status, 'pending');
+      // Another process's write, as plain SQL on its own connection.
+      const other = new Database(path);
+      other.prepare("UPDATE izly_payments SET status = 'paid', version = version + 1 WHERE id = 'pay_cached'").run();
+      other.close();
+      assert.equal((await store.get('pay_cached'))?.status, 'paid');
+      // This store's own change is seen too, and a record handed out is a copy.
+      const refunded = await store.transition('pay_cached', ['paid'], { status: 'refunded', updatedAt: at });
+      assert.equal(refunded?.version, 3);
+      const read = await store.get('pay_cached');
+      assert.equal(read?.status, 'refunded');
+      read!.status = 'failed';
+      assert.equal((await store.get('pay_cached'))?.status, 'refunded');
+    } finally {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
