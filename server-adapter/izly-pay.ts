@@ -136,7 +136,10 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
       if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new IzlyPayError(400, 'invalid_wait', 'wait must be a number of seconds ≥ 0');
     }
     // The request's signal is made on first use (@hono/node-server): only a long poll needs it.
-    const record = await service.readPayment(c.req.param('paymentId'), waitSeconds, waitSeconds > 0 ? c.req.raw.signal : undefined);
+    // `returned=1`: the student is back from Izly (the widget's first read then). A cancel sends no callback,
+    // so this read may reach Izly sooner than the safety net of trusted callbacks would (rate-limited still).
+    const returned = c.req.query('returned') === '1';
+    const record = await service.readPayment(c.req.param('paymentId'), waitSeconds, waitSeconds > 0 ? c.req.raw.signal : undefined, returned);
     return c.json(paymentView(record, resolved.exposeCustomerEmail), 200, NO_STORE);
   });
 

@@ -69,6 +69,7 @@ const NOT_REFUNDED: readonly PaymentStatus[] = ['created', 'pending', 'paid', 'f
 const OPEN: readonly PaymentStatus[] = ['created', 'pending'];
 
 type ReadSource = 'poll' | 'callback' | 'reconcile' | 'refund' | 'create';
+type ReadMode = 'polite' | 'returned' | 'fresh';
 
 /** A mismatch between Izly's answer and our record: the answer is not for this payment. */
 class MismatchError extends Error {}
@@ -88,7 +89,13 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   // When each operation may next be read politely. Real time (not `options.now`): the rate limit is about
   // load on Izly, not about the payment's age.
   const nextReadAt = new Map<string, number>();
-  const readAgainLater = (operationId: string) => nextReadAt.set(operationId, Date.now() + policy.nextIntervalMs());
+  // When each operation was last read: a student back from Izly may ask for a read sooner than the policy's
+  // next one, but never more than once per `statusReadIntervalMs`.
+  const lastReadAt = new Map<string, number>();
+  const readAgainLater = (operationId: string) => {
+    lastReadAt.set(operationId, Date.now());
+    nextReadAt.set(operationId, Date.now() + policy.nextIntervalMs());
+  };
   const refundsInProgress = new Set<string>();
   /** Hooks running in this process (`paymentId:hook`), which `reconcile()` must not start again. */
   const runningHooks = new Set<string>();
@@ -195,24 +202,28 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   /**
    * Reads the payment at Izly and applies the answer. One read in flight per operation: concurrent callers
    * share it. `polite` reads are also rate-limited (they return the stored record when the last read is
-   * recent); `fresh` reads (callbacks, reconcile, refunds) always reach Izly after any read in flight.
+   * recent); `returned` reads (the student is back from Izly, where a cancel sends no callback) are polite
+   * reads held only to the base rate limit, not to the slower safety net of trusted callbacks; `fresh` reads
+   * (callbacks, reconcile, refunds) always reach Izly after any read in flight.
    */
-  async function readAtIzly(record: PaymentRecord, mode: 'polite' | 'fresh', source: ReadSource, failureHint?: string, operationId = record.operationId): Promise<PaymentRecord> {
+  async function readAtIzly(record: PaymentRecord, mode: ReadMode, source: ReadSource, failureHint?: string, operationId = record.operationId): Promise<PaymentRecord> {
     if (operationId === null) return record;
     // A fresh read must have started after it was asked for (an older one may predate the change it was
     // told of): it joins such a read, or waits for the older one and starts its own.
     const askedAt = readsStarted;
     for (let inFlight = inFlightReads.get(operationId); inFlight; inFlight = inFlightReads.get(operationId)) {
-      if (mode === 'polite' || inFlight.number > askedAt) return inFlight.promise;
+      if (mode !== 'fresh' || inFlight.number > askedAt) return inFlight.promise;
       const shared = await inFlight.promise.catch(() => null);
       if (shared && !isOpenStatus(shared.status)) return shared;
       if (shared) record = shared;
     }
     if (mode === 'polite' && Date.now() < (nextReadAt.get(operationId) ?? 0)) return record;
-    if (mode === 'polite' && store.claimStatusRead) {
+    if (mode === 'returned' && Date.now() - (lastReadAt.get(operationId) ?? -Infinity) < options.statusReadIntervalMs) return record;
+    if (mode !== 'fresh' && store.claimStatusRead) {
       // A store shared by several instances lets one of them read per interval: the others learn the
       // answer from the store (and are woken by its notifications).
-      if (!(await store.claimStatusRead(record.id, policy.nextIntervalMs()))) {
+      const interval = mode === 'returned' ? options.statusReadIntervalMs : policy.nextIntervalMs();
+      if (!(await store.claimStatusRead(record.id, interval))) {
         readAgainLater(operationId);
         return (await store.get(record.id)) ?? record;
       }
@@ -253,11 +264,16 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     }
   }
 
-  /** Keeps the rate-limit map from growing without bound. */
+  /** Keeps the rate-limit maps from growing without bound. */
   function forgetOldReads(): void {
     if (nextReadAt.size < 1000) return;
     const now = Date.now();
-    for (const [operationId, at] of nextReadAt) if (at < now) nextReadAt.delete(operationId);
+    for (const [operationId, at] of nextReadAt) {
+      if (at < now && now - (lastReadAt.get(operationId) ?? 0) >= options.statusReadIntervalMs) {
+        nextReadAt.delete(operationId);
+        lastReadAt.delete(operationId);
+      }
+    }
   }
 
   /**
@@ -281,7 +297,7 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   }
 
   /** A polite read whose failure leaves the stored record as it is (a poll must not fail because Izly does). */
-  async function refreshQuietly(record: PaymentRecord, source: ReadSource, mode: 'polite' | 'fresh' = 'polite'): Promise<PaymentRecord> {
+  async function refreshQuietly(record: PaymentRecord, source: ReadSource, mode: ReadMode = 'polite'): Promise<PaymentRecord> {
     if (!isOpenStatus(record.status) || record.operationId === null) return record;
     try {
       return await readAtIzly(record, mode, source);
@@ -432,12 +448,14 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     }
   }
 
-  async function readPayment(paymentId: string, waitSeconds: number, signal?: AbortSignal): Promise<PaymentRecord> {
+  /** A payment as a poll sees it; `returned`: the student is back from Izly, so its first read may come sooner. */
+  async function readPayment(paymentId: string, waitSeconds: number, signal?: AbortSignal, returned = false): Promise<PaymentRecord> {
+    const firstRead: ReadMode = returned ? 'returned' : 'polite';
     const deadline = Date.now() + Math.min(waitSeconds, options.maxWaitSeconds) * 1000;
     if (deadline <= Date.now()) {
       const found = await store.get(paymentId);
       if (!found) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
-      return refreshQuietly(found, 'poll');
+      return refreshQuietly(found, 'poll', firstRead);
     }
     // Listening before the first read: a change made by another instance after it still wakes this poll.
     await waiters.ready();
@@ -457,7 +475,7 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
       const found = await store.get(paymentId);
       if (!found) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
       const initialStatus = found.status;
-      let record = await refreshQuietly(found, 'poll');
+      let record = await refreshQuietly(found, 'poll', firstRead);
       while (isOpenStatus(record.status) && record.status === initialStatus && !signal?.aborted && Date.now() < deadline) {
         // Sleep until woken by a change, or until the next status read is due (callbacks may never come).
         await woken;

@@ -63,6 +63,8 @@ interface CreateOptions {
 interface ReadOptions {
   /** Seconds the adapter may hold the request while the payment is not final (long poll); 0 answers at once. */
   wait?: number;
+  /** The student is back from Izly: the adapter may ask Izly sooner than its usual rhythm (a cancel sends no callback). */
+  returned?: boolean;
   signal?: AbortSignal;
 }
 
@@ -99,11 +101,11 @@ export class AdapterClient {
     });
   }
 
-  /** `GET {endpoint}/payments/{id}[?wait=N]`: the payment's public view. */
+  /** `GET {endpoint}/payments/{id}?wait=N[&returned=1]`: the payment's public view. */
   getPayment(paymentId: string, options: ReadOptions = {}): Promise<PublicPayment> {
     const wait = options.wait ?? 0;
-    const query = wait > 0 ? `?wait=${wait}` : '';
-    return this.#request<PublicPayment>(`/payments/${encodeURIComponent(paymentId)}${query}`, options.signal, wait);
+    const returned = options.returned ? '&returned=1' : '';
+    return this.#request<PublicPayment>(`/payments/${encodeURIComponent(paymentId)}?wait=${wait}${returned}`, options.signal, wait);
   }
 
   async #request<T>(path: string, signal: AbortSignal | undefined, waitSeconds: number, init: RequestInit = {}): Promise<T> {

@@ -340,7 +340,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     }
     this.#set('verifying');
     try {
-      let latest = await this.#poll(paymentId, signal, () => deadline);
+      let latest = await this.#poll(paymentId, signal, () => deadline, true);
       this.#settle(latest, follow);
       if (lingerMs && !isFinal(latest.status)) {
         latest = await this.#poll(paymentId, signal, () => start + lingerMs);
@@ -355,13 +355,13 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
    * Reads the payment until it is final or the deadline has passed (always at least once). Network
    * failures and gateway errors are retried with backoff: losing the connection must not lose the payment.
    */
-  async #poll(paymentId: string, signal: AbortSignal, deadline: () => number): Promise<PublicPayment> {
+  async #poll(paymentId: string, signal: AbortSignal, deadline: () => number, returned = false): Promise<PublicPayment> {
     const client = this.#client();
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ; returned = false) {
       const remaining = deadline() - Date.now();
       const wait = remaining > 0 ? Math.min(LONG_POLL_SECONDS, Math.ceil(remaining / 1000)) : 0;
       try {
-        const payment = await client.getPayment(paymentId, { wait, signal });
+        const payment = await client.getPayment(paymentId, { wait, returned, signal });
         this.#payment = payment;
         this.requestUpdate();
         if (isFinal(payment.status) || Date.now() >= deadline()) return payment;

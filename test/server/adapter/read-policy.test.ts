@@ -5,7 +5,7 @@
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { APP_IDENTIFIER, STUDENT, startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
+import { APP_IDENTIFIER, STUDENT, payAsStudent, startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
 
 const ALL_CALLS = /./;
 const GETS = /\/WebPayments\/\d+$/;
@@ -66,6 +66,18 @@ describe('status read policy', () => {
     await watchedPayment(0); // its callback shows that callbacks arrive
     assert.equal(await watchedPayment(600), 2);
     assert.equal(await watchedPayment(600), 2);
+  });
+
+  test('a student back from Izly (returned=1) gets a read at the rate limit, not the safety net: a cancel sends no callback', async () => {
+    await start({ statusReadIntervalMs: 50, callbacks: 'allow-listed' });
+    const { paymentId } = await newPayment();
+    const status = async (query = '') => (await (await fetch(`${h.partnerUrl}/izly/payments/${paymentId}${query}`)).json()).status;
+    assert.equal(await status(), 'pending'); // this read puts the next one a safety-net interval away
+    const record = await h.izly.store.get(paymentId);
+    await payAsStudent(record!.authorizationUrl!, { ...STUDENT, action: 'cancel' });
+    await sleep(60);
+    assert.equal(await status(), 'pending', 'a plain poll waits for the safety net');
+    assert.equal(await status('?returned=1'), 'cancelled');
   });
 
   test("callbacks: 'allow-listed' costs 2 calls from the first payment", async () => {

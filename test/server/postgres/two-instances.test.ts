@@ -119,7 +119,9 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
         }
         assert.equal(answers.length, orders.length * 2);
         for (const answer of answers) assert.deepEqual([answer.status, JSON.parse(answer.body)], [200, { Code: 0, ErrorMessage: '' }], answer.instance);
-        assert.ok(a.paid.length > 0 && b.paid.length > 0, 'each instance won some of the races');
+        // Which instance wins each race is up to the scheduler (under load one may win them all): the
+        // guarantees above are what matters; the split is printed to show the races were real.
+        console.log(`same callback on two instances: A won ${a.paid.length}, B won ${b.paid.length} of ${orders.length}`);
       } finally {
         await closeServer(relay.server);
       }
