@@ -21,6 +21,7 @@ import {
   type PaymentStore,
   type TransitionCondition,
 } from './payment-store.js';
+import { PAYMENT_COLUMNS } from './payment-columns.js';
 
 /** Options of `postgresStore()`. */
 export interface PostgresStoreOptions {
@@ -85,29 +86,7 @@ CREATE INDEX izly_payment_events_payment ON izly_payment_events (payment_id, id)
 ];
 
 /** Column of each record field. */
-const COLUMNS = {
-  id: 'id',
-  idempotencyKey: 'idempotency_key',
-  orderId: 'order_id',
-  amount: 'amount',
-  currency: 'currency',
-  status: 'status',
-  operationId: 'operation_id',
-  authorizationUrl: 'authorization_url',
-  returnUrl: 'return_url',
-  message: 'message',
-  izlyStatus: 'izly_status',
-  customerEmail: 'customer_email',
-  amountMismatch: 'amount_mismatch',
-  failureReason: 'failure_reason',
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  paidAt: 'paid_at',
-  refundedAt: 'refunded_at',
-  pendingHook: 'pending_hook',
-  pendingHookSince: 'pending_hook_since',
-  version: 'version',
-} as const satisfies Record<keyof PaymentRecord, string>;
+const COLUMNS = PAYMENT_COLUMNS;
 
 type Field = keyof typeof COLUMNS;
 const FIELDS = Object.keys(COLUMNS) as Field[];

@@ -16,6 +16,7 @@ import {
   type PaymentStore,
   type TransitionCondition,
 } from './payment-store.js';
+import { PAYMENT_COLUMNS } from './payment-columns.js';
 
 // The schema, one step per version. Each step runs once, in order, and SQLite's `user_version` records how
 // far a file has come, so a file made by an older release gets only the steps it lacks at its next open.
@@ -75,29 +76,7 @@ function migrate(db: Database.Database): void {
 }
 
 /** Column of each record field. */
-const COLUMNS = {
-  id: 'id',
-  idempotencyKey: 'idempotency_key',
-  orderId: 'order_id',
-  amount: 'amount',
-  currency: 'currency',
-  status: 'status',
-  operationId: 'operation_id',
-  authorizationUrl: 'authorization_url',
-  returnUrl: 'return_url',
-  message: 'message',
-  izlyStatus: 'izly_status',
-  customerEmail: 'customer_email',
-  amountMismatch: 'amount_mismatch',
-  failureReason: 'failure_reason',
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  paidAt: 'paid_at',
-  refundedAt: 'refunded_at',
-  pendingHook: 'pending_hook',
-  pendingHookSince: 'pending_hook_since',
-  version: 'version',
-} as const satisfies Record<keyof PaymentRecord, string>;
+const COLUMNS = PAYMENT_COLUMNS;
 
 type Row = { [K in keyof typeof COLUMNS as (typeof COLUMNS)[K]]: PaymentRecord[K] };
 
