@@ -115,7 +115,17 @@ export function createIzlyClient(options: IzlyClientOptions): IzlyClient {
     Accept: 'application/json',
     ...(withBody ? { 'Content-Type': contentType } : {}),
   });
-  const tokenHeaders = { Authorization: basicPair, Accept: 'application/json' };
+  /** Both OAuth grants: standard Basic of `AppIdentifier:apiKey`, parameters in the query string (contract 2.2, 2.4). */
+  const requestTokens = async (query: Record<string, string>): Promise<IzlyTokens> => {
+    const body = await sendIzlyRequest(settings, {
+      call: 'token',
+      method: 'POST',
+      path: '/oauth/Home/Token',
+      query,
+      headers: { Authorization: basicPair, Accept: 'application/json' },
+    });
+    return parseIzlyTokens(body);
+  };
 
   return {
     baseUrl,
@@ -162,26 +172,12 @@ export function createIzlyClient(options: IzlyClientOptions): IzlyClient {
       return url.href;
     },
 
-    async exchangeCode(code) {
-      const body = await sendIzlyRequest(settings, {
-        call: 'token',
-        method: 'POST',
-        path: '/oauth/Home/Token',
-        query: { grant_type: 'authorization_code', code: requireArgument('code', code) },
-        headers: tokenHeaders,
-      });
-      return parseIzlyTokens(body);
+    exchangeCode(code) {
+      return requestTokens({ grant_type: 'authorization_code', code: requireArgument('code', code) });
     },
 
-    async refreshToken(refreshToken) {
-      const body = await sendIzlyRequest(settings, {
-        call: 'token',
-        method: 'POST',
-        path: '/oauth/Home/Token',
-        query: { grant_type: 'refresh_token', refresh_token: requireArgument('refreshToken', refreshToken) },
-        headers: tokenHeaders,
-      });
-      return parseIzlyTokens(body);
+    refreshToken(refreshToken) {
+      return requestTokens({ grant_type: 'refresh_token', refresh_token: requireArgument('refreshToken', refreshToken) });
     },
 
     async getUser(accessToken) {
