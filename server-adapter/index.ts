@@ -24,6 +24,8 @@ export {
   OPEN_STATUSES,
   isOpenStatus,
   hookForStatus,
+  newPaymentRecord,
+  type NewPaymentFields,
   type PaymentHookName,
   type TransitionCondition,
   type PaymentStore,

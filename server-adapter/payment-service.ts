@@ -16,6 +16,7 @@ import {
   PaymentConflictError,
   hookForStatus,
   isOpenStatus,
+  newPaymentRecord,
   type PaymentHookName,
   type PaymentPatch,
   type PaymentRecord,
@@ -365,29 +366,15 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
       if (ofOrder.some((record) => record.status === 'paid')) throw new IzlyPayError(409, 'order_already_paid', 'This order is already paid');
 
       const at = nowIso();
-      const draft: PaymentRecord = {
+      const draft = newPaymentRecord({
         id: newPaymentId(),
         idempotencyKey: input.idempotencyKey,
         orderId: input.orderId,
         amount: order.amount,
-        currency: 'EUR',
-        status: 'created',
-        operationId: null,
-        authorizationUrl: null,
         returnUrl: input.returnUrl,
         message,
-        izlyStatus: null,
-        customerEmail: null,
-        amountMismatch: null,
-        failureReason: null,
-        createdAt: at,
-        updatedAt: at,
-        paidAt: null,
-        refundedAt: null,
-        pendingHook: null,
-        pendingHookSince: null,
-        version: 1,
-      };
+        at,
+      });
       let record: PaymentRecord;
       try {
         record = await store.create(draft);

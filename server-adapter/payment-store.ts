@@ -170,6 +170,45 @@ export interface PaymentStore {
   close(): Promise<void>;
 }
 
+/** What a new payment is made of; every other field starts empty. */
+export interface NewPaymentFields {
+  id: string;
+  idempotencyKey: string;
+  orderId: string;
+  amount: number;
+  returnUrl: string;
+  message: string | null;
+  /** Creation time, ISO 8601. */
+  at: string;
+}
+
+/** A payment as it is first stored: `created`, not yet known to Izly. One place lists every field's start. */
+export function newPaymentRecord({ id, idempotencyKey, orderId, amount, returnUrl, message, at }: NewPaymentFields): PaymentRecord {
+  return {
+    id,
+    idempotencyKey,
+    orderId,
+    amount,
+    currency: 'EUR',
+    status: 'created',
+    operationId: null,
+    authorizationUrl: null,
+    returnUrl,
+    message,
+    izlyStatus: null,
+    customerEmail: null,
+    amountMismatch: null,
+    failureReason: null,
+    createdAt: at,
+    updatedAt: at,
+    paidAt: null,
+    refundedAt: null,
+    pendingHook: null,
+    pendingHookSince: null,
+    version: 1,
+  };
+}
+
 /** The record with the patch's defined fields applied and the version bumped. */
 export function applyPatch(record: PaymentRecord, patch: PaymentPatch): PaymentRecord {
   const updated: PaymentRecord = { ...record, version: record.version + 1 };

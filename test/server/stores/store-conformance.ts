@@ -2,7 +2,7 @@
 // way to open (and, for persistent stores, reopen) the store under test.
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { PaymentConflictError, type PaymentRecord, type PaymentStore } from '../../../server-adapter/payment-store.js';
+import { PaymentConflictError, newPaymentRecord, type PaymentRecord, type PaymentStore } from '../../../server-adapter/payment-store.js';
 
 /** How the suite gets stores: `open` a fresh one; `reopen` the same data as a new instance (restart). */
 export interface StoreFactory {
@@ -20,30 +20,16 @@ let counter = 0;
 function newRecord(overrides: Partial<PaymentRecord> = {}): PaymentRecord {
   counter += 1;
   const at = new Date(Date.UTC(2025, 0, 1, 12, 0, counter)).toISOString();
-  return {
+  const fresh = newPaymentRecord({
     id: `pay_test${counter}`,
     idempotencyKey: `key-${counter}`,
     orderId: `order-${counter}`,
     amount: 250,
-    currency: 'EUR',
-    status: 'created',
-    operationId: null,
-    authorizationUrl: null,
     returnUrl: 'https://shop.test/order',
     message: null,
-    izlyStatus: null,
-    customerEmail: null,
-    amountMismatch: null,
-    failureReason: null,
-    createdAt: at,
-    updatedAt: at,
-    paidAt: null,
-    refundedAt: null,
-    pendingHook: null,
-    pendingHookSince: null,
-    version: 0,
-    ...overrides,
-  };
+    at,
+  });
+  return { ...fresh, version: 0, ...overrides };
 }
 
 const later = () => new Date().toISOString();
