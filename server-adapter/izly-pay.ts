@@ -3,18 +3,18 @@
 // The returned app also carries `refund()`, `reconcile()`, `store` and `client` for server-side use.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { createCallbackSigner } from './callback-signature.js';
-import { resolveConnectOptions } from './connect-options.js';
-import { connectRoutes } from './connect-routes.js';
-import { createConnectTokens, type IzlyConnectTokens } from './connect-tokens.js';
-import { createIzlyClient, type IzlyClient } from './izly-client.js';
-import { IzlyPayError } from './izly-pay-errors.js';
-import { resolveIzlyPayOptions, type IzlyPayOptions } from './izly-pay-options.js';
-import { CALLBACK_CODES, CallbackRefusal, createPaymentService, type ReconcileOptions, type ReconcileReport } from './payment-service.js';
-import type { PaymentRecord, PaymentStore } from './payment-store.js';
-import { PaymentWaiters } from './payment-waiters.js';
-import { createdPaymentView, paymentView } from './payment-view.js';
-import { parseIzlyCallback } from './web-payments.js';
+import { createCallbackSigner } from './payments/callback-signature.js';
+import { resolveConnectOptions } from './connect/options.js';
+import { connectRoutes } from './connect/routes.js';
+import { createConnectTokens, type IzlyConnectTokens } from './connect/tokens.js';
+import { createIzlyClient, type IzlyClient } from './izly/client.js';
+import { IzlyPayError } from './errors.js';
+import { resolveIzlyPayOptions, type IzlyPayOptions } from './options.js';
+import { CALLBACK_CODES, CallbackRefusal, createPaymentService, type ReconcileOptions, type ReconcileReport } from './payments/payment-service.js';
+import type { PaymentRecord, PaymentStore } from './stores/payment-store.js';
+import { PaymentWaiters } from './payments/payment-waiters.js';
+import { createdPaymentView, paymentView } from './payments/payment-view.js';
+import { parseIzlyCallback } from './izly/web-payments.js';
 
 /** What `izlyPay()` returns: the Hono sub-app, plus server-side methods. */
 export type IzlyPayApp = Hono & {

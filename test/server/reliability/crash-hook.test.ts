@@ -11,7 +11,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox } from '../../../sandbox/index.js';
 import { sqliteStore } from '../../../server-adapter/sqlite.js';
-import type { ReconcileReport } from '../../../server-adapter/payment-service.js';
+import type { ReconcileReport } from '../../../server-adapter/payments/payment-service.js';
 import { freePort, startScript, temporaryFolder, type RunningProcess } from '../../e2e/helpers/processes.js';
 import { payAsStudent, STUDENT } from '../helpers/harness.js';
 import { recordCheck } from './reliability-log.js';

@@ -1,4 +1,4 @@
-import { memoryStore } from '../../../server-adapter/memory-store.js';
+import { memoryStore } from '../../../server-adapter/stores/memory-store.js';
 import { describeStoreConformance } from './store-conformance.js';
 
 describeStoreConformance('memoryStore', { open: () => memoryStore() });

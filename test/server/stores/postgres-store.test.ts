@@ -1,6 +1,6 @@
 import { after, before } from 'node:test';
 import { postgresStore } from '../../../server-adapter/postgres.js';
-import { createTestDatabase, SKIP_WITHOUT_POSTGRES, type TestDatabase } from '../postgres/test-database.js';
+import { createTestDatabase, SKIP_WITHOUT_POSTGRES, type TestDatabase } from './postgres/test-database.js';
 import { describeStoreConformance } from './store-conformance.js';
 
 let database: TestDatabase | undefined;

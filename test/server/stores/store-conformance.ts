@@ -2,7 +2,7 @@
 // way to open (and, for persistent stores, reopen) the store under test.
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { PaymentConflictError, newPaymentRecord, type PaymentRecord, type PaymentStore } from '../../../server-adapter/payment-store.js';
+import { PaymentConflictError, newPaymentRecord, type PaymentRecord, type PaymentStore } from '../../../server-adapter/stores/payment-store.js';
 
 /** How the suite gets stores: `open` a fresh one; `reopen` the same data as a new instance (restart). */
 export interface StoreFactory {

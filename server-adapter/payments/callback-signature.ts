@@ -1,7 +1,7 @@
 // Izly signs nothing, so the adapter signs its own payment id: `CallbackParameters` carries
 // `p=<paymentId>&s=<base64url HMAC-SHA256(secret, paymentId)>`, which Izly appends to the callback URL.
 // A callback without a valid `s` is refused before any call to Izly. Web Crypto only.
-import { base64url, fromBase64url } from './base64url.js';
+import { base64url, fromBase64url } from '../base64url.js';
 
 /** A fresh payment id: `pay_` and 128 random bits, URL-safe. */
 export function newPaymentId(): string {

@@ -1,6 +1,6 @@
 // Errors of the adapter itself, with the one JSON shape that reaches a browser:
 // `{ "error": { "code": "...", "message": "..." } }`. Nothing secret in either field.
-import { IzlyApiError, IzlyError, IzlyTimeoutError, IzlyUnexpectedAnswerError } from './izly-errors.js';
+import { IzlyApiError, IzlyError, IzlyTimeoutError, IzlyUnexpectedAnswerError } from './izly/errors.js';
 
 /** Stable machine codes of the adapter's error answers. */
 export type IzlyPayErrorCode =

@@ -1,10 +1,10 @@
 // IzlyPay's three partner calls (initiate, get, refund) and the callback's body: Izly's PascalCase in,
 // camelCase, integer cents, dates and our status names out. Nothing outside the client sees PascalCase.
-import { centsFromCentsDecimal, centsFromEuros, rawAmountText } from './izly-amounts.js';
-import { parseIzlyDate } from './izly-dates.js';
-import { IzlyUnexpectedAnswerError, type IzlyCall } from './izly-errors.js';
-import { field, integerField, isJsonObject, objectField, redactBody, textField, type JsonObject } from './izly-fields.js';
-import { mapIzlyStatus, type IzlyStatus } from './izly-status.js';
+import { centsFromCentsDecimal, centsFromEuros, rawAmountText } from './amounts.js';
+import { parseIzlyDate } from './dates.js';
+import { IzlyUnexpectedAnswerError, type IzlyCall } from './errors.js';
+import { field, integerField, isJsonObject, objectField, redactBody, textField, type JsonObject } from './fields.js';
+import { mapIzlyStatus, type IzlyStatus } from './status.js';
 
 /** What to ask Izly for when initiating a payment. */
 export interface InitiatePaymentInput {

@@ -9,14 +9,14 @@
 // Tokens never leave the server: not in an answer, a redirect, a cookie or a log line.
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { IzlyConnectError, connectErrorFromIzly, type IzlyConnectErrorCode } from './connect-errors.js';
-import { createLoginCookieSealer, newNonce, sameText, type LoginInProgress } from './connect-login-cookie.js';
-import type { ConnectTokens, ResolvedConnectOptions } from './connect-options.js';
-import { PAGE_HEADERS, PAGE_STYLES, POPUP_SCRIPT, errorPage, popupPage, returnUrlWith } from './connect-pages.js';
-import { withExpiry } from './connect-tokens.js';
-import type { IzlyClient } from './izly-client.js';
-import type { IzlyUser } from './izly-connect.js';
-import type { IzlyPayLogger } from './izly-pay-options.js';
+import { IzlyConnectError, connectErrorFromIzly, type IzlyConnectErrorCode } from './errors.js';
+import { createLoginCookieSealer, newNonce, sameText, type LoginInProgress } from './login-cookie.js';
+import type { ConnectTokens, ResolvedConnectOptions } from './options.js';
+import { PAGE_HEADERS, PAGE_STYLES, POPUP_SCRIPT, errorPage, popupPage, returnUrlWith } from './pages.js';
+import { withExpiry } from './tokens.js';
+import type { IzlyClient } from '../izly/client.js';
+import type { IzlyUser } from '../izly/connect.js';
+import type { IzlyPayLogger } from '../options.js';
 
 /** What the routes need from the adapter. */
 export interface ConnectRouteSettings {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IzlyUser, Sandbox } from '../../../sandbox/index.js';
+import type { SandboxUserAnswer, Sandbox } from '../../../sandbox/index.js';
 import { API_KEY, APP_IDENTIFIER, postForm, readPage, testSandbox } from './sandbox-test-helpers.js';
 
 const AUTHORIZE = `/oauth/Home/Authorize?response_type=code&client_id=${APP_IDENTIFIER}&scope=1`;
@@ -116,7 +116,7 @@ describe('IzlyConnect: tokens and the AD\'s details', () => {
 
     const me = await users(sandbox, tokens.access_token);
     assert.equal(me.status, 200);
-    assert.deepEqual((await me.json()) as IzlyUser, {
+    assert.deepEqual((await me.json()) as SandboxUserAnswer, {
       Id: '6000050617', Email: 'etudiant@izly.test', ClientCode: 'cmartin01', NumeroAffectation: '75012345',
       FirstName: 'Camille', LastName: 'Martin', Phone: '0612345678',
     });
@@ -201,7 +201,7 @@ describe('IzlyConnect: tokens and the AD\'s details', () => {
     const second = (await refreshed.json()) as TokenAnswer;
     assert.notEqual(second.access_token, first.access_token);
     assert.notEqual(second.refresh_token, first.refresh_token);
-    assert.equal(((await (await users(sandbox, second.access_token)).json()) as IzlyUser).Email, 'etudiant@izly.test');
+    assert.equal(((await (await users(sandbox, second.access_token)).json()) as SandboxUserAnswer).Email, 'etudiant@izly.test');
 
     const reused = await token(sandbox, `grant_type=refresh_token&refresh_token=${encodeURIComponent(first.refresh_token)}`);
     assert.equal(reused.status, 400);

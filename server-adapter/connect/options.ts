@@ -1,6 +1,6 @@
 // The `connect` options of `izlyPay()` ("Log in with Izly"), checked at construction like the others.
 import type { Context } from 'hono';
-import type { IzlyTokens, IzlyUser } from './izly-connect.js';
+import type { IzlyTokens, IzlyUser } from '../izly/connect.js';
 
 /** IzlyConnect tokens as the adapter hands them to the partner. Keep them server-side (a session store, never a cookie). */
 export interface ConnectTokens extends IzlyTokens {

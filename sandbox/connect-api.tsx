@@ -12,7 +12,7 @@ import type { SandboxServices } from './sandbox-services.js';
 import { randomToken, type SandboxState } from './sandbox-state.js';
 
 /** The AD's details answered by GET /api/izly/users. */
-export interface IzlyUser {
+export interface SandboxUserAnswer {
   Id: string;
   Email: string;
   ClientCode: string;
@@ -194,7 +194,7 @@ export function izlyConnectRoutes({ state, faults }: SandboxServices) {
     if (issued.expiresAt !== null && issued.expiresAt <= state.now()) return unauthorized('Jeton expiré');
     const account = state.accountByEmail(issued.email);
     if (!account) return unauthorized('Compte supprimé');
-    const user: IzlyUser = {
+    const user: SandboxUserAnswer = {
       Id: account.id,
       Email: account.email,
       ClientCode: account.clientCode,

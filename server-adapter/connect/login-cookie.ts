@@ -3,7 +3,7 @@
 // The HMAC (the adapter's secret, under a label of its own so that it can never be confused with a
 // callback signature) means neither the return URL nor the nonce can be planted by someone else.
 // It holds no token and nothing secret: only its integrity matters. Web Crypto only.
-import { base64url, fromBase64url } from './base64url.js';
+import { base64url, fromBase64url } from '../base64url.js';
 
 /** What one login in progress remembers. */
 export interface LoginInProgress {

@@ -4,8 +4,8 @@
 // over by one instance.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { payAsStudent, STUDENT } from '../helpers/harness.js';
-import type { PaymentStore } from '../../../server-adapter/index.js';
+import { payAsStudent, STUDENT } from '../../helpers/harness.js';
+import type { PaymentStore } from '../../../../server-adapter/index.js';
 import { createTestDatabase, SKIP_WITHOUT_POSTGRES, type TestDatabase } from './test-database.js';
 import { closeServer, createPayment, listen, longPoll, startInstance, startIzly, type Instance } from './two-instances.js';
 

@@ -1,10 +1,10 @@
 // The options of `izlyPay()`, checked once at construction so that a misconfigured mount fails at
 // start-up with a clear `Error`, not at a student's first payment.
 import type { Context } from 'hono';
-import type { IzlyConnectOptions } from './connect-options.js';
-import type { IzlyClientOptions } from './izly-client.js';
-import type { PaymentRecord, PaymentStore } from './payment-store.js';
-import type { CallbackMode } from './status-read-policy.js';
+import type { IzlyConnectOptions } from './connect/options.js';
+import type { IzlyClientOptions } from './izly/client.js';
+import type { PaymentRecord, PaymentStore } from './stores/payment-store.js';
+import type { CallbackMode } from './payments/status-read-policy.js';
 
 /** What the partner's `order()` hook says about an order: the amount to charge, decided by the server. */
 export interface OrderInfo {

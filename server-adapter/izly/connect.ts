@@ -1,7 +1,7 @@
 // IzlyConnect (OAuth 2 authorization code): the token answers and the AD's details, read from Izly's
 // JSON into camelCase. Tokens are secrets: they never appear in an error message.
-import { IzlyUnexpectedAnswerError } from './izly-errors.js';
-import { field, integerField, isJsonObject, redactBody, textField, type JsonObject } from './izly-fields.js';
+import { IzlyUnexpectedAnswerError } from './errors.js';
+import { field, integerField, isJsonObject, redactBody, textField, type JsonObject } from './fields.js';
 
 /** Tokens from `POST /oauth/Home/Token`. Keep them server-side. */
 export interface IzlyTokens {

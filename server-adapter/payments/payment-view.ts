@@ -1,6 +1,6 @@
 // The public view of a payment: what a browser may see. Never the idempotency key, the Izly operation,
 // the failure details or (unless the partner opts in) the customer's e-mail.
-import type { PaymentRecord, PaymentStatus } from './payment-store.js';
+import type { PaymentRecord, PaymentStatus } from '../stores/payment-store.js';
 
 /** A payment as `GET /payments/:paymentId` answers it. */
 export interface PaymentView {

@@ -4,10 +4,10 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
-import { createSandbox, type Sandbox } from '../../../sandbox/index.js';
-import { izlyPay, type IzlyPayApp, type IzlyPayOptions, type PaymentRecord, type PaymentStore } from '../../../server-adapter/index.js';
-import { postgresStore } from '../../../server-adapter/postgres.js';
-import { API_KEY, APP_IDENTIFIER, SECRET } from '../helpers/harness.js';
+import { createSandbox, type Sandbox } from '../../../../sandbox/index.js';
+import { izlyPay, type IzlyPayApp, type IzlyPayOptions, type PaymentRecord, type PaymentStore } from '../../../../server-adapter/index.js';
+import { postgresStore } from '../../../../server-adapter/postgres.js';
+import { API_KEY, APP_IDENTIFIER, SECRET } from '../../helpers/harness.js';
 
 /** The shop's one public address; every instance accepts it. */
 export const SHOP_ORIGIN = 'https://shop.example';

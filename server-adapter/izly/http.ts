@@ -6,8 +6,8 @@ import {
   IzlyTimeoutError,
   IzlyUnexpectedAnswerError,
   type IzlyCall,
-} from './izly-errors.js';
-import { field, integerField, isJsonObject, redactBody, textField, type JsonObject } from './izly-fields.js';
+} from './errors.js';
+import { field, integerField, isJsonObject, redactBody, textField, type JsonObject } from './fields.js';
 
 /** How the transport reaches Izly; filled from the client's options. */
 export interface IzlyTransportSettings {

@@ -1,11 +1,11 @@
 // Server-side use of IzlyConnect tokens after the login: refresh, refresh only when expired, and read the
 // AD's details with one refresh on an expired token. Izly's refresh tokens may rotate (the sandbox's do:
 // each works once), so every helper returns the tokens to keep from now on.
-import { IzlyConnectError, connectErrorFromIzly } from './connect-errors.js';
-import type { ConnectTokens } from './connect-options.js';
-import type { IzlyClient } from './izly-client.js';
-import type { IzlyTokens, IzlyUser } from './izly-connect.js';
-import { IzlyApiError } from './izly-errors.js';
+import { IzlyConnectError, connectErrorFromIzly } from './errors.js';
+import type { ConnectTokens } from './options.js';
+import type { IzlyClient } from '../izly/client.js';
+import type { IzlyTokens, IzlyUser } from '../izly/connect.js';
+import { IzlyApiError } from '../izly/errors.js';
 
 /** The token helpers on `izlyPay(...).connect`. Each throws `IzlyConnectError` (`refresh_rejected`: log the AD in again). */
 export interface IzlyConnectTokens {

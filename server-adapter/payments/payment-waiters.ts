@@ -1,7 +1,7 @@
 // Wakes long polls when a payment changes: in-process by `notify()`, and, when the store is shared by
 // several adapter instances and can tell (PostgreSQL's LISTEN/NOTIFY), on a change made by any of them.
 // Without that, a change made elsewhere is seen at the long poll's next timed read of the store.
-import type { PaymentStore } from './payment-store.js';
+import type { PaymentStore } from '../stores/payment-store.js';
 
 export class PaymentWaiters {
   private readonly waiting = new Map<string, Set<() => void>>();

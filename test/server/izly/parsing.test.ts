@@ -1,9 +1,9 @@
 // The client's pure readers of Izly's values: amounts, dates and statuses.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { centsFromCentsDecimal, centsFromEuros, matchAmount } from '../../../server-adapter/izly-amounts.js';
-import { parseIzlyDate, parisOffsetMs } from '../../../server-adapter/izly-dates.js';
-import { mapIzlyStatus } from '../../../server-adapter/izly-status.js';
+import { centsFromCentsDecimal, centsFromEuros, matchAmount } from '../../../server-adapter/izly/amounts.js';
+import { parseIzlyDate, parisOffsetMs } from '../../../server-adapter/izly/dates.js';
+import { mapIzlyStatus } from '../../../server-adapter/izly/status.js';
 
 describe('amounts', () => {
   test('decimal euros become exact integer cents', () => {

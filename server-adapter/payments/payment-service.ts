@@ -5,11 +5,11 @@
 // (`pendingHook`) and the mark is cleared once the hook returned, so a hook cut short by a crash is run
 // again by `reconcile()`.
 import type { Context } from 'hono';
-import { isValidCents, matchAmount } from './izly-amounts.js';
-import type { IzlyClient } from './izly-client.js';
-import { IzlyApiError, IzlyError } from './izly-errors.js';
-import { IzlyPayError, fromIzlyError } from './izly-pay-errors.js';
-import type { ResolvedIzlyPayOptions } from './izly-pay-options.js';
+import { isValidCents, matchAmount } from '../izly/amounts.js';
+import type { IzlyClient } from '../izly/client.js';
+import { IzlyApiError, IzlyError } from '../izly/errors.js';
+import { IzlyPayError, fromIzlyError } from '../errors.js';
+import type { ResolvedIzlyPayOptions } from '../options.js';
 import type { CallbackSigner } from './callback-signature.js';
 import { newPaymentId } from './callback-signature.js';
 import {
@@ -21,10 +21,10 @@ import {
   type PaymentPatch,
   type PaymentRecord,
   type PaymentStatus,
-} from './payment-store.js';
+} from '../stores/payment-store.js';
 import type { PaymentWaiters } from './payment-waiters.js';
 import { StatusReadPolicy } from './status-read-policy.js';
-import type { IzlyCallback, IzlyPayment } from './web-payments.js';
+import type { IzlyCallback, IzlyPayment } from '../izly/web-payments.js';
 
 /** What `reconcile()` did. */
 export interface ReconcileReport {

@@ -1,7 +1,7 @@
 // Errors of the IzlyConnect routes and helpers. Same JSON shape as the payment routes,
 // `{ "error": { "code", "message" } }`, plus a French sentence for the HTML page a student sees.
 // Nothing secret in any of them: no token, no code, no state.
-import { IzlyApiError, IzlyError, IzlyTimeoutError, IzlyUnexpectedAnswerError } from './izly-errors.js';
+import { IzlyApiError, IzlyError, IzlyTimeoutError, IzlyUnexpectedAnswerError } from '../izly/errors.js';
 
 export type IzlyConnectErrorStatus = 400 | 401 | 403 | 405 | 500 | 502 | 504;
 

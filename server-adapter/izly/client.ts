@@ -1,8 +1,8 @@
 // The typed Izly client: one method per call of the partner contract. Sends what the contract says
 // (PascalCase body, vendor content type, `AppIdentifier`, `Basic` + raw key by default, standard Basic
 // for the OAuth token call) and returns camelCase types, integer cents, dates and our status names.
-import { sendIzlyRequest, type IzlyTransportSettings } from './izly-http.js';
-import { parseIzlyTokens, parseIzlyUser, type IzlyTokens, type IzlyUser } from './izly-connect.js';
+import { sendIzlyRequest, type IzlyTransportSettings } from './http.js';
+import { parseIzlyTokens, parseIzlyUser, type IzlyTokens, type IzlyUser } from './connect.js';
 import {
   initiatePaymentBody,
   parseInitiatedPayment,

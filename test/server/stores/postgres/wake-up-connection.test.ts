@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { postgresStore } from '../../../server-adapter/postgres.js';
-import type { PaymentRecord } from '../../../server-adapter/index.js';
+import { postgresStore } from '../../../../server-adapter/postgres.js';
+import type { PaymentRecord } from '../../../../server-adapter/index.js';
 import { createTestDatabase, SKIP_WITHOUT_POSTGRES, type TestDatabase } from './test-database.js';
 
 function record(id: string): PaymentRecord {
