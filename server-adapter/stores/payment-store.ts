@@ -11,7 +11,7 @@ export const OPEN_STATUSES: readonly PaymentStatus[] = ['created', 'pending'];
 
 /** True for `created` and `pending`. */
 export function isOpenStatus(status: PaymentStatus): boolean {
-  return status === 'created' || status === 'pending';
+  return OPEN_STATUSES.includes(status);
 }
 
 /** One payment as the adapter records it. Times are ISO 8601 strings (UTC). */
@@ -133,11 +133,8 @@ export interface PaymentStore {
   create(record: PaymentRecord): Promise<PaymentRecord>;
   get(id: string): Promise<PaymentRecord | null>;
   findByIdempotencyKey(key: string): Promise<PaymentRecord | null>;
-  findByOperationId(operationId: string): Promise<PaymentRecord | null>;
   /** Every payment of an order, newest first. */
   findByOrderId(orderId: string): Promise<PaymentRecord[]>;
-  /** The order's open (`created` or `pending`) payment, if any. */
-  findOpenByOrderId(orderId: string): Promise<PaymentRecord | null>;
   /**
    * Compare-and-set: applies `patch` only if the record's status is one of `from`, bumps `version`, logs
    * a `transition` event when the status changes, and returns the updated record; returns null when the

@@ -131,33 +131,247 @@ export function postgresStore(urlOrPool: string | pg.Pool, options: PostgresStor
   const logger = options.logger ?? console;
   // An idle connection that breaks must not crash the process; the next query gets a new one.
   if (ownPool) pool.on('error', (error) => logger.warn(`izly-pay: postgresStore: idle connection lost: ${error.message}`));
-  let closed = false;
+  return new PostgresStore(pool, ownPool, logger);
+}
 
-  let migrated: Promise<void> | undefined;
+type Logger = NonNullable<PostgresStoreOptions['logger']>;
+
+/** The wake-up connection: LISTENs while anyone subscribes, reconnects after a loss. */
+class WakeUpConnection {
+  readonly listeners = new Set<(paymentId: string) => void>();
+  #listening: Promise<pg.PoolClient> | undefined;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schemaReady: () => Promise<void>,
+    private readonly logger: Logger,
+    private readonly isClosed: () => boolean,
+  ) {}
+
+  start(): Promise<pg.PoolClient> {
+    if (this.#listening) return this.#listening;
+    const attempt: Promise<pg.PoolClient> = (async () => {
+      await this.schemaReady();
+      const client = await this.pool.connect();
+      client.on('notification', (message) => {
+        if (message.channel !== CHANNEL || !message.payload) return;
+        for (const wake of [...this.listeners]) wake(message.payload);
+      });
+      client.on('error', (error) => this.#lost(attempt, client, error));
+      try {
+        await client.query(`LISTEN ${CHANNEL}`);
+      } catch (error) {
+        client.release(asError(error));
+        throw error;
+      }
+      return client;
+    })();
+    this.#listening = attempt;
+    attempt.catch((error: unknown) => this.#lost(attempt, undefined, error));
+    return attempt;
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.#reconnectTimer);
+    const attempt = this.#listening;
+    this.#listening = undefined;
+    const client = await attempt?.catch(() => undefined);
+    if (!client) return;
+    try {
+      await client.query(`UNLISTEN ${CHANNEL}`);
+      client.release();
+    } catch (error) {
+      client.release(asError(error));
+    }
+  }
+
+  #lost(attempt: Promise<pg.PoolClient>, client: pg.PoolClient | undefined, error: unknown): void {
+    if (this.#listening !== attempt) return; // already stopped or replaced
+    this.#listening = undefined;
+    client?.release(asError(error));
+    if (this.isClosed() || this.listeners.size === 0) return;
+    // Until it is back, long polls still wake on their own timer and see the change at their next read.
+    this.logger.warn(`izly-pay: postgresStore: wake-up connection lost (${asError(error).message}); retrying in ${RECONNECT_DELAY_MS} ms`);
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = setTimeout(() => void this.start().catch(() => {}), RECONNECT_DELAY_MS);
+    this.#reconnectTimer.unref?.();
+  }
+}
+
+// The record and its `created` event in one statement, hence one transaction.
+const INSERT_PAYMENT = `
+  WITH inserted AS (
+    INSERT INTO izly_payments (${SELECT_RECORD}) VALUES (${FIELDS.map((_, i) => `$${i + 1}`).join(', ')})
+    RETURNING ${SELECT_RECORD}
+  ), logged AS (
+    INSERT INTO izly_payment_events (payment_id, at, type, detail)
+    SELECT id, created_at, 'created', jsonb_build_object('status', status, 'amount', amount, 'orderId', order_id) FROM inserted
+  )
+  SELECT * FROM inserted`;
+
+// The store's methods are own properties (arrow functions), not prototype methods, so that a partner can
+// still wrap a store by spreading it (`{ ...store, transition }`), as with the plain objects of before.
+class PostgresStore implements PaymentStore {
+  readonly #pool: pg.Pool;
+  readonly #ownPool: boolean;
+  readonly #wakeUp: WakeUpConnection;
+  #migrated: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(pool: pg.Pool, ownPool: boolean, logger: Logger) {
+    this.#pool = pool;
+    this.#ownPool = ownPool;
+    this.#wakeUp = new WakeUpConnection(pool, () => this.#schemaReady(), logger, () => this.#closed);
+  }
+
+  create = async (record: PaymentRecord): Promise<PaymentRecord> => {
+    const saved: PaymentRecord = { ...record, version: 1 };
+    const values = FIELDS.map((field) => saved[field]);
+    // A conflict's holder is read after the failed insert; if the order's open payment closed in between,
+    // the insert is simply tried again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [row] = await this.#query(INSERT_PAYMENT, values);
+        return fromRow(row!);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        await this.#throwConflict(record, error);
+        if (attempt === 3) throw error;
+      }
+    }
+  };
+
+  get = (id: string): Promise<PaymentRecord | null> => this.#one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE id = $1`, [id]);
+
+  findByIdempotencyKey = (key: string): Promise<PaymentRecord | null> =>
+    this.#one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE idempotency_key = $1`, [key]);
+
+  findByOrderId = async (orderId: string): Promise<PaymentRecord[]> =>
+    (await this.#query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE order_id = $1 ORDER BY created_at DESC, seq DESC`, [orderId])).map(fromRow);
+
+  transition = async (id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition = {}): Promise<PaymentRecord | null> => {
+    try {
+      return await this.#inTransaction((client) => this.#transitionIn(client, id, from, patch, condition));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const record = await this.get(id);
+      const open = record && (await this.#findOpen(record.orderId));
+      throw open ? new PaymentConflictError('open_payment', open) : error;
+    }
+  };
+
+  listByStatus = async (statuses: readonly PaymentStatus[], olderThan?: Date): Promise<PaymentRecord[]> => {
+    if (statuses.length === 0) return [];
+    const rows = olderThan
+      ? await this.#query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE status = ANY($1::text[]) AND created_at < $2 ORDER BY created_at, seq`, [statuses, olderThan])
+      : await this.#query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE status = ANY($1::text[]) ORDER BY created_at, seq`, [statuses]);
+    return rows.map(fromRow);
+  };
+
+  listPendingHooks = async (markedBefore: Date): Promise<PaymentRecord[]> => {
+    const rows = await this.#query(
+      `SELECT ${SELECT_RECORD} FROM izly_payments WHERE pending_hook IS NOT NULL AND pending_hook_since < $1 ORDER BY pending_hook_since, seq`,
+      [markedBefore],
+    );
+    return rows.map(fromRow);
+  };
+
+  appendEvent = async (event: NewPaymentEvent): Promise<void> => {
+    await this.#query('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES ($1, $2, $3, $4)', [
+      event.paymentId,
+      event.at,
+      event.type,
+      JSON.stringify(event.detail),
+    ]);
+  };
+
+  events = async (paymentId: string): Promise<PaymentEvent[]> => {
+    const rows = await this.#query('SELECT id, payment_id, at, type, detail FROM izly_payment_events WHERE payment_id = $1 ORDER BY id', [paymentId]);
+    return rows.map(
+      (row): PaymentEvent => ({
+        id: Number(row.id),
+        paymentId: row.payment_id as string,
+        at: (row.at as Date).toISOString(),
+        type: row.type as PaymentEventType,
+        detail: row.detail as PaymentEvent['detail'],
+      }),
+    );
+  };
+
+  subscribe = async (wake: (paymentId: string) => void): Promise<() => Promise<void>> => {
+    if (this.#closed) throw new Error('postgresStore: the store is closed');
+    const { listeners } = this.#wakeUp;
+    listeners.add(wake);
+    await this.#wakeUp.start();
+    return async () => {
+      listeners.delete(wake);
+      if (listeners.size === 0) await this.#wakeUp.stop();
+    };
+  };
+
+  claimStatusRead = async (paymentId: string, intervalMs: number): Promise<boolean> => {
+    // The row lock makes concurrent claims queue; each re-checks the condition on the row as the previous
+    // claim left it, so one wins per interval. The database's clock is the one clock all instances share.
+    const rows = await this.#query(
+      `UPDATE izly_payments SET last_read_at = now()
+       WHERE id = $1 AND (last_read_at IS NULL OR last_read_at <= now() - make_interval(secs => $2::double precision / 1000))
+       RETURNING id`,
+      [paymentId, intervalMs],
+    );
+    return rows.length === 1;
+  };
+
+  close = async (): Promise<void> => {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#wakeUp.listeners.clear();
+    await this.#wakeUp.stop();
+    await this.#migrated?.catch(() => {});
+    if (this.#ownPool) await this.#pool.end();
+  };
+
   /** Resolves once the schema is up to date; a failed attempt is retried by the next call. */
-  const schemaReady = (): Promise<void> => {
-    if (closed) return Promise.reject(new Error('postgresStore: the store is closed'));
-    migrated ??= migrate(pool).catch((error: unknown) => {
-      migrated = undefined;
+  #schemaReady(): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('postgresStore: the store is closed'));
+    this.#migrated ??= migrate(this.#pool).catch((error: unknown) => {
+      this.#migrated = undefined;
       throw error;
     });
-    return migrated;
-  };
-  const query = async (text: string, values?: unknown[]): Promise<Row[]> => {
-    await schemaReady();
-    return (await pool.query(text, values)).rows as Row[];
-  };
-  const one = async (text: string, values: unknown[]): Promise<PaymentRecord | null> => {
-    const [row] = await query(text, values);
+    return this.#migrated;
+  }
+
+  async #query(text: string, values?: unknown[]): Promise<Row[]> {
+    await this.#schemaReady();
+    return (await this.#pool.query(text, values)).rows as Row[];
+  }
+
+  async #one(text: string, values: unknown[]): Promise<PaymentRecord | null> {
+    const [row] = await this.#query(text, values);
     return row ? fromRow(row) : null;
-  };
-  const findOpen = (orderId: string) =>
-    one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE order_id = $1 AND status IN ('created', 'pending') LIMIT 1`, [orderId]);
+  }
+
+  #findOpen(orderId: string): Promise<PaymentRecord | null> {
+    return this.#one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE order_id = $1 AND status IN ('created', 'pending') LIMIT 1`, [orderId]);
+  }
+
+  /** After a unique violation on insert: throws the conflict with its holder, or returns when the holder is gone (try again). */
+  async #throwConflict(record: PaymentRecord, error: pg.DatabaseError): Promise<void> {
+    if (error.constraint === 'izly_payments_idempotency_key') {
+      const holder = await this.findByIdempotencyKey(record.idempotencyKey);
+      if (holder) throw new PaymentConflictError('idempotency_key', holder);
+    } else if (error.constraint === 'izly_payments_one_open_per_order') {
+      const open = await this.#findOpen(record.orderId);
+      if (open) throw new PaymentConflictError('open_payment', open);
+    } else {
+      throw new Error(`postgresStore: payment ${record.id} already exists`, { cause: error });
+    }
+  }
 
   /** Runs `work` in a transaction on one connection of the pool. */
-  async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    await schemaReady();
-    const client = await pool.connect();
+  async #inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    await this.#schemaReady();
+    const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -171,213 +385,36 @@ export function postgresStore(urlOrPool: string | pg.Pool, options: PostgresStor
     }
   }
 
-  // The wake-up connection: LISTENs while anyone subscribes, reconnects after a loss.
-  const listeners = new Set<(paymentId: string) => void>();
-  let listening: Promise<pg.PoolClient> | undefined;
-  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-
-  function startListening(): Promise<pg.PoolClient> {
-    if (listening) return listening;
-    const attempt: Promise<pg.PoolClient> = (async () => {
-      await schemaReady();
-      const client = await pool.connect();
-      client.on('notification', (message) => {
-        if (message.channel !== CHANNEL || !message.payload) return;
-        for (const wake of [...listeners]) wake(message.payload);
-      });
-      client.on('error', (error) => lostListener(attempt, client, error));
-      try {
-        await client.query(`LISTEN ${CHANNEL}`);
-      } catch (error) {
-        client.release(asError(error));
-        throw error;
-      }
-      return client;
-    })();
-    listening = attempt;
-    attempt.catch((error: unknown) => lostListener(attempt, undefined, error));
-    return attempt;
-  }
-
-  function lostListener(attempt: Promise<pg.PoolClient>, client: pg.PoolClient | undefined, error: unknown): void {
-    if (listening !== attempt) return; // already stopped or replaced
-    listening = undefined;
-    client?.release(asError(error));
-    if (closed || listeners.size === 0) return;
-    // Until it is back, long polls still wake on their own timer and see the change at their next read.
-    logger.warn(`izly-pay: postgresStore: wake-up connection lost (${asError(error).message}); retrying in ${RECONNECT_DELAY_MS} ms`);
-    clearTimeout(reconnectTimer);
-    reconnectTimer = setTimeout(() => void startListening().catch(() => {}), RECONNECT_DELAY_MS);
-    reconnectTimer.unref?.();
-  }
-
-  async function stopListening(): Promise<void> {
-    clearTimeout(reconnectTimer);
-    const attempt = listening;
-    listening = undefined;
-    const client = await attempt?.catch(() => undefined);
-    if (!client) return;
-    try {
-      await client.query(`UNLISTEN ${CHANNEL}`);
-      client.release();
-    } catch (error) {
-      client.release(asError(error));
-    }
-  }
-
-  return {
-    async create(record) {
-      const saved: PaymentRecord = { ...record, version: 1 };
-      const values = FIELDS.map((field) => saved[field]);
-      // The record and its `created` event in one statement, hence one transaction.
-      const insert = `
-        WITH inserted AS (
-          INSERT INTO izly_payments (${SELECT_RECORD}) VALUES (${FIELDS.map((_, i) => `$${i + 1}`).join(', ')})
-          RETURNING ${SELECT_RECORD}
-        ), logged AS (
-          INSERT INTO izly_payment_events (payment_id, at, type, detail)
-          SELECT id, created_at, 'created', jsonb_build_object('status', status, 'amount', amount, 'orderId', order_id) FROM inserted
-        )
-        SELECT * FROM inserted`;
-      // A conflict's holder is read after the failed insert; if the order's open payment closed in between,
-      // the insert is simply tried again.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const [row] = await query(insert, values);
-          return fromRow(row!);
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          if (error.constraint === 'izly_payments_idempotency_key') {
-            const holder = await one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE idempotency_key = $1`, [record.idempotencyKey]);
-            if (holder) throw new PaymentConflictError('idempotency_key', holder);
-          } else if (error.constraint === 'izly_payments_one_open_per_order') {
-            const open = await findOpen(record.orderId);
-            if (open) throw new PaymentConflictError('open_payment', open);
-          } else {
-            throw new Error(`postgresStore: payment ${record.id} already exists`, { cause: error });
-          }
-          if (attempt === 3) throw error;
-        }
-      }
-    },
-
-    get: (id) => one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE id = $1`, [id]),
-    findByIdempotencyKey: (key) => one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE idempotency_key = $1`, [key]),
-    findByOperationId: (operationId) =>
-      one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE operation_id = $1 ORDER BY created_at DESC, seq DESC LIMIT 1`, [operationId]),
-    async findByOrderId(orderId) {
-      return (await query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE order_id = $1 ORDER BY created_at DESC, seq DESC`, [orderId])).map(fromRow);
-    },
-    findOpenByOrderId: findOpen,
-
-    async transition(id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition = {}) {
-      const changes = (Object.entries(patch) as Array<[Field, unknown]>).filter(([field, value]) => value !== undefined && PATCHABLE.has(field));
-      try {
-        return await inTransaction(async (client) => {
-          // The row lock holds other instances' transitions of this payment until COMMIT, and tells the
-          // previous status for the event log.
-          const locked = await client.query(`SELECT status, version FROM izly_payments WHERE id = $1 FOR UPDATE`, [id]);
-          const before = locked.rows[0] as { status: PaymentStatus; version: number } | undefined;
-          if (!before || !from.includes(before.status)) return null;
-          if (condition.version !== undefined && before.version !== condition.version) return null;
-          const values: unknown[] = [id, from, ...changes.map(([, value]) => value)];
-          const assignments = changes.map(([field], i) => `${COLUMNS[field]} = $${i + 3}`);
-          const updated = await client.query(
-            `UPDATE izly_payments SET ${[...assignments, 'version = version + 1'].join(', ')}
-             WHERE id = $1 AND status = ANY($2::text[]) RETURNING ${SELECT_RECORD}`,
-            values,
-          );
-          const row = updated.rows[0] as Row | undefined;
-          if (!row) return null;
-          const record = fromRow(row);
-          if (record.status !== before.status) {
-            await client.query(`INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES ($1, $2, 'transition', $3)`, [
-              id,
-              patch.updatedAt,
-              JSON.stringify({ from: before.status, to: record.status }),
-            ]);
-          }
-          // Delivered to every listening instance when (and only if) the transaction commits.
-          await client.query('SELECT pg_notify($1, $2)', [CHANNEL, id]);
-          return record;
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const record = await one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE id = $1`, [id]);
-        const open = record && (await findOpen(record.orderId));
-        throw open ? new PaymentConflictError('open_payment', open) : error;
-      }
-    },
-
-    async listByStatus(statuses, olderThan) {
-      if (statuses.length === 0) return [];
-      const rows = olderThan
-        ? await query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE status = ANY($1::text[]) AND created_at < $2 ORDER BY created_at, seq`, [statuses, olderThan])
-        : await query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE status = ANY($1::text[]) ORDER BY created_at, seq`, [statuses]);
-      return rows.map(fromRow);
-    },
-
-    async listPendingHooks(markedBefore) {
-      const rows = await query(
-        `SELECT ${SELECT_RECORD} FROM izly_payments WHERE pending_hook IS NOT NULL AND pending_hook_since < $1 ORDER BY pending_hook_since, seq`,
-        [markedBefore],
-      );
-      return rows.map(fromRow);
-    },
-
-    async appendEvent(event: NewPaymentEvent) {
-      await query('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES ($1, $2, $3, $4)', [
-        event.paymentId,
-        event.at,
-        event.type,
-        JSON.stringify(event.detail),
+  /** `transition` inside its transaction. */
+  async #transitionIn(client: pg.PoolClient, id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition): Promise<PaymentRecord | null> {
+    const changes = (Object.entries(patch) as Array<[Field, unknown]>).filter(([field, value]) => value !== undefined && PATCHABLE.has(field));
+    // The row lock holds other instances' transitions of this payment until COMMIT, and tells the
+    // previous status for the event log.
+    const locked = await client.query(`SELECT status, version FROM izly_payments WHERE id = $1 FOR UPDATE`, [id]);
+    const before = locked.rows[0] as { status: PaymentStatus; version: number } | undefined;
+    if (!before || !from.includes(before.status)) return null;
+    if (condition.version !== undefined && before.version !== condition.version) return null;
+    const values: unknown[] = [id, from, ...changes.map(([, value]) => value)];
+    const assignments = changes.map(([field], i) => `${COLUMNS[field]} = $${i + 3}`);
+    const updated = await client.query(
+      `UPDATE izly_payments SET ${[...assignments, 'version = version + 1'].join(', ')}
+       WHERE id = $1 AND status = ANY($2::text[]) RETURNING ${SELECT_RECORD}`,
+      values,
+    );
+    const row = updated.rows[0] as Row | undefined;
+    if (!row) return null;
+    const record = fromRow(row);
+    if (record.status !== before.status) {
+      await client.query(`INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES ($1, $2, 'transition', $3)`, [
+        id,
+        patch.updatedAt,
+        JSON.stringify({ from: before.status, to: record.status }),
       ]);
-    },
-
-    async events(paymentId) {
-      const rows = await query('SELECT id, payment_id, at, type, detail FROM izly_payment_events WHERE payment_id = $1 ORDER BY id', [paymentId]);
-      return rows.map(
-        (row): PaymentEvent => ({
-          id: Number(row.id),
-          paymentId: row.payment_id as string,
-          at: (row.at as Date).toISOString(),
-          type: row.type as PaymentEventType,
-          detail: row.detail as PaymentEvent['detail'],
-        }),
-      );
-    },
-
-    async subscribe(wake) {
-      if (closed) throw new Error('postgresStore: the store is closed');
-      listeners.add(wake);
-      await startListening();
-      return async () => {
-        listeners.delete(wake);
-        if (listeners.size === 0) await stopListening();
-      };
-    },
-
-    async claimStatusRead(paymentId, intervalMs) {
-      // The row lock makes concurrent claims queue; each re-checks the condition on the row as the previous
-      // claim left it, so one wins per interval. The database's clock is the one clock all instances share.
-      const rows = await query(
-        `UPDATE izly_payments SET last_read_at = now()
-         WHERE id = $1 AND (last_read_at IS NULL OR last_read_at <= now() - make_interval(secs => $2::double precision / 1000))
-         RETURNING id`,
-        [paymentId, intervalMs],
-      );
-      return rows.length === 1;
-    },
-
-    async close() {
-      if (closed) return;
-      closed = true;
-      listeners.clear();
-      await stopListening();
-      await migrated?.catch(() => {});
-      if (ownPool) await pool.end();
-    },
-  };
+    }
+    // Delivered to every listening instance when (and only if) the transaction commits.
+    await client.query('SELECT pg_notify($1, $2)', [CHANNEL, id]);
+    return record;
+  }
 }
 
 /** Creates or upgrades the schema, once per database even when several instances start at once. */

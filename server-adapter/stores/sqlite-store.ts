@@ -111,162 +111,205 @@ export function sqliteStore(path: string): PaymentStore {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  return new SqliteStore(db);
+}
 
-  const columnList = Object.values(COLUMNS).join(', ');
-  const insertPayment = db.prepare(`INSERT INTO izly_payments (${columnList}) VALUES (${Object.values(COLUMNS).map((c) => `@${c}`).join(', ')})`);
-  const selectById = db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE id = ?');
-  const selectByKey = db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE idempotency_key = ?');
-  const selectByOperation = db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE operation_id = ? ORDER BY created_at DESC LIMIT 1');
-  const selectByOrder = db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE order_id = ? ORDER BY created_at DESC, rowid DESC');
-  const selectOpenByOrder = db.prepare<[string], Row>("SELECT * FROM izly_payments WHERE order_id = ? AND status IN ('created', 'pending') LIMIT 1");
-  const selectPendingHooks = db.prepare<[string], Row>(
-    'SELECT * FROM izly_payments WHERE pending_hook IS NOT NULL AND pending_hook_since < ? ORDER BY pending_hook_since, rowid',
-  );
-  const insertEvent = db.prepare('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES (?, ?, ?, ?)');
-  const selectEvents = db.prepare<[string], { id: number; payment_id: string; at: string; type: string; detail: string }>(
-    'SELECT * FROM izly_payment_events WHERE payment_id = ? ORDER BY id',
-  );
+type EventRow = { id: number; payment_id: string; at: string; type: string; detail: string };
 
-  // Records read lately, reused while nothing changed them: `PRAGMA data_version` changes when any other
-  // connection (another process, another store on the same file) commits, and this connection's own changes
-  // drop the record from the cache. A status poll then costs one pragma instead of a row read and its mapping.
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-  const recent = new Map<string, PaymentRecord>();
-  let recentVersion = dataVersion.get();
-  const cachedRecord = (id: string): PaymentRecord | undefined => {
-    const version = dataVersion.get();
-    if (version !== recentVersion) {
-      recent.clear();
-      recentVersion = version;
+/** The statements the store runs often, prepared once per connection. */
+function prepareStatements(db: Database.Database) {
+  const columns = Object.values(COLUMNS);
+  return {
+    insertPayment: db.prepare(`INSERT INTO izly_payments (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`),
+    selectById: db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE id = ?'),
+    selectByKey: db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE idempotency_key = ?'),
+    selectByOrder: db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE order_id = ? ORDER BY created_at DESC, rowid DESC'),
+    selectOpenByOrder: db.prepare<[string], Row>("SELECT * FROM izly_payments WHERE order_id = ? AND status IN ('created', 'pending') LIMIT 1"),
+    selectPendingHooks: db.prepare<[string], Row>(
+      'SELECT * FROM izly_payments WHERE pending_hook IS NOT NULL AND pending_hook_since < ? ORDER BY pending_hook_since, rowid',
+    ),
+    insertEvent: db.prepare('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES (?, ?, ?, ?)'),
+    selectEvents: db.prepare<[string], EventRow>('SELECT * FROM izly_payment_events WHERE payment_id = ? ORDER BY id'),
+  };
+}
+
+/**
+ * Records read lately, reused while nothing changed them: `PRAGMA data_version` changes when any other
+ * connection (another process, another store on the same file) commits, and this connection's own changes
+ * drop the record from the cache. A status poll then costs one pragma instead of a row read and its mapping.
+ */
+class RecentRecords {
+  readonly #dataVersion: Database.Statement<[], number>;
+  readonly #records = new Map<string, PaymentRecord>();
+  #version: number | undefined;
+
+  constructor(db: Database.Database) {
+    this.#dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.#version = this.#dataVersion.get();
+  }
+
+  get(id: string): PaymentRecord | undefined {
+    const version = this.#dataVersion.get();
+    if (version !== this.#version) {
+      this.#records.clear();
+      this.#version = version;
     }
-    return recent.get(id);
-  };
-  const remember = (record: PaymentRecord) => {
-    if (recent.size >= 1000) recent.clear();
-    recent.set(record.id, record);
+    return this.#records.get(id);
+  }
+
+  remember(record: PaymentRecord): void {
+    if (this.#records.size >= 1000) this.#records.clear();
+    this.#records.set(record.id, record);
+  }
+
+  forget(id: string): void {
+    this.#records.delete(id);
+  }
+}
+
+// The store's methods are own properties (arrow functions), not prototype methods, so that a partner can
+// still wrap a store by spreading it (`{ ...store, transition }`), as with the plain objects of before.
+class SqliteStore implements PaymentStore {
+  readonly #db: Database.Database;
+  readonly #statements: ReturnType<typeof prepareStatements>;
+  readonly #recent: RecentRecords;
+  readonly #createTransaction: Database.Transaction<(record: PaymentRecord) => PaymentRecord>;
+  readonly #transitionTransaction: Database.Transaction<
+    (id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition) => PaymentRecord | null
+  >;
+  #closed = false;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#statements = prepareStatements(db);
+    this.#recent = new RecentRecords(db);
+    this.#createTransaction = db.transaction((record: PaymentRecord) => this.#insert(record));
+    this.#transitionTransaction = db.transaction((id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition) =>
+      this.#update(id, from, patch, condition),
+    );
+  }
+
+  create = async (record: PaymentRecord): Promise<PaymentRecord> => {
+    this.#check();
+    return this.#createTransaction.immediate(record);
   };
 
-  const log = (event: NewPaymentEvent) => {
-    insertEvent.run(event.paymentId, event.at, event.type, JSON.stringify(event.detail));
+  get = async (id: string): Promise<PaymentRecord | null> => {
+    this.#check();
+    const cached = this.#recent.get(id);
+    if (cached) return { ...cached };
+    const row = this.#statements.selectById.get(id);
+    if (!row) return null;
+    const record = fromRow(row);
+    this.#recent.remember(record);
+    return { ...record };
   };
 
-  const createTransaction = db.transaction((record: PaymentRecord): PaymentRecord => {
+  findByIdempotencyKey = async (key: string): Promise<PaymentRecord | null> => {
+    this.#check();
+    const row = this.#statements.selectByKey.get(key);
+    return row ? fromRow(row) : null;
+  };
+
+  findByOrderId = async (orderId: string): Promise<PaymentRecord[]> => {
+    this.#check();
+    return this.#statements.selectByOrder.all(orderId).map(fromRow);
+  };
+
+  // IMMEDIATE takes the write lock before reading, so two connections cannot both pass the check.
+  transition = async (id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition = {}): Promise<PaymentRecord | null> => {
+    this.#check();
+    return this.#transitionTransaction.immediate(id, from, patch, condition);
+  };
+
+  listByStatus = async (statuses: readonly PaymentStatus[], olderThan?: Date): Promise<PaymentRecord[]> => {
+    this.#check();
+    if (statuses.length === 0) return [];
+    const params: string[] = [...statuses];
+    let sql = `SELECT * FROM izly_payments WHERE status IN (${placeholders(statuses.length)})`;
+    if (olderThan) {
+      sql += ' AND created_at < ?';
+      params.push(olderThan.toISOString());
+    }
+    return this.#db.prepare<string[], Row>(`${sql} ORDER BY created_at, rowid`).all(...params).map(fromRow);
+  };
+
+  listPendingHooks = async (markedBefore: Date): Promise<PaymentRecord[]> => {
+    this.#check();
+    return this.#statements.selectPendingHooks.all(markedBefore.toISOString()).map(fromRow);
+  };
+
+  appendEvent = async (event: NewPaymentEvent): Promise<void> => {
+    this.#check();
+    this.#log(event);
+  };
+
+  events = async (paymentId: string): Promise<PaymentEvent[]> => {
+    this.#check();
+    return this.#statements.selectEvents.all(paymentId).map(
+      (row): PaymentEvent => ({ id: row.id, paymentId: row.payment_id, at: row.at, type: row.type as PaymentEventType, detail: JSON.parse(row.detail) }),
+    );
+  };
+
+  close = async (): Promise<void> => {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  };
+
+  #check(): void {
+    if (this.#closed) throw new Error('sqliteStore: the store is closed');
+  }
+
+  #log(event: NewPaymentEvent): void {
+    this.#statements.insertEvent.run(event.paymentId, event.at, event.type, JSON.stringify(event.detail));
+  }
+
+  /** `create` inside its transaction. */
+  #insert(record: PaymentRecord): PaymentRecord {
     const saved = { ...record, version: 1 };
     try {
-      insertPayment.run(toRow(saved));
+      this.#statements.insertPayment.run(toRow(saved));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const sameKey = selectByKey.get(record.idempotencyKey);
+      const sameKey = this.#statements.selectByKey.get(record.idempotencyKey);
       if (sameKey) throw new PaymentConflictError('idempotency_key', fromRow(sameKey));
-      const open = selectOpenByOrder.get(record.orderId);
+      const open = this.#statements.selectOpenByOrder.get(record.orderId);
       if (open) throw new PaymentConflictError('open_payment', fromRow(open));
       throw error;
     }
-    log({ paymentId: saved.id, at: saved.createdAt, type: 'created', detail: { status: saved.status, amount: saved.amount, orderId: saved.orderId } });
+    this.#log({ paymentId: saved.id, at: saved.createdAt, type: 'created', detail: { status: saved.status, amount: saved.amount, orderId: saved.orderId } });
     return saved;
-  });
+  }
 
-  // IMMEDIATE takes the write lock before reading, so two connections cannot both pass the check.
-  const transitionTransaction = db.transaction((id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition): PaymentRecord | null => {
-    const row = selectById.get(id);
+  /** `transition` inside its transaction. */
+  #update(id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition): PaymentRecord | null {
+    const row = this.#statements.selectById.get(id);
     if (!row) return null;
     const record = fromRow(row);
     if (!from.includes(record.status)) return null;
     if (condition.version !== undefined && record.version !== condition.version) return null;
     const updated = applyPatch(record, patch);
-    const changed = (Object.keys(COLUMNS) as (keyof PaymentRecord)[]).filter((field) => field !== 'id' && updated[field] !== record[field]);
-    const assignments = changed.map((field) => `${COLUMNS[field]} = ?`).join(', ');
-    const result = (() => {
-      try {
-        return db
-          .prepare(`UPDATE izly_payments SET ${assignments} WHERE id = ? AND version = ?`)
-          .run(...changed.map((field) => updated[field]), id, record.version);
-      } catch (error) {
-        if (!isUniqueViolation(error) || !isOpenStatus(updated.status)) throw error;
-        const open = selectOpenByOrder.get(record.orderId);
-        throw open ? new PaymentConflictError('open_payment', fromRow(open)) : error;
-      }
-    })();
-    if (result.changes !== 1) return null;
-    recent.delete(id);
+    if (this.#write(record, updated).changes !== 1) return null;
+    this.#recent.forget(id);
     if (updated.status !== record.status) {
-      log({ paymentId: id, at: patch.updatedAt, type: 'transition', detail: { from: record.status, to: updated.status } });
+      this.#log({ paymentId: id, at: patch.updatedAt, type: 'transition', detail: { from: record.status, to: updated.status } });
     }
     return updated;
-  });
+  }
 
-  let closed = false;
-  const check = () => {
-    if (closed) throw new Error('sqliteStore: the store is closed');
-  };
-
-  return {
-    async create(record) {
-      check();
-      return createTransaction.immediate(record);
-    },
-    async get(id) {
-      check();
-      const cached = cachedRecord(id);
-      if (cached) return { ...cached };
-      const row = selectById.get(id);
-      if (!row) return null;
-      const record = fromRow(row);
-      remember(record);
-      return { ...record };
-    },
-    async findByIdempotencyKey(key) {
-      check();
-      const row = selectByKey.get(key);
-      return row ? fromRow(row) : null;
-    },
-    async findByOperationId(operationId) {
-      check();
-      const row = selectByOperation.get(operationId);
-      return row ? fromRow(row) : null;
-    },
-    async findByOrderId(orderId) {
-      check();
-      return selectByOrder.all(orderId).map(fromRow);
-    },
-    async findOpenByOrderId(orderId) {
-      check();
-      const row = selectOpenByOrder.get(orderId);
-      return row ? fromRow(row) : null;
-    },
-    async transition(id, from, patch, condition = {}) {
-      check();
-      return transitionTransaction.immediate(id, from, patch, condition);
-    },
-    async listByStatus(statuses, olderThan) {
-      check();
-      if (statuses.length === 0) return [];
-      const params: string[] = [...statuses];
-      let sql = `SELECT * FROM izly_payments WHERE status IN (${placeholders(statuses.length)})`;
-      if (olderThan) {
-        sql += ' AND created_at < ?';
-        params.push(olderThan.toISOString());
-      }
-      return db.prepare<string[], Row>(`${sql} ORDER BY created_at, rowid`).all(...params).map(fromRow);
-    },
-    async listPendingHooks(markedBefore) {
-      check();
-      return selectPendingHooks.all(markedBefore.toISOString()).map(fromRow);
-    },
-    async appendEvent(event) {
-      check();
-      log(event);
-    },
-    async events(paymentId) {
-      check();
-      return selectEvents.all(paymentId).map(
-        (row): PaymentEvent => ({ id: row.id, paymentId: row.payment_id, at: row.at, type: row.type as PaymentEventType, detail: JSON.parse(row.detail) }),
-      );
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      db.close();
-    },
-  };
+  /** The UPDATE of the fields that differ, at the version read; an open-payment conflict as `PaymentConflictError`. */
+  #write(record: PaymentRecord, updated: PaymentRecord): Database.RunResult {
+    const changed = (Object.keys(COLUMNS) as (keyof PaymentRecord)[]).filter((field) => field !== 'id' && updated[field] !== record[field]);
+    const assignments = changed.map((field) => `${COLUMNS[field]} = ?`).join(', ');
+    try {
+      return this.#db
+        .prepare(`UPDATE izly_payments SET ${assignments} WHERE id = ? AND version = ?`)
+        .run(...changed.map((field) => updated[field]), record.id, record.version);
+    } catch (error) {
+      if (!isUniqueViolation(error) || !isOpenStatus(updated.status)) throw error;
+      const open = this.#statements.selectOpenByOrder.get(record.orderId);
+      throw open ? new PaymentConflictError('open_payment', fromRow(open)) : error;
+    }
+  }
 }
