@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// `npm test`: every suite in turn — type check, build, server tests (Node's runner, against the real
-// sandbox), browser tests (web-test-runner in Chromium), end-to-end tests (Chromium driving the demo).
+// `npm test`: every suite in turn — type check, lint (ESLint and Prettier), build, server tests (Node's
+// runner, against the real sandbox), browser tests (web-test-runner in Chromium), end-to-end tests
+// (Chromium driving the demo).
 // Exits non-zero when anything fails; the last line is the grand total: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-// `--only <suite>` runs one suite (typecheck, build, server, browser, e2e, bench-quick): npm run test:server...
+// `--only <suite>` runs one suite (typecheck, lint, build, server, browser, e2e, bench-quick): npm run test:server...
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? null : process.argv[onlyIndex + 1];
 const wanted = (name) => only === null || only === name;
@@ -73,6 +74,7 @@ function browserSuite() {
 }
 
 step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+step('lint', 'npm', ['run', '--silent', 'lint']);
 // The e2e tests serve the widget bundle and the sandbox CLI from the build.
 step('build', 'npm', ['run', '--silent', 'build']);
 nodeSuite('server', 'test/server');
