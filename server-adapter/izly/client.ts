@@ -1,13 +1,13 @@
-// The typed Izly client: one method per call of the partner contract. Sends what the contract says
-// (PascalCase body, vendor content type, `AppIdentifier`, `Basic` + raw key by default, standard Basic
-// for the OAuth token call) and returns camelCase types, integer cents, dates and our status names.
-import { sendIzlyRequest, type IzlyTransportSettings } from './http.js';
-import { parseIzlyTokens, parseIzlyUser, type IzlyTokens, type IzlyUser } from './connect.js';
+// The typed Izly client: one method per call of the partner contract, each written in the file of its
+// resource (`web-payments.ts`, `connect.ts`). Sends what the contract says (PascalCase body, vendor content
+// type, `AppIdentifier`, `Basic` + raw key by default, standard Basic for the OAuth token call) and returns
+// camelCase types, integer cents, dates and our status names.
+import type { IzlyCallSettings } from './call-settings.js';
+import { authorizeUrl, exchangeCode, getUser, refreshToken, type IzlyTokens, type IzlyUser } from './connect.js';
 import {
-  initiatePaymentBody,
-  parseInitiatedPayment,
-  parseIzlyPayment,
-  parseIzlyRefund,
+  getPayment,
+  initiatePayment,
+  refundPayment,
   type InitiatePaymentInput,
   type InitiatedPayment,
   type IzlyPayment,
@@ -69,11 +69,6 @@ function requireText(name: string, value: unknown): string {
   return value;
 }
 
-function requireArgument(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`Izly client: ${name} must be a non-empty string`);
-  return value;
-}
-
 function requireCount(name: string, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < min) throw new Error(`createIzlyClient: ${name} must be an integer ≥ ${min}`);
@@ -85,6 +80,31 @@ function base64(text: string): string {
   return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }
 
+/** The options checked (throwing `Error` on a wrong one) and turned into what every call needs. */
+function resolveCallSettings(options: IzlyClientOptions): IzlyCallSettings {
+  const baseUrl = requireText('baseUrl', options.baseUrl).replace(/\/+$/, '');
+  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) throw new Error('createIzlyClient: baseUrl must be an http(s) URL');
+  const appIdentifier = requireText('appIdentifier', options.appIdentifier);
+  const apiKey = requireText('apiKey', options.apiKey);
+  const authorization = options.authorization ?? 'raw-key';
+  if (authorization !== 'raw-key' && authorization !== 'basic') throw new Error("createIzlyClient: authorization must be 'raw-key' or 'basic'");
+  const basicAuthorization = `Basic ${base64(`${appIdentifier}:${apiKey}`)}`;
+  return {
+    transport: {
+      baseUrl,
+      fetch: options.fetch,
+      timeoutMs: requireCount('timeoutMs', options.timeoutMs, 10_000, 1),
+      retries: requireCount('retries', options.retries, 2, 0),
+      retryDelayMs: requireCount('retryDelayMs', options.retryDelayMs, 250, 0),
+      maxRetryDelayMs: requireCount('maxRetryDelayMs', options.maxRetryDelayMs, 5_000, 0),
+    },
+    appIdentifier,
+    paymentAuthorization: authorization === 'raw-key' ? `Basic ${apiKey}` : basicAuthorization,
+    basicAuthorization,
+    contentType: options.contentType ?? 'application/vnd.Xpollens.v1+json',
+  };
+}
+
 /**
  * Creates a client for Izly's partner API.
  * @example
@@ -92,102 +112,16 @@ function base64(text: string): string {
  * const { authorizationUrl, operationId } = await izly.initiatePayment({ amount: 250, clientOrderId: 'A-1042' });
  */
 export function createIzlyClient(options: IzlyClientOptions): IzlyClient {
-  const baseUrl = requireText('baseUrl', options.baseUrl).replace(/\/+$/, '');
-  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) throw new Error('createIzlyClient: baseUrl must be an http(s) URL');
-  const appIdentifier = requireText('appIdentifier', options.appIdentifier);
-  const apiKey = requireText('apiKey', options.apiKey);
-  const authorization = options.authorization ?? 'raw-key';
-  if (authorization !== 'raw-key' && authorization !== 'basic') throw new Error("createIzlyClient: authorization must be 'raw-key' or 'basic'");
-  const contentType = options.contentType ?? 'application/vnd.Xpollens.v1+json';
-  const settings: IzlyTransportSettings = {
-    baseUrl,
-    fetch: options.fetch,
-    timeoutMs: requireCount('timeoutMs', options.timeoutMs, 10_000, 1),
-    retries: requireCount('retries', options.retries, 2, 0),
-    retryDelayMs: requireCount('retryDelayMs', options.retryDelayMs, 250, 0),
-    maxRetryDelayMs: requireCount('maxRetryDelayMs', options.maxRetryDelayMs, 5_000, 0),
-  };
-
-  const basicPair = `Basic ${base64(`${appIdentifier}:${apiKey}`)}`;
-  const paymentHeaders = (withBody: boolean): Record<string, string> => ({
-    Authorization: authorization === 'raw-key' ? `Basic ${apiKey}` : basicPair,
-    AppIdentifier: appIdentifier,
-    Accept: 'application/json',
-    ...(withBody ? { 'Content-Type': contentType } : {}),
-  });
-  /** Both OAuth grants: standard Basic of `AppIdentifier:apiKey`, parameters in the query string (contract 2.2, 2.4). */
-  const requestTokens = async (query: Record<string, string>): Promise<IzlyTokens> => {
-    const body = await sendIzlyRequest(settings, {
-      call: 'token',
-      method: 'POST',
-      path: '/oauth/Home/Token',
-      query,
-      headers: { Authorization: basicPair, Accept: 'application/json' },
-    });
-    return parseIzlyTokens(body);
-  };
-
+  const settings = resolveCallSettings(options);
   return {
-    baseUrl,
-    appIdentifier,
-
-    async initiatePayment(input) {
-      const body = await sendIzlyRequest(settings, {
-        call: 'initiate',
-        method: 'POST',
-        path: '/api/Izly/WebPayments',
-        headers: paymentHeaders(true),
-        body: initiatePaymentBody(input),
-      });
-      return parseInitiatedPayment(body);
-    },
-
-    async getPayment(operationId) {
-      const body = await sendIzlyRequest(settings, {
-        call: 'get',
-        method: 'GET',
-        path: `/api/Izly/WebPayments/${encodeURIComponent(operationId)}`,
-        headers: paymentHeaders(false),
-      });
-      return parseIzlyPayment(body);
-    },
-
-    async refundPayment(operationId, clientOrderId) {
-      const body = await sendIzlyRequest(settings, {
-        call: 'refund',
-        method: 'POST',
-        path: `/api/Izly/WebPayments/${encodeURIComponent(operationId)}/Refund`,
-        query: { clientOrderId },
-        headers: paymentHeaders(true),
-      });
-      return parseIzlyRefund(body);
-    },
-
-    authorizeUrl({ state } = {}) {
-      const url = new URL(`${baseUrl}/oauth/Home/Authorize`);
-      url.searchParams.set('response_type', 'code');
-      url.searchParams.set('client_id', appIdentifier);
-      url.searchParams.set('scope', '1');
-      if (state !== undefined) url.searchParams.set('state', state);
-      return url.href;
-    },
-
-    exchangeCode(code) {
-      return requestTokens({ grant_type: 'authorization_code', code: requireArgument('code', code) });
-    },
-
-    refreshToken(refreshToken) {
-      return requestTokens({ grant_type: 'refresh_token', refresh_token: requireArgument('refreshToken', refreshToken) });
-    },
-
-    async getUser(accessToken) {
-      const body = await sendIzlyRequest(settings, {
-        call: 'users',
-        method: 'GET',
-        path: '/api/izly/users',
-        headers: { Authorization: `Bearer ${requireArgument('accessToken', accessToken)}`, Accept: 'application/json' },
-      });
-      return parseIzlyUser(body);
-    },
+    baseUrl: settings.transport.baseUrl,
+    appIdentifier: settings.appIdentifier,
+    initiatePayment: (input) => initiatePayment(settings, input),
+    getPayment: (operationId) => getPayment(settings, operationId),
+    refundPayment: (operationId, clientOrderId) => refundPayment(settings, operationId, clientOrderId),
+    authorizeUrl: (options) => authorizeUrl(settings, options),
+    exchangeCode: (code) => exchangeCode(settings, code),
+    refreshToken: (token) => refreshToken(settings, token),
+    getUser: (accessToken) => getUser(settings, accessToken),
   };
 }

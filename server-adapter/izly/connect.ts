@@ -1,7 +1,9 @@
-// IzlyConnect (OAuth 2 authorization code): the token answers and the AD's details, read from Izly's
-// JSON into camelCase. Tokens are secrets: they never appear in an error message.
+// IzlyConnect (OAuth 2 authorization code): the login page's URL, the token and users calls, and their
+// answers read from Izly's JSON into camelCase. Tokens are secrets: they never appear in an error message.
+import { requireArgument, type IzlyCallSettings } from './call-settings.js';
 import { IzlyUnexpectedAnswerError } from './errors.js';
 import { field, integerField, isJsonObject, redactBody, textField, type JsonObject } from './fields.js';
+import { sendIzlyRequest } from './http.js';
 
 /** Tokens from `POST /oauth/Home/Token`. Keep them server-side. */
 export interface IzlyTokens {
@@ -70,4 +72,47 @@ export function parseIzlyUser(body: unknown): IzlyUser {
     throw new IzlyUnexpectedAnswerError('users', 200, 'neither Id nor Email is present', redactBody(body));
   }
   return user;
+}
+
+/** The IzlyConnect login page's URL, where the browser is sent. `state` is added when given (Izly does not document it). */
+export function authorizeUrl(settings: IzlyCallSettings, { state }: { state?: string } = {}): string {
+  const url = new URL(`${settings.transport.baseUrl}/oauth/Home/Authorize`);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', settings.appIdentifier);
+  url.searchParams.set('scope', '1');
+  if (state !== undefined) url.searchParams.set('state', state);
+  return url.href;
+}
+
+/** Both OAuth grants: standard Basic of `AppIdentifier:apiKey`, parameters in the query string (contract 2.2, 2.4). */
+async function requestTokens(settings: IzlyCallSettings, query: Record<string, string>): Promise<IzlyTokens> {
+  const body = await sendIzlyRequest(settings.transport, {
+    call: 'token',
+    method: 'POST',
+    path: '/oauth/Home/Token',
+    query,
+    headers: { Authorization: settings.basicAuthorization, Accept: 'application/json' },
+  });
+  return parseIzlyTokens(body);
+}
+
+/** Exchanges an IzlyConnect `code` for tokens. */
+export function exchangeCode(settings: IzlyCallSettings, code: string): Promise<IzlyTokens> {
+  return requestTokens(settings, { grant_type: 'authorization_code', code: requireArgument('code', code) });
+}
+
+/** Gets fresh tokens from a refresh token. */
+export function refreshToken(settings: IzlyCallSettings, token: string): Promise<IzlyTokens> {
+  return requestTokens(settings, { grant_type: 'refresh_token', refresh_token: requireArgument('refreshToken', token) });
+}
+
+/** `GET /api/izly/users`: the logged-in AD's details. */
+export async function getUser(settings: IzlyCallSettings, accessToken: string): Promise<IzlyUser> {
+  const body = await sendIzlyRequest(settings.transport, {
+    call: 'users',
+    method: 'GET',
+    path: '/api/izly/users',
+    headers: { Authorization: `Bearer ${requireArgument('accessToken', accessToken)}`, Accept: 'application/json' },
+  });
+  return parseIzlyUser(body);
 }

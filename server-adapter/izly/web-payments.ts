@@ -1,9 +1,11 @@
 // IzlyPay's three partner calls (initiate, get, refund) and the callback's body: Izly's PascalCase in,
 // camelCase, integer cents, dates and our status names out. Nothing outside the client sees PascalCase.
 import { centsFromCentsDecimal, centsFromEuros, rawAmountText } from './amounts.js';
+import { paymentHeaders, type IzlyCallSettings } from './call-settings.js';
 import { parseIzlyDate } from './dates.js';
 import { IzlyUnexpectedAnswerError, type IzlyCall } from './errors.js';
 import { field, integerField, isJsonObject, objectField, redactBody, textField, type JsonObject } from './fields.js';
+import { sendIzlyRequest } from './http.js';
 import { mapIzlyStatus, type IzlyStatus } from './status.js';
 
 /** What to ask Izly for when initiating a payment. */
@@ -166,6 +168,41 @@ export function parseIzlyRefund(body: unknown): IzlyRefund {
     status: mapIzlyStatus(field(body, 'OperationStatus')),
     clientOrderId: textField(body, 'ClientOrderId'),
   };
+}
+
+/** `POST /api/Izly/WebPayments`: creates an operation for the student to authorise. Never retried. */
+export async function initiatePayment(settings: IzlyCallSettings, input: InitiatePaymentInput): Promise<InitiatedPayment> {
+  const body = await sendIzlyRequest(settings.transport, {
+    call: 'initiate',
+    method: 'POST',
+    path: '/api/Izly/WebPayments',
+    headers: paymentHeaders(settings, true),
+    body: initiatePaymentBody(input),
+  });
+  return parseInitiatedPayment(body);
+}
+
+/** `GET /api/Izly/WebPayments/{operationId}`: Izly's authoritative view of a payment. */
+export async function getPayment(settings: IzlyCallSettings, operationId: string): Promise<IzlyPayment> {
+  const body = await sendIzlyRequest(settings.transport, {
+    call: 'get',
+    method: 'GET',
+    path: `/api/Izly/WebPayments/${encodeURIComponent(operationId)}`,
+    headers: paymentHeaders(settings, false),
+  });
+  return parseIzlyPayment(body);
+}
+
+/** `POST /api/Izly/WebPayments/{operationId}/Refund?clientOrderId=...`: refunds the whole payment. Never retried. */
+export async function refundPayment(settings: IzlyCallSettings, operationId: string, clientOrderId: string): Promise<IzlyRefund> {
+  const body = await sendIzlyRequest(settings.transport, {
+    call: 'refund',
+    method: 'POST',
+    path: `/api/Izly/WebPayments/${encodeURIComponent(operationId)}/Refund`,
+    query: { clientOrderId },
+    headers: paymentHeaders(settings, true),
+  });
+  return parseIzlyRefund(body);
 }
 
 /**
