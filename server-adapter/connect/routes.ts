@@ -10,7 +10,7 @@
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { IzlyConnectError, connectErrorFromIzly, type IzlyConnectErrorCode } from './errors.js';
-import { createLoginCookieSealer, newNonce, sameText, type LoginInProgress } from './login-cookie.js';
+import { createLoginCookieSealer, newNonce, sameText, type LoginCookieSealer, type LoginInProgress } from './login-cookie.js';
 import type { ConnectTokens, ResolvedConnectOptions } from './options.js';
 import { PAGE_HEADERS, PAGE_STYLES, POPUP_SCRIPT, errorPage, popupPage, returnUrlWith } from './pages.js';
 import { withExpiry } from './tokens.js';
@@ -39,104 +39,153 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const ASSET_HEADERS = { 'Cache-Control': 'public, max-age=3600', 'X-Content-Type-Options': 'nosniff' } as const;
+
 /** The IzlyConnect sub-app; see the file's header for its routes. */
-export function connectRoutes({ options, client, secret, allowedOrigins, logger, now }: ConnectRouteSettings): Hono {
-  const sealer = createLoginCookieSealer(secret);
-  const allowed = new Set(allowedOrigins);
+export function connectRoutes(settings: ConnectRouteSettings): Hono {
+  const handlers = new ConnectHandlers(settings);
   const app = new Hono();
 
-  /** The cookie is scoped to the routes' folder (e.g. `/izly/connect`), wherever the partner mounted the adapter. */
-  const cookiePath = (c: Context) => c.req.path.replace(/\/[^/]*$/, '') || '/';
-  const cookieHeader = (c: Context, value: string, maxAge: number, returnUrl: string) => {
-    const secure = new URL(returnUrl).protocol === 'https:' || new URL(c.req.url).protocol === 'https:';
-    return `${options.cookieName}=${value}; Max-Age=${maxAge}; Path=${cookiePath(c)}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
-  };
-  /** The Set-Cookie that ends the login in progress, whatever its outcome: one cookie, one attempt. */
-  const clearLogin = (c: Context, login: LoginInProgress | null) => cookieHeader(c, '', 0, login?.returnUrl ?? options.returnUrl);
+  app.onError((error, c) => {
+    settings.logger.error(`izly-pay: connect: ${c.req.method} ${c.req.path} failed: ${reason(error)}`);
+    return handlers.answerError(c, error instanceof IzlyConnectError ? error : new IzlyConnectError('internal_error'), null);
+  });
+  app.get('/login', (c) => handlers.login(c));
+  app.get('/callback', (c) => handlers.callback(c));
+  app.get('/cancel', (c) => handlers.cancel(c));
+  const session = settings.options.session;
+  if (session) {
+    app.get('/session', async (c) => c.json({ session: (await session(c)) ?? null }, 200, { ...JSON_HEADERS, Vary: 'Cookie' }));
+  }
 
-  const readLogin = (c: Context) => sealer.open(getCookie(c, options.cookieName));
+  // Another method on these paths answers in the routes' own error shape, not with the host's plain 404.
+  for (const path of ['/login', '/callback', '/cancel', ...(session ? ['/session'] : [])]) {
+    app.all(path, (c) => {
+      c.header('Allow', 'GET');
+      return handlers.fail(c, 'method_not_allowed', null);
+    });
+  }
 
-  const wantsHtml = (c: Context) => /\btext\/html\b/i.test(c.req.header('accept') ?? '');
+  app.get('/popup.js', (c) => c.body(POPUP_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', ...ASSET_HEADERS }));
+  app.get('/page.css', (c) => c.body(PAGE_STYLES, 200, { 'Content-Type': 'text/css; charset=utf-8', ...ASSET_HEADERS }));
+  return app;
+}
+
+/** The routes' handlers, and the login cookie and error answers they share. */
+class ConnectHandlers {
+  readonly #settings: ConnectRouteSettings;
+  readonly #options: ResolvedConnectOptions;
+  readonly #sealer: LoginCookieSealer;
+  readonly #allowed: Set<string>;
+
+  constructor(settings: ConnectRouteSettings) {
+    this.#settings = settings;
+    this.#options = settings.options;
+    this.#sealer = createLoginCookieSealer(settings.secret);
+    this.#allowed = new Set(settings.allowedOrigins);
+  }
+
+  /** `GET /login`: checks the mode and return URL, sets the login cookie, sends the browser to Izly. */
+  async login(c: Context): Promise<Response> {
+    const mode = c.req.query('mode') ?? 'redirect';
+    if (mode !== 'redirect' && mode !== 'popup') return this.fail(c, 'invalid_mode', null);
+    const returnUrl = c.req.query('returnUrl') ?? this.#options.returnUrl;
+    if (!isHttpUrl(returnUrl)) return this.fail(c, 'invalid_return_url', null);
+    if (!this.#allowed.has(new URL(returnUrl).origin)) return this.fail(c, 'return_url_not_allowed', null);
+    // Another site must not start a login in this browser: with a state that Izly might not return, the
+    // login cookie would be all that stands between a forged callback and the student's session.
+    if (c.req.header('sec-fetch-site') === 'cross-site') {
+      const referer = c.req.header('referer') ?? '';
+      if (!URL.canParse(referer) || !this.#allowed.has(new URL(referer).origin)) return this.fail(c, 'cross_site_request', null);
+    }
+    const { loginTimeoutSeconds } = this.#options;
+    const login: LoginInProgress = { nonce: newNonce(), returnUrl, mode, expiresAt: this.#settings.now() + loginTimeoutSeconds * 1000 };
+    c.header('Set-Cookie', this.#cookieHeader(c, await this.#sealer.seal(login), loginTimeoutSeconds, returnUrl));
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(this.#settings.client.authorizeUrl({ state: login.nonce }), 302);
+  }
+
+  /** `GET /callback`: checks cookie and state, exchanges the code, reads the AD, calls `onLogin`, answers. */
+  async callback(c: Context): Promise<Response> {
+    const login = await this.#readLogin(c);
+    c.header('Set-Cookie', this.#clearLogin(c, login));
+    if (!login) return this.fail(c, 'login_not_started', null);
+    const refused = this.#refusedCallback(c, login);
+    if (refused) return this.fail(c, refused, login);
+    const code = c.req.query('code');
+    if (!code) return this.fail(c, 'missing_code', login);
+
+    let user: IzlyUser;
+    let tokens: ConnectTokens;
+    try {
+      tokens = withExpiry(await this.#settings.client.exchangeCode(code), this.#settings.now());
+      user = await this.#settings.client.getUser(tokens.accessToken);
+    } catch (error) {
+      // The client's messages name calls by their path template: no code, no token in this line.
+      this.#settings.logger.warn(`izly-pay: connect: login failed at Izly: ${reason(error)}`);
+      return this.answerError(c, connectErrorFromIzly(error, 'code_rejected'), login);
+    }
+
+    let hookAnswer: Response | void;
+    try {
+      hookAnswer = await this.#options.onLogin(user, tokens, c);
+    } catch (error) {
+      this.#settings.logger.error(`izly-pay: connect: onLogin failed: ${reason(error)}`);
+      // Never half logged in: set, not appended, this header replaces any cookie the hook set before it threw.
+      c.header('Set-Cookie', this.#clearLogin(c, login));
+      return this.fail(c, 'login_failed', login);
+    }
+    return this.#loggedIn(c, login, hookAnswer);
+  }
+
+  /** `GET /cancel`: a cancelled login when one is in progress, otherwise a cancelled payment. */
+  async cancel(c: Context): Promise<Response> {
+    const login = await this.#readLogin(c);
+    if (login && login.expiresAt > this.#settings.now()) {
+      c.header('Set-Cookie', this.#clearLogin(c, login));
+      return this.fail(c, 'login_cancelled', login);
+    }
+    // No login in progress: Izly sent a cancelled payment here (one URL after cancellation for both).
+    if (getCookie(c, this.#options.cookieName) !== undefined) c.header('Set-Cookie', this.#clearLogin(c, login));
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(this.#options.paymentCancelUrl, 303);
+  }
 
   /**
    * A failed login ends here: the popup page (it tells the opener) for a popup login, an HTML page for a
    * browser, JSON otherwise. The way back carries `izly_connect=<code>` so that the page can say what happened.
    */
-  const answerError = (c: Context, error: IzlyConnectError, login: LoginInProgress | null): Response | Promise<Response> => {
-    const returnUrl = login?.returnUrl ?? options.returnUrl;
+  answerError(c: Context, error: IzlyConnectError, login: LoginInProgress | null): Response | Promise<Response> {
+    const returnUrl = login?.returnUrl ?? this.#options.returnUrl;
     const returnLink = returnUrlWith(returnUrl, error.code);
     if (login?.mode === 'popup') {
       return c.html(popupPage({ ok: false, error }, new URL(returnUrl).origin, returnLink), error.status, PAGE_HEADERS);
     }
-    if (wantsHtml(c)) return c.html(errorPage(error, returnLink), error.status, PAGE_HEADERS);
+    if (/\btext\/html\b/i.test(c.req.header('accept') ?? '')) return c.html(errorPage(error, returnLink), error.status, PAGE_HEADERS);
     return c.json(error.toJSON(), error.status, JSON_HEADERS);
-  };
-  const fail = (c: Context, code: IzlyConnectErrorCode, login: LoginInProgress | null) => answerError(c, new IzlyConnectError(code), login);
+  }
 
-  app.onError((error, c) => {
-    logger.error(`izly-pay: connect: ${c.req.method} ${c.req.path} failed: ${reason(error)}`);
-    return answerError(c, error instanceof IzlyConnectError ? error : new IzlyConnectError('internal_error'), null);
-  });
+  fail(c: Context, code: IzlyConnectErrorCode, login: LoginInProgress | null): Response | Promise<Response> {
+    return this.answerError(c, new IzlyConnectError(code), login);
+  }
 
-  app.get('/login', async (c) => {
-    const mode = c.req.query('mode') ?? 'redirect';
-    if (mode !== 'redirect' && mode !== 'popup') return fail(c, 'invalid_mode', null);
-    const returnUrl = c.req.query('returnUrl') ?? options.returnUrl;
-    if (!isHttpUrl(returnUrl)) return fail(c, 'invalid_return_url', null);
-    if (!allowed.has(new URL(returnUrl).origin)) return fail(c, 'return_url_not_allowed', null);
-    // Another site must not start a login in this browser: with a state that Izly might not return, the
-    // login cookie would be all that stands between a forged callback and the student's session.
-    if (c.req.header('sec-fetch-site') === 'cross-site') {
-      const referer = c.req.header('referer') ?? '';
-      if (!URL.canParse(referer) || !allowed.has(new URL(referer).origin)) return fail(c, 'cross_site_request', null);
-    }
-    const login: LoginInProgress = { nonce: newNonce(), returnUrl, mode, expiresAt: now() + options.loginTimeoutSeconds * 1000 };
-    c.header('Set-Cookie', cookieHeader(c, await sealer.seal(login), options.loginTimeoutSeconds, returnUrl));
-    c.header('Cache-Control', 'no-store');
-    return c.redirect(client.authorizeUrl({ state: login.nonce }), 302);
-  });
-
-  app.get('/callback', async (c) => {
-    const login = await readLogin(c);
-    c.header('Set-Cookie', clearLogin(c, login));
-    if (!login) return fail(c, 'login_not_started', null);
-    if (login.expiresAt <= now()) return fail(c, 'login_expired', login);
+  /** Why Izly's answer to this login is refused before the code is exchanged (expired, cancelled, state), or null. */
+  #refusedCallback(c: Context, login: LoginInProgress): IzlyConnectErrorCode | null {
+    if (login.expiresAt <= this.#settings.now()) return 'login_expired';
     // Izly documents no error redirect; an OAuth-style `error` is read all the same.
     const izlyError = c.req.query('error');
-    if (izlyError !== undefined) return fail(c, izlyError === 'access_denied' ? 'login_cancelled' : 'izly_error', login);
+    if (izlyError !== undefined) return izlyError === 'access_denied' ? 'login_cancelled' : 'izly_error';
     const state = c.req.query('state');
-    if (state === undefined) {
-      if (options.state === 'required') {
-        logger.warn("izly-pay: connect: Izly returned no state; if your Izly environment never returns it, set connect.state to 'if-returned' (see the README)");
-        return fail(c, 'state_missing', login);
-      }
-    } else if (!sameText(state, login.nonce)) {
-      return fail(c, 'state_mismatch', login);
-    }
-    const code = c.req.query('code');
-    if (!code) return fail(c, 'missing_code', login);
+    if (state !== undefined) return sameText(state, login.nonce) ? null : 'state_mismatch';
+    if (this.#options.state !== 'required') return null;
+    this.#settings.logger.warn(
+      "izly-pay: connect: Izly returned no state; if your Izly environment never returns it, set connect.state to 'if-returned' (see the README)",
+    );
+    return 'state_missing';
+  }
 
-    let user: IzlyUser;
-    let tokens: ConnectTokens;
-    try {
-      tokens = withExpiry(await client.exchangeCode(code), now());
-      user = await client.getUser(tokens.accessToken);
-    } catch (error) {
-      // The client's messages name calls by their path template: no code, no token in this line.
-      logger.warn(`izly-pay: connect: login failed at Izly: ${reason(error)}`);
-      return answerError(c, connectErrorFromIzly(error, 'code_rejected'), login);
-    }
-
-    let hookAnswer: Response | void;
-    try {
-      hookAnswer = await options.onLogin(user, tokens, c);
-    } catch (error) {
-      logger.error(`izly-pay: connect: onLogin failed: ${reason(error)}`);
-      // Never half logged in: set, not appended, this header replaces any cookie the hook set before it threw.
-      c.header('Set-Cookie', clearLogin(c, login));
-      return fail(c, 'login_failed', login);
-    }
-
+  /** The answer to a login that succeeded: the popup page, the hook's own answer, or a redirect back. */
+  #loggedIn(c: Context, login: LoginInProgress, hookAnswer: Response | void): Response | Promise<Response> {
     const returnLink = returnUrlWith(login.returnUrl, 'success');
     if (login.mode === 'popup') {
       for (const cookie of hookAnswer instanceof Response ? hookAnswer.headers.getSetCookie() : []) c.header('Set-Cookie', cookie, { append: true });
@@ -152,39 +201,21 @@ export function connectRoutes({ options, client, secret, allowedOrigins, logger,
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
     return c.redirect(returnLink, 303);
-  });
-
-  app.get('/cancel', async (c) => {
-    const login = await readLogin(c);
-    if (login && login.expiresAt > now()) {
-      c.header('Set-Cookie', clearLogin(c, login));
-      return fail(c, 'login_cancelled', login);
-    }
-    // No login in progress: Izly sent a cancelled payment here (one URL after cancellation for both).
-    if (getCookie(c, options.cookieName) !== undefined) c.header('Set-Cookie', clearLogin(c, login));
-    c.header('Cache-Control', 'no-store');
-    return c.redirect(options.paymentCancelUrl, 303);
-  });
-
-  if (options.session) {
-    const session = options.session;
-    app.get('/session', async (c) => c.json({ session: (await session(c)) ?? null }, 200, { ...JSON_HEADERS, Vary: 'Cookie' }));
   }
 
-  // Another method on these paths answers in the routes' own error shape, not with the host's plain 404.
-  for (const path of ['/login', '/callback', '/cancel', ...(options.session ? ['/session'] : [])]) {
-    app.all(path, (c) => {
-      c.header('Allow', 'GET');
-      return fail(c, 'method_not_allowed', null);
-    });
+  #readLogin(c: Context): Promise<LoginInProgress | null> {
+    return this.#sealer.open(getCookie(c, this.#options.cookieName));
   }
 
-  app.get('/popup.js', (c) =>
-    c.body(POPUP_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600', 'X-Content-Type-Options': 'nosniff' }),
-  );
-  app.get('/page.css', (c) =>
-    c.body(PAGE_STYLES, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600', 'X-Content-Type-Options': 'nosniff' }),
-  );
+  /** The cookie is scoped to the routes' folder (e.g. `/izly/connect`), wherever the partner mounted the adapter. */
+  #cookieHeader(c: Context, value: string, maxAge: number, returnUrl: string): string {
+    const secure = new URL(returnUrl).protocol === 'https:' || new URL(c.req.url).protocol === 'https:';
+    const path = c.req.path.replace(/\/[^/]*$/, '') || '/';
+    return `${this.#options.cookieName}=${value}; Max-Age=${maxAge}; Path=${path}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  }
 
-  return app;
+  /** The Set-Cookie that ends the login in progress, whatever its outcome: one cookie, one attempt. */
+  #clearLogin(c: Context, login: LoginInProgress | null): string {
+    return this.#cookieHeader(c, '', 0, login?.returnUrl ?? this.#options.returnUrl);
+  }
 }
