@@ -1,13 +1,15 @@
 // The callback (contract 3.3): a JSON POST to the POS callback URL with the payment's CallbackParameters
-// appended, success = HTTP 200, otherwise retried (3 times, 20 s apart by default, like Xpollens' webhook
+// placed as the `callbackParameters` switch says, success = HTTP 200, otherwise retried (3 times, 20 s apart by default, like Xpollens' webhook
 // platform), 5 s allowed per attempt, not sent while the POS is not allow-listed, every attempt logged.
 // Deliveries run on timers, after the AD's page has been answered; `settled()` lets tests wait for them.
-import type { Account, PointOfSale, SandboxConfig } from './config.js';
+import type { Account, PointOfSale } from './config.js';
 import { centsAsDecimalText, centsToEuroText } from './amounts.js';
 import { DecimalNumber, toJsonText, type JsonValue } from './decimal-json.js';
 import type { FaultInjector } from './faults.js';
+import type { IzlyBehaviour } from './izly-behaviour.js';
 import { parisFrenchDateTime } from './paris-time.js';
 import type { Operation, SandboxState } from './sandbox-state.js';
+import { wireStatus } from './status-vocabulary.js';
 
 /** The callback body, exactly as sent (PascalCase, as the contract shows). */
 export interface CallbackBody {
@@ -20,7 +22,8 @@ export interface CallbackBody {
     Date: string;
     Message: string;
     ClientOrderId: string;
-    Status: string;
+    /** In the `statusVocabulary` switch's names: `"Completed"`, `"Succeeded"`, `1`... */
+    Status: string | number;
     CallbackParameters: string;
   };
   Beneficiary: { Id: string; ClientId: string };
@@ -31,7 +34,7 @@ export interface CallbackBody {
 /** One line of the callback log. */
 export interface CallbackAttempt {
   operationId: number;
-  /** The URL called: the POS callback URL with the CallbackParameters appended. */
+  /** The URL called: the POS callback URL with the CallbackParameters placed by the `callbackParameters` switch. */
   url: string;
   /** 1 for the first attempt, 2 for the first retry... */
   attempt: number;
@@ -48,17 +51,25 @@ export interface CallbackAttempt {
   body: CallbackBody;
 }
 
-/** The contract's rule for appending CallbackParameters to the callback URL. */
-export function callbackUrlFor(callbackUrl: string, callbackParameters: string): string {
+/**
+ * Where CallbackParameters land, for each reading of "paramètres … que Xpollens va concaténer à l'url de
+ * callback" (3.1, 4b): `joined` as a query string (`?` or `&`, a leading one of theirs dropped),
+ * `concatenated` character for character, `encoded` as the one query parameter `CallbackParameters`
+ * (the name is the sandbox's guess), `body-only` nowhere in the URL (the body always carries them).
+ */
+function callbackUrlFor(callbackUrl: string, callbackParameters: string, placement: IzlyBehaviour['callbackParameters']): string {
+  if (callbackParameters === '' || placement === 'body-only') return callbackUrl;
+  if (placement === 'concatenated') return callbackUrl + callbackParameters;
+  const separator = callbackUrl.includes('?') ? '&' : '?';
+  if (placement === 'encoded') return `${callbackUrl}${separator}CallbackParameters=${encodeURIComponent(callbackParameters)}`;
   const parameters = callbackParameters.replace(/^[?&]/, '');
-  if (parameters === '') return callbackUrl;
-  return callbackUrl + (callbackUrl.includes('?') ? '&' : '?') + parameters;
+  return parameters === '' ? callbackUrl : callbackUrl + separator + parameters;
 }
 
 function callbackBodyValue(
-  operation: Operation, pos: PointOfSale, account: Account, config: SandboxConfig,
+  operation: Operation, pos: PointOfSale, account: Account, izly: IzlyBehaviour,
 ): JsonValue {
-  const amount = config.callbackAmountFormat === 'decimal-euros'
+  const amount = izly.callbackAmountFormat === 'decimal-euros'
     ? new DecimalNumber(centsToEuroText(operation.amount))
     : centsAsDecimalText(operation.amount);
   return {
@@ -69,7 +80,7 @@ function callbackBodyValue(
       Date: parisFrenchDateTime(Date.parse(operation.createdAt)),
       Message: operation.message,
       ClientOrderId: operation.clientOrderId,
-      Status: operation.status,
+      Status: wireStatus(operation, izly.statusVocabulary),
       CallbackParameters: operation.callbackParameters,
     },
     Beneficiary: { Id: pos.beneficiaryId, ClientId: pos.appIdentifier },
@@ -105,8 +116,8 @@ export class CallbackDispatcher {
   schedule(operation: Operation, account: Account): void {
     const pos = this.state.pointOfSale(operation.appIdentifier);
     if (!pos || this.closed) return;
-    const text = toJsonText(callbackBodyValue(operation, pos, account, this.state.config));
-    const url = callbackUrlFor(pos.callbackUrl, operation.callbackParameters);
+    const text = toJsonText(callbackBodyValue(operation, pos, account, this.state.izly));
+    const url = callbackUrlFor(pos.callbackUrl, operation.callbackParameters, this.state.izly.callbackParameters);
     const delivery = { operationId: operation.id, appIdentifier: pos.appIdentifier, url, text };
     if (this.faults.dropCallbacks) {
       this.record(delivery, 1, false, { outcome: 'dropped', error: 'Rappel abandonné (panne simulée dropCallbacks)' });

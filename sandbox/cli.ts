@@ -1,10 +1,20 @@
-// `npx izly-sandbox [--port 8790] [--host 127.0.0.1] [--config sandbox.json] [--public-url URL]`:
-// serves the sandbox on Node for partners in any language and prints what they need to start.
+// `npx izly-sandbox [--port 8790] [--host 127.0.0.1] [--config sandbox.json] [--public-url URL] [--strictest]
+// [--<switch> <value>...]`: serves the sandbox on Node for partners in any language and prints what they need
+// to start, including which plausible Izly it is being.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { formatEurosFrench } from './amounts.js';
 import { createSandbox } from './index.js';
+import { IZLY_SWITCH_NAMES, IZLY_SWITCHES, type IzlyBehaviourInput, type IzlySwitchName } from './izly-behaviour.js';
+
+/** clientOrderIdReuse → client-order-id-reuse: one flag per switch. */
+const flagOf = (name: IzlySwitchName) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
+const SWITCH_USAGE = IZLY_SWITCH_NAMES.map((name) => {
+  const { values, default: byDefault, strictest } = IZLY_SWITCHES[name];
+  return `  --${flagOf(name)} <${values.join('|')}>\n${' '.repeat(26)}default ${byDefault}, strictest ${strictest}`;
+}).join('\n');
 
 const USAGE = `Usage: izly-sandbox [options]
 
@@ -12,7 +22,11 @@ const USAGE = `Usage: izly-sandbox [options]
   --host <host>           interface to listen on (default 127.0.0.1)
   --config, -c <file>     JSON file: pointsOfSale, accounts, callbackRetries, callbackRetryDelayMs, ...
   --public-url <url>      origin used in PaymentAuthorizationUrl (default http://localhost:<port>)
+  --strictest             every Izly switch at its strictest value (the flags below override it)
   --help, -h              this help
+
+Which plausible Izly to be (see the sandbox README):
+${SWITCH_USAGE}
 `;
 
 function fail(message: string): never {
@@ -28,6 +42,8 @@ function parseCommandLine() {
         host: { type: 'string', default: '127.0.0.1' },
         config: { type: 'string', short: 'c' },
         'public-url': { type: 'string' },
+        strictest: { type: 'boolean', default: false },
+        ...Object.fromEntries(IZLY_SWITCH_NAMES.map((name) => [flagOf(name), { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -60,9 +76,21 @@ function configFilePublicUrl(file: string | undefined): string | undefined {
 const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host);
 const publicUrl = options['public-url'] ?? configFilePublicUrl(options.config) ?? `http://${loopback ? 'localhost' : host}:${port}`;
 
+/** The switches the flags set, over the strictest preset with `--strictest`; undefined when none is given. */
+function izlyFromFlags(): IzlyBehaviourInput | undefined {
+  const switches: Record<string, unknown> = options.strictest ? { preset: 'strictest' } : {};
+  for (const name of IZLY_SWITCH_NAMES) {
+    const value = (options as Record<string, unknown>)[flagOf(name)];
+    if (value !== undefined) switches[name] = value;
+  }
+  // createSandbox checks the values and names the switch of a bad one.
+  return Object.keys(switches).length > 0 ? (switches as IzlyBehaviourInput) : undefined;
+}
+
 let sandbox: ReturnType<typeof createSandbox>;
 try {
-  sandbox = createSandbox({ publicUrl, ...(options.config ? { configFile: options.config } : {}) });
+  const izly = izlyFromFlags();
+  sandbox = createSandbox({ publicUrl, ...(options.config ? { configFile: options.config } : {}), ...(izly ? { izly } : {}) });
 } catch (error) {
   fail((error as Error).message);
 }
@@ -96,6 +124,9 @@ function banner(origin: string): string {
     `  GET  ${origin}/api/izly/users`,
     `Home page          ${origin}/`,
     `Control API        ${origin}/sandbox/api/state`,
+    '',
+    'Izly behaviour (switches)',
+    table(Object.entries(sandbox.control.izly()).map(([name, value]) => [name, value])),
     '',
     'Accounts',
     table([

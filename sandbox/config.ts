@@ -1,6 +1,7 @@
 // The sandbox's options, its built-in point of sale and accounts, and how options, a JSON config file and
 // the defaults combine. Web-standard only: the config file is read through `process.getBuiltinModule`
 // (Node, Bun, Deno) so that importing the sandbox never pulls a `node:` module on other runtimes.
+import { applyIzlyBehaviour, izlyPreset, type IzlyBehaviour, type IzlyBehaviourInput } from './izly-behaviour.js';
 
 /** A point of sale of type "Izly Partner", as Izly staff register it in the back office (camelCase). */
 export interface PointOfSale {
@@ -52,8 +53,8 @@ export interface Account {
   numeroAffectation: string;
 }
 
-/** How the callback carries `OperationSMoney.Amount`. */
-export type CallbackAmountFormat = 'cents-string' | 'decimal-euros';
+/** How the callback carries `OperationSMoney.Amount` (the `callbackAmountFormat` switch of `izly`). */
+export type CallbackAmountFormat = IzlyBehaviour['callbackAmountFormat'];
 
 /** What `createSandbox()` and the JSON config file accept. */
 export interface SandboxOptions {
@@ -71,8 +72,11 @@ export interface SandboxOptions {
   callbackRetryDelayMs?: number;
   /** Time allowed to each callback attempt in ms (default 5000). */
   callbackTimeoutMs?: number;
-  /** `OperationSMoney.Amount` in callbacks: `"350.00"` meaning cents as seen in the field (default), or `3.50` euros. */
-  callbackAmountFormat?: CallbackAmountFormat;
+  /**
+   * Which plausible Izly to be: `'strictest'`, `'default'`, or switches (see izly-behaviour.ts and the
+   * README), e.g. `{ preset: 'strictest', statusVocabulary: 'document' }`. Default: every switch at its default.
+   */
+  izly?: IzlyBehaviourInput;
   /** Points of sale; each entry is merged over the built-in one. When given, the list replaces the built-in list. */
   pointsOfSale?: Array<Partial<PointOfSale>>;
   /** Accounts; when given, they replace the built-in accounts. Missing fields get neutral defaults. */
@@ -100,7 +104,8 @@ export interface SandboxConfig {
   callbackRetries: number;
   callbackRetryDelayMs: number;
   callbackTimeoutMs: number;
-  callbackAmountFormat: CallbackAmountFormat;
+  /** The switches at start; `state.izly` holds them as the control API changes them. */
+  izly: IzlyBehaviour;
   pointsOfSale: PointOfSale[];
   accounts: Account[];
   now: () => number;
@@ -219,7 +224,22 @@ function readConfigFile(path: string): SandboxOptions {
   for (const name of ['fetch', 'now', 'configFile']) {
     if (name in options) throw new Error(`configFile "${path}": "${name}" cannot be set from a file`);
   }
+  assertKnownOptions(options, `configFile "${path}"`);
   return options as SandboxOptions;
+}
+
+/** Every option, so that the compiler says when one is added here but not to `SandboxOptions` or back. */
+const OPTION_NAMES: Record<keyof SandboxOptions, true> = {
+  publicUrl: true, fetch: true, callbackRetries: true, callbackRetryDelayMs: true, callbackTimeoutMs: true, izly: true,
+  pointsOfSale: true, accounts: true, configFile: true, now: true, operationTtlMs: true, authorizationCodeTtlMs: true,
+  accessTokenTtlSeconds: true, firstOperationId: true,
+};
+
+/** A misspelt option would otherwise be ignored and the sandbox silently be another Izly than intended. */
+function assertKnownOptions(options: object, where: string): void {
+  for (const name of Object.keys(options)) {
+    if (!Object.hasOwn(OPTION_NAMES, name)) throw new Error(`${where}: unknown option "${name}"`);
+  }
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string, allowZero = false): number {
@@ -232,7 +252,9 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
 
 /** Resolves options (over the config file, over the defaults) and checks them; throws `Error` when wrong. */
 export function resolveConfig(options: SandboxOptions): SandboxConfig {
-  const merged: SandboxOptions = options.configFile ? { ...readConfigFile(options.configFile), ...options } : options;
+  assertKnownOptions(options, 'options');
+  const fromFile = options.configFile ? readConfigFile(options.configFile) : {};
+  const merged: SandboxOptions = { ...fromFile, ...options };
 
   const publicUrl = (merged.publicUrl ?? 'http://localhost:8790').replace(/\/+$/, '');
   if (!isHttpUrl(publicUrl)) throw new Error('publicUrl must be an http(s) URL');
@@ -258,10 +280,10 @@ export function resolveConfig(options: SandboxOptions): SandboxConfig {
     : DEFAULT_ACCOUNTS.map((account) => ({ ...account }));
   assertUnique(accounts.map((account) => account.email.toLowerCase()), 'accounts: email');
 
-  const callbackAmountFormat = merged.callbackAmountFormat ?? 'cents-string';
-  if (callbackAmountFormat !== 'cents-string' && callbackAmountFormat !== 'decimal-euros') {
-    throw new Error('callbackAmountFormat must be "cents-string" or "decimal-euros"');
-  }
+  // Switches layer: the defaults, then the file's, then the options' (the CLI's flags) over those.
+  let izly = izlyPreset('default');
+  if (fromFile.izly !== undefined) izly = applyIzlyBehaviour(izly, fromFile.izly, `configFile "${options.configFile}": izly`);
+  if (options.izly !== undefined) izly = applyIzlyBehaviour(izly, options.izly, 'izly');
   const fetchFunction = merged.fetch ?? ((request: Request) => globalThis.fetch(request));
 
   return {
@@ -271,7 +293,7 @@ export function resolveConfig(options: SandboxOptions): SandboxConfig {
     callbackRetries: positiveInteger(merged.callbackRetries, 3, 'callbackRetries', true),
     callbackRetryDelayMs: positiveInteger(merged.callbackRetryDelayMs, 20_000, 'callbackRetryDelayMs', true),
     callbackTimeoutMs: positiveInteger(merged.callbackTimeoutMs, 5_000, 'callbackTimeoutMs'),
-    callbackAmountFormat,
+    izly,
     pointsOfSale,
     accounts,
     now: merged.now ?? (() => Date.now()),

@@ -1,17 +1,19 @@
 // IzlyConnect (contract section 2): an OAuth 2 authorization-code flow. The login page at
-// /oauth/Home/Authorize, the token endpoint for both grants (parameters in the query string, standard
-// Basic of AppIdentifier:apiKey) and /api/izly/users with the Bearer access token.
+// /oauth/Home/Authorize, the token endpoint for both grants (parameters in the query string, Basic
+// credentials in the form of the `tokenAuthorization` switch) and /api/izly/users with the Bearer access
+// token, answered in the shape of the `usersAnswer` switch.
 // Paths are lower-case here: index.ts matches /oauth/… and /api/… without regard to case.
 import { Hono } from 'hono';
 import { queryParam } from './case-insensitive-binding.js';
-import type { PointOfSale } from './config.js';
+import type { Account, PointOfSale } from './config.js';
 import { CredentialFields, credentialsError } from './credential-fields.js';
+import type { IzlyBehaviour } from './izly-behaviour.js';
 import { Layout, htmlPage } from './page-layout.js';
 import { pointOfSaleFromBasic } from './partner-auth.js';
 import type { SandboxServices } from './sandbox-services.js';
 import { randomToken, type SandboxState } from './sandbox-state.js';
 
-/** The AD's details answered by GET /api/izly/users. */
+/** The AD's details answered by GET /api/izly/users with `usersAnswer: 'flat'` (the default). */
 export interface SandboxUserAnswer {
   Id: string;
   Email: string;
@@ -23,6 +25,40 @@ export interface SandboxUserAnswer {
   LastName: string;
   /** Sandbox addition. */
   Phone: string;
+}
+
+/**
+ * `usersAnswer: 'profile'`: the person nested as in S-money's user object (4b), the CROUS fields of the
+ * callback's `User` beside it. `PhoneNumber` is the sandbox's guess at S-money's name for the phone.
+ */
+export interface SandboxProfileUserAnswer {
+  Id: string;
+  ClientCode: string;
+  NumeroAffectation: string;
+  Profile: { Email: string; FirstName: string; LastName: string; PhoneNumber: string };
+}
+
+/** `usersAnswer: 'minimal'`: only what the callback's `User` proves Izly knows for sure. */
+export interface SandboxMinimalUserAnswer {
+  Id: string;
+  Email: string;
+}
+
+function userAnswer(account: Account, shape: IzlyBehaviour['usersAnswer']): SandboxUserAnswer | SandboxProfileUserAnswer | SandboxMinimalUserAnswer {
+  switch (shape) {
+    case 'flat':
+      return {
+        Id: account.id, Email: account.email, ClientCode: account.clientCode, NumeroAffectation: account.numeroAffectation,
+        FirstName: account.firstName, LastName: account.lastName, Phone: account.phone,
+      };
+    case 'profile':
+      return {
+        Id: account.id, ClientCode: account.clientCode, NumeroAffectation: account.numeroAffectation,
+        Profile: { Email: account.email, FirstName: account.firstName, LastName: account.lastName, PhoneNumber: account.phone },
+      };
+    case 'minimal':
+      return { Id: account.id, Email: account.email };
+  }
 }
 
 /** A token shaped like the document's: base64 of `1;56;<random>`. */
@@ -133,13 +169,19 @@ export function izlyConnectRoutes({ state, faults }: SandboxServices) {
       email: account.email,
       expiresAt: state.now() + state.config.authorizationCodeTtlMs,
     });
-    return c.redirect(withQuery(pos.urlAfterConnection, { code, state: request.state }), 303);
+    // The document never mentions `state`; an Izly that drops it is as plausible as one that echoes it.
+    const echoedState = state.izly.connectState === 'echoed' ? request.state : undefined;
+    return c.redirect(withQuery(pos.urlAfterConnection, { code, state: echoedState }), 303);
   });
 
   app.post('/oauth/home/token', faults.middleware('token'), (c) => {
-    const pos = pointOfSaleFromBasic(state, c.req.header('authorization'), false);
+    // One form only, as one real Izly would check it: the document's example (standard Basic) or the back
+    // office's key as is, when that key is already the base64 string that follows `Basic` (2.2, 4b).
+    const rawKey = state.izly.tokenAuthorization === 'raw-key';
+    const pos = pointOfSaleFromBasic(state, c.req.header('authorization'), { rawKey, standard: !rawKey });
     if (!pos || pos === 'missing') {
-      return oauthError(401, 'invalid_client', 'Authentification du client refusée : attendu Basic base64(AppIdentifier:apiKey)', {
+      const expected = rawKey ? "Basic <clé d'API>" : 'Basic base64(AppIdentifier:apiKey)';
+      return oauthError(401, 'invalid_client', `Authentification du client refusée : attendu ${expected}`, {
         'www-authenticate': 'Basic realm="Izly"',
       });
     }
@@ -194,16 +236,7 @@ export function izlyConnectRoutes({ state, faults }: SandboxServices) {
     if (issued.expiresAt !== null && issued.expiresAt <= state.now()) return unauthorized('Jeton expiré');
     const account = state.accountByEmail(issued.email);
     if (!account) return unauthorized('Compte supprimé');
-    const user: SandboxUserAnswer = {
-      Id: account.id,
-      Email: account.email,
-      ClientCode: account.clientCode,
-      NumeroAffectation: account.numeroAffectation,
-      FirstName: account.firstName,
-      LastName: account.lastName,
-      Phone: account.phone,
-    };
-    return c.json(user);
+    return c.json(userAnswer(account, state.izly.usersAnswer));
   });
 
   return app;

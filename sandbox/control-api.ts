@@ -2,6 +2,7 @@
 // tests, the CLI, partners in any language). Errors: `{ "error": { "code", "message" } }`.
 import { Hono } from 'hono';
 import type { SandboxControl } from './control.js';
+import type { IzlyBehaviourInput } from './izly-behaviour.js';
 
 function controlError(status: 400 | 404, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });
@@ -36,6 +37,7 @@ export function controlApiRoutes(control: SandboxControl) {
     operations: control.operations(),
     callbackLog: control.callbackLog(),
     faults: control.faults(),
+    izly: control.izly(),
   }));
 
   app.get('/points-of-sale', (c) => c.json(control.pointsOfSale()));
@@ -92,6 +94,16 @@ export function controlApiRoutes(control: SandboxControl) {
     control.clearFaults();
     return c.json(control.faults());
   });
+
+  // Which plausible Izly the sandbox is: PATCH changes some switches (or applies `"strictest"`), DELETE
+  // goes back to every default. An unknown switch or a bad value answers 400 and changes nothing.
+  app.get('/izly', (c) => c.json(control.izly()));
+  app.patch('/izly', async (c) => {
+    const changes = await jsonBody(c.req.raw);
+    // The cast only names the type: updateIzly checks every key and value itself.
+    return attempt(() => control.updateIzly(changes as IzlyBehaviourInput));
+  });
+  app.delete('/izly', (c) => c.json(control.updateIzly('default')));
 
   return app;
 }

@@ -3,6 +3,7 @@
 import type { CallbackAttempt } from './callbacks.js';
 import { checkAccountFields, checkPointOfSaleFields, type Account, type PointOfSale } from './config.js';
 import { checkFaults, type Faults } from './faults.js';
+import { applyIzlyBehaviour, type IzlyBehaviour, type IzlyBehaviourInput } from './izly-behaviour.js';
 import { validatePayment, type ValidationOutcome } from './payment-decision.js';
 import type { SandboxServices } from './sandbox-services.js';
 import type { Operation } from './sandbox-state.js';
@@ -30,6 +31,13 @@ export interface SandboxControl {
   clearFaults(): void;
   /** The faults in force (counters as they stand). */
   faults(): Faults;
+  /** Which plausible Izly the sandbox is now (a copy). */
+  izly(): IzlyBehaviour;
+  /**
+   * Changes switches: a preset name (`'strictest'`, `'default'`) or switches, over `preset` when given,
+   * otherwise over those in force; throws `Error` naming an unknown switch or a bad value, changing nothing.
+   */
+  updateIzly(changes: IzlyBehaviourInput): IzlyBehaviour;
   /** Resolves once every scheduled callback delivery and retry is done. */
   settled(): Promise<void>;
   /** Decides a pending operation as the payment page's Valider would — for benchmarks, not for flow tests. */
@@ -91,6 +99,11 @@ export function createControl({ state, callbacks, faults }: SandboxServices): Sa
     setFaults: (next) => faults.set(checkFaults(next)),
     clearFaults: () => faults.clear(),
     faults: () => faults.current(),
+    izly: () => ({ ...state.izly }),
+    updateIzly(changes) {
+      state.izly = applyIzlyBehaviour(state.izly, changes, 'izly');
+      return { ...state.izly };
+    },
     settled: () => callbacks.settled(),
     authorize(operationId, { identifier, password }) {
       const operation = state.operation(operationId);

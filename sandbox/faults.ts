@@ -22,6 +22,11 @@ export interface Faults {
   dropCallbacks?: boolean;
   /** Each callback is sent twice. */
   duplicateCallbacks?: boolean;
+  /**
+   * The next N refunds that Izly carries out lose their answer: the money is back on the AD's account, and
+   * the connection breaks before the partner reads a body (whatever `routes` says).
+   */
+  refundAnswersLost?: number;
 }
 
 /** Checks a faults object (from `setFaults` or `PUT /sandbox/api/faults`); throws `Error` when wrong. */
@@ -33,6 +38,7 @@ export function checkFaults(input: unknown): Faults {
       case 'latencyMs':
       case 'serverErrors':
       case 'malformedJson':
+      case 'refundAnswersLost':
         if (!Number.isSafeInteger(value) || (value as number) < 0) throw new Error(`faults: "${name}" must be a non-negative integer`);
         faults[name] = value as number;
         break;
@@ -52,6 +58,16 @@ export function checkFaults(input: unknown): Faults {
     }
   }
   return faults;
+}
+
+/** An answer whose body never arrives: the connection breaks after the status line, as a cut network would. */
+function lostAnswer(): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.error(new Error('Connexion coupée avant la réponse (panne simulée refundAnswersLost)'));
+    },
+  });
+  return new Response(body, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
 export class FaultInjector {
@@ -82,15 +98,27 @@ export class FaultInjector {
   middleware(route: FaultRoute): MiddlewareHandler {
     return async (c, next) => {
       const faults = this.faults;
+      // Only a refund that happened loses its answer: a refused one (409, 356...) answers as usual.
+      const call = route === 'refund' && faults.refundAnswersLost
+        ? async () => {
+            await next();
+            if (c.res.status === 200 && faults.refundAnswersLost) {
+              faults.refundAnswersLost -= 1;
+              c.res = lostAnswer();
+            }
+          }
+        : next;
       const targeted = !faults.routes || faults.routes.includes(route);
-      if (!targeted) return next();
+      if (!targeted) return call();
       if (faults.latencyMs) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
       if (faults.serverErrors) {
         faults.serverErrors -= 1;
-        return partnerError('injectedServerError');
+        // No Izly code exists for an outage, so the sandbox's own 1090 in either `errorCodes`.
+        return partnerError('sandbox', 'injectedServerError');
       }
       if (faults.malformedJson) {
         faults.malformedJson -= 1;
+        // A garbled answer wins over a lost one: the refund is made and answers half a body.
         await next();
         const text = await c.res.text();
         // A body cut in the middle, as a dropped connection or a broken proxy would leave it.
@@ -100,7 +128,7 @@ export class FaultInjector {
         });
         return;
       }
-      return next();
+      return call();
     };
   }
 }

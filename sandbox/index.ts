@@ -19,7 +19,9 @@ export { DEFAULT_ACCOUNTS, DEFAULT_PASSWORD, DEFAULT_POINT_OF_SALE } from './con
 export type { CallbackAttempt, CallbackBody } from './callbacks.js';
 export type { SandboxControl } from './control.js';
 export type { FaultRoute, Faults } from './faults.js';
-export type { SandboxUserAnswer } from './connect-api.js';
+export type { IzlyBehaviour, IzlyBehaviourInput, IzlyPreset, IzlySwitchName } from './izly-behaviour.js';
+export { IZLY_SWITCHES } from './izly-behaviour.js';
+export type { SandboxMinimalUserAnswer, SandboxProfileUserAnswer, SandboxUserAnswer } from './connect-api.js';
 export type { ValidationOutcome } from './payment-decision.js';
 export type { Operation, OperationStatus } from './sandbox-state.js';
 export { PARTNER_ERRORS, REFUSAL_ERRORS } from './partner-errors.js';

@@ -1,7 +1,7 @@
 // What happens when the AD decides on the payment page. Each function checks and changes the operation
 // without awaiting anything in between, so two tabs posting at once cannot both decide it.
 import type { CallbackDispatcher } from './callbacks.js';
-import { REFUSAL_ERRORS } from './partner-errors.js';
+import { REFUSAL_ERRORS, refusalCode } from './partner-errors.js';
 import type { Operation, OperationStatus, SandboxState } from './sandbox-state.js';
 
 export type ValidationOutcome =
@@ -33,7 +33,7 @@ export function validatePayment(
   operation.decidedAt = new Date(state.now()).toISOString();
   if (refusal) {
     operation.status = 'Failed';
-    operation.errorCode = refusal.code;
+    operation.errorCode = refusalCode(state.izly.errorCodes, refusal);
     operation.errorMessage = refusal.message;
   } else {
     account.balance -= operation.amount;

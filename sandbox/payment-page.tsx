@@ -115,6 +115,7 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
     const found = lookUp(c.req.param('token'));
     if (!found) return htmlPage(<NotFoundPage basePath={basePath} />, { status: 404 });
     if (found.operation.status !== 'Pending') return alreadyDecidedPage(basePath, found.operation, found.pos);
+    found.operation.pageOpenedAt ??= new Date(state.now()).toISOString();
     return htmlPage(<PaymentForm basePath={basePath} operation={found.operation} pos={found.pos} token={c.req.param('token')} />);
   });
 

@@ -1,6 +1,7 @@
 // Everything the sandbox remembers: points of sale, accounts, operations and IzlyConnect codes and tokens.
 // One instance per `createSandbox()`, never module-level state, so tests can run sandboxes side by side.
 import type { Account, PointOfSale, SandboxConfig } from './config.js';
+import type { IzlyBehaviour } from './izly-behaviour.js';
 
 /** `OperationStatus` values the sandbox reports (see the README). */
 export type OperationStatus = 'Pending' | 'Completed' | 'Canceled' | 'Failed' | 'Expired' | 'Refund';
@@ -26,6 +27,8 @@ export interface Operation {
   /** ISO 8601 (UTC) times. */
   createdAt: string;
   decidedAt: string | null;
+  /** When the AD first opened the payment page (S-money's vocabulary then says `WaitingValidation`). */
+  pageOpenedAt: string | null;
   refundedAt: string | null;
   /** E-mail of the AD who validated (or was refused); null until then. */
   customerEmail: string | null;
@@ -61,6 +64,8 @@ function normalizePhone(value: string): string {
 
 export class SandboxState {
   readonly config: SandboxConfig;
+  /** Which plausible Izly the sandbox is now: the config's switches, then the control API's changes. */
+  izly: IzlyBehaviour;
   readonly pointsOfSale: PointOfSale[];
   readonly accounts: Account[];
   /** Newest last; `control.operations()` reverses. */
@@ -74,6 +79,7 @@ export class SandboxState {
 
   constructor(config: SandboxConfig) {
     this.config = config;
+    this.izly = { ...config.izly };
     this.pointsOfSale = config.pointsOfSale.map((pos) => ({ ...pos }));
     this.accounts = config.accounts.map((account) => ({ ...account }));
     this.nextOperationId = config.firstOperationId;
@@ -107,6 +113,11 @@ export class SandboxState {
     return this.accounts.find((account) => account.email.toLowerCase() === email.toLowerCase());
   }
 
+  /** The POS's operation with this `ClientOrderId`, if it used that reference before. */
+  operationByClientOrderId(appIdentifier: string, clientOrderId: string): Operation | undefined {
+    return this.operations.find((operation) => operation.appIdentifier === appIdentifier && operation.clientOrderId === clientOrderId);
+  }
+
   /** Creates a `Pending` operation with the next ids and an unguessable page token. */
   createOperation(fields: Pick<Operation, 'appIdentifier' | 'amount' | 'clientOrderId' | 'message' | 'callbackParameters' | 'redirectUrlAfterPayment' | 'software'>): Operation {
     const token = randomToken(32);
@@ -118,6 +129,7 @@ export class SandboxState {
       authorizationUrl: `${this.config.publicUrl}/payment/${token}`,
       createdAt: new Date(this.now()).toISOString(),
       decidedAt: null,
+      pageOpenedAt: null,
       refundedAt: null,
       customerEmail: null,
       errorCode: 0,
