@@ -2,11 +2,10 @@
 // wired as in production: the adapter calls the sandbox over HTTP, the sandbox calls the partner's
 // /izly/callback over HTTP, and the student's browser is played by `payAsStudent` driving the sandbox's
 // HTML form. Everything started here is closed by `close()`.
-import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
 import { izlyPay, memoryStore, type IzlyPayApp, type IzlyPayOptions, type OrderInfo, type PaymentRecord } from '../../../server-adapter/index.js';
+import { closeServer, listen } from './http-server.js';
 
 export const SECRET = 'test-secret-that-is-at-least-32-characters-long';
 export const APP_IDENTIFIER = 'izly-pay-demo';
@@ -47,21 +46,6 @@ export interface Harness {
   /** Posts a callback to the partner as anyone on the internet could. */
   postCallback(query: string, body: unknown): Promise<Response>;
   close(): Promise<void>;
-}
-
-function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<{ server: ServerType; url: string }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      resolve({ server, url: `http://127.0.0.1:${info.port}` });
-    });
-  });
-}
-
-function close(server: ServerType): Promise<void> {
-  return new Promise((resolve) => {
-    if ('closeAllConnections' in server) server.closeAllConnections();
-    server.close(() => resolve());
-  });
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -150,7 +134,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await sandbox!.control.settled();
       sandbox!.control.close();
       await izly.store.close();
-      await Promise.all([close(sandboxServer.server), close(partnerServer.server)]);
+      await Promise.all([closeServer(sandboxServer.server), closeServer(partnerServer.server)]);
     },
   };
 }

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { serve, type ServerType } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
+import type { ServerType } from '@hono/node-server';
 import { createSandbox, type Sandbox } from '../../../sandbox/index.js';
 import { sqliteStore } from '../../../server-adapter/sqlite.js';
 import type { ReconcileReport } from '../../../server-adapter/payments/payment-service.js';
 import { freePort, startScript, temporaryFolder, type RunningProcess } from '../../e2e/helpers/processes.js';
 import { payAsStudent, STUDENT } from '../helpers/harness.js';
+import { closeServer, listen } from '../helpers/http-server.js';
 import { recordCheck } from './reliability-log.js';
 
 const PARTNER_SCRIPT = 'test/server/reliability/crash-hook-partner.ts';
@@ -33,12 +33,7 @@ describe('the partner killed (SIGKILL) during onPaid, restarted: reconcile() run
     folder = temporaryFolder('izly-pay-crash-hook-');
     port = await freePort();
     partnerUrl = `http://127.0.0.1:${port}`;
-    sandboxServer = await new Promise<ServerType>((resolve) => {
-      const server = serve({ fetch: (request) => sandbox.fetch(request), port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-        sandboxUrl = `http://127.0.0.1:${info.port}`;
-        resolve(server);
-      });
-    });
+    ({ server: sandboxServer, url: sandboxUrl } = await listen((request) => sandbox.fetch(request)));
     sandbox = createSandbox({
       publicUrl: sandboxUrl,
       callbackRetries: 3,
@@ -51,10 +46,7 @@ describe('the partner killed (SIGKILL) during onPaid, restarted: reconcile() run
     await partner?.stop('SIGTERM');
     await sandbox.control.settled();
     sandbox.control.close();
-    await new Promise<void>((resolve) => {
-      if ('closeAllConnections' in sandboxServer) sandboxServer.closeAllConnections();
-      sandboxServer.close(() => resolve());
-    });
+    await closeServer(sandboxServer);
     folder.remove();
   });
 

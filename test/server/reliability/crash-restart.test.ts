@@ -6,11 +6,11 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
+import type { ServerType } from '@hono/node-server';
 import { createSandbox, type Sandbox } from '../../../sandbox/index.js';
 import { freePort, startScript, temporaryFolder, type RunningProcess } from '../../e2e/helpers/processes.js';
 import { payAsStudent, STUDENT } from '../helpers/harness.js';
+import { closeServer, listen } from '../helpers/http-server.js';
 import { recordCheck } from './reliability-log.js';
 
 const PARTNER_SCRIPT = 'test/server/reliability/crash-partner.ts';
@@ -31,12 +31,7 @@ describe('the partner killed (SIGKILL) at each step of a payment, restarted on t
     folder = temporaryFolder('izly-pay-crash-');
     port = await freePort();
     partnerUrl = `http://127.0.0.1:${port}`;
-    sandboxServer = await new Promise<ServerType>((resolve) => {
-      const server = serve({ fetch: (request) => (onUpstream(request), sandbox.fetch(request)), port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-        sandboxUrl = `http://127.0.0.1:${info.port}`;
-        resolve(server);
-      });
-    });
+    ({ server: sandboxServer, url: sandboxUrl } = await listen((request) => (onUpstream(request), sandbox.fetch(request))));
     sandbox = createSandbox({
       publicUrl: sandboxUrl,
       // Izly keeps calling back while the shop is down (40 attempts, 250 ms apart).
@@ -51,10 +46,7 @@ describe('the partner killed (SIGKILL) at each step of a payment, restarted on t
     await partner?.stop('SIGTERM');
     await sandbox.control.settled();
     sandbox.control.close();
-    await new Promise<void>((resolve) => {
-      if ('closeAllConnections' in sandboxServer) sandboxServer.closeAllConnections();
-      sandboxServer.close(() => resolve());
-    });
+    await closeServer(sandboxServer);
     folder.remove();
   });
 

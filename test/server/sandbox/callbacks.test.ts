@@ -1,9 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { CallbackBody } from '../../../sandbox/index.js';
+import { freePort } from '../../e2e/helpers/processes.js';
+import { closeServer, listen } from '../helpers/http-server.js';
 import { APP_IDENTIFIER, callbackReceiver, initiate, pagePath, postForm, testSandbox } from './sandbox-test-helpers.js';
 
 const PAYER = { identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' };
@@ -49,7 +48,7 @@ describe('the callback', () => {
   });
 
   test('can carry the amount in decimal euros instead (callbackAmountFormat)', async () => {
-    const { sandbox, receiver } = await pay({ izly: { callbackAmountFormat: 'decimal-euros' } });
+    const { sandbox, receiver } = await pay({ callbackAmountFormat: 'decimal-euros' });
     await sandbox.control.settled();
     assert.match(receiver.received[0]?.text ?? '', /"Amount":3\.50,/);
   });
@@ -137,27 +136,22 @@ describe('the callback', () => {
 
   test('reaches a partner over a real loopback port with the default fetch', async () => {
     const receiver = callbackReceiver();
-    const server = serve({ fetch: receiver.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    const port = (server.address() as AddressInfo).port;
+    const { server, url } = await listen(receiver.app.fetch);
     try {
-      const { sandbox } = testSandbox({ fetch: (request) => fetch(request), pointsOfSale: [{ callbackUrl: `http://127.0.0.1:${port}/izly/callback` }] });
+      const { sandbox } = testSandbox({ fetch: (request) => fetch(request), pointsOfSale: [{ callbackUrl: `${url}/izly/callback` }] });
       const answer = await initiate(sandbox, { Amount: 100, ClientOrderId: 'A', CallbackParameters: 'p=1' });
       await postForm(sandbox, pagePath(answer), PAYER);
       await sandbox.control.settled();
-      assert.equal(receiver.received[0]?.url, `http://127.0.0.1:${port}/izly/callback?p=1`);
+      assert.equal(receiver.received[0]?.url, `${url}/izly/callback?p=1`);
       assert.equal(sandbox.control.callbackLog()[0]?.outcome, 'delivered');
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await closeServer(server);
     }
   });
 
   test('an unreachable partner is logged as a network error', async () => {
     // A port that was just free: nothing listens on it any more.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     const { sandbox } = testSandbox({ fetch: (request) => fetch(request), callbackRetries: 0, pointsOfSale: [{ callbackUrl: `http://127.0.0.1:${port}/cb` }] });
     const answer = await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' });
     await postForm(sandbox, pagePath(answer), PAYER);
