@@ -48,7 +48,7 @@ describe('the callback', () => {
   });
 
   test('can carry the amount in decimal euros instead (callbackAmountFormat)', async () => {
-    const { sandbox, receiver } = await pay({ callbackAmountFormat: 'decimal-euros' });
+    const { sandbox, receiver } = await pay({ izly: { callbackAmountFormat: 'decimal-euros' } });
     await sandbox.control.settled();
     assert.match(receiver.received[0]?.text ?? '', /"Amount":3\.50,/);
   });
