@@ -50,13 +50,34 @@ export class IzlyPayError extends Error {
   }
 }
 
-/** An Izly client error as the adapter's error: 504 for a timeout, 502 otherwise. */
+/**
+ * The one mapping of an Izly client error to an answer, shared by the payment and the IzlyConnect routes:
+ * 504 when Izly took too long, 502 otherwise; the code tells a refusal of this request (`izly_error`) from
+ * an outage or an unreadable answer (try again).
+ */
+export const IZLY_ERROR_ANSWERS = {
+  izly_error: [502, 'Izly refused the request'],
+  izly_unavailable: [502, 'Izly is unavailable; try again'],
+  izly_bad_answer: [502, 'Izly sent an answer that could not be read; try again'],
+  izly_timeout: [504, 'Izly did not answer in time; try again'],
+} as const satisfies Record<string, readonly [IzlyPayErrorStatus, string]>;
+
+/** The codes of `IZLY_ERROR_ANSWERS`. */
+export type IzlyErrorAnswerCode = keyof typeof IZLY_ERROR_ANSWERS;
+
+/** Which of the answers to Izly errors `error` gets. */
+export function izlyErrorAnswerCode(error: IzlyError): IzlyErrorAnswerCode {
+  if (error instanceof IzlyTimeoutError) return 'izly_timeout';
+  if (error instanceof IzlyUnexpectedAnswerError) return 'izly_bad_answer';
+  // A 4xx other than 408/429 is Izly refusing this very request; the rest may pass on a new attempt.
+  if (error instanceof IzlyApiError && error.httpStatus < 500 && ![408, 429].includes(error.httpStatus)) return 'izly_error';
+  return 'izly_unavailable';
+}
+
+/** An Izly client error as the adapter's error (see `IZLY_ERROR_ANSWERS`); a refusal says Izly's reason. */
 export function fromIzlyError(error: IzlyError): IzlyPayError {
-  if (error instanceof IzlyTimeoutError) return new IzlyPayError(504, 'izly_timeout', 'Izly did not answer in time; try again', { cause: error });
-  if (error instanceof IzlyUnexpectedAnswerError) return new IzlyPayError(502, 'izly_bad_answer', 'Izly sent an answer that could not be read; try again', { cause: error });
-  if (error instanceof IzlyApiError && error.httpStatus < 500 && ![408, 429].includes(error.httpStatus)) {
-    const reason = error.errorMessage || error.title || `HTTP ${error.httpStatus}`;
-    return new IzlyPayError(502, 'izly_error', `Izly refused the request: ${reason}`, { cause: error });
-  }
-  return new IzlyPayError(502, 'izly_unavailable', 'Izly is unavailable; try again', { cause: error });
+  const code = izlyErrorAnswerCode(error);
+  const [status, message] = IZLY_ERROR_ANSWERS[code];
+  const reason = code === 'izly_error' && error instanceof IzlyApiError ? `: ${error.errorMessage || error.title || `HTTP ${error.httpStatus}`}` : '';
+  return new IzlyPayError(status, code, message + reason, { cause: error });
 }

@@ -1,7 +1,8 @@
 // Errors of the IzlyConnect routes and helpers. Same JSON shape as the payment routes,
 // `{ "error": { "code", "message" } }`, plus a French sentence for the HTML page a student sees.
 // Nothing secret in any of them: no token, no code, no state.
-import { IzlyApiError, IzlyError, IzlyTimeoutError, IzlyUnexpectedAnswerError } from '../izly/errors.js';
+import { IZLY_ERROR_ANSWERS, izlyErrorAnswerCode } from '../errors.js';
+import { IzlyApiError, IzlyError } from '../izly/errors.js';
 
 export type IzlyConnectErrorStatus = 400 | 401 | 403 | 405 | 500 | 502 | 504;
 
@@ -20,10 +21,11 @@ const CONNECT_ERRORS = {
   code_rejected: [400, 'Izly refused the authorization code (expired, already used or issued to another site)', 'Le code de connexion a expiré ou a déjà servi. Recommencez depuis le site.'],
   refresh_rejected: [401, 'Izly refused the refresh token (unknown, already used or revoked): log in again', 'La session Izly a expiré. Reconnectez-vous.'],
   login_failed: [500, 'The site could not open its session', 'Le site n’a pas pu ouvrir votre session.'],
-  izly_error: [502, 'Izly refused the request', 'Izly a refusé la demande.'],
-  izly_unavailable: [502, 'Izly is unavailable; try again', 'Izly est indisponible pour le moment. Réessayez dans quelques instants.'],
-  izly_bad_answer: [502, 'Izly sent an answer that could not be read; try again', 'La réponse d’Izly est illisible. Réessayez dans quelques instants.'],
-  izly_timeout: [504, 'Izly did not answer in time; try again', 'Izly n’a pas répondu à temps. Réessayez dans quelques instants.'],
+  // Status and English message as the payment routes answer them: one mapping of Izly's errors.
+  izly_error: [...IZLY_ERROR_ANSWERS.izly_error, 'Izly a refusé la demande.'],
+  izly_unavailable: [...IZLY_ERROR_ANSWERS.izly_unavailable, 'Izly est indisponible pour le moment. Réessayez dans quelques instants.'],
+  izly_bad_answer: [...IZLY_ERROR_ANSWERS.izly_bad_answer, 'La réponse d’Izly est illisible. Réessayez dans quelques instants.'],
+  izly_timeout: [...IZLY_ERROR_ANSWERS.izly_timeout, 'Izly n’a pas répondu à temps. Réessayez dans quelques instants.'],
   method_not_allowed: [405, 'Use GET on this route', 'Cette adresse ne s’ouvre que par un lien.'],
   internal_error: [500, 'Something went wrong', 'Une erreur inattendue est survenue.'],
 } as const satisfies Record<string, readonly [IzlyConnectErrorStatus, string, string]>;
@@ -54,14 +56,12 @@ export class IzlyConnectError extends Error {
 }
 
 /**
- * An Izly client error as an IzlyConnect error. `rejected` is the code for Izly's `invalid_grant`
- * (a bad authorization code, or a bad refresh token), the one refusal the student or partner can act on.
+ * An Izly client error as an IzlyConnect error, mapped as for the payment routes (`izlyErrorAnswerCode`)
+ * but for `invalid_grant` (a bad authorization code, or a bad refresh token), the one refusal the student
+ * or partner can act on: `rejected` is its code.
  */
 export function connectErrorFromIzly(error: unknown, rejected: 'code_rejected' | 'refresh_rejected'): IzlyConnectError {
   if (!(error instanceof IzlyError)) return new IzlyConnectError('internal_error', { cause: error });
-  if (error instanceof IzlyTimeoutError) return new IzlyConnectError('izly_timeout', { cause: error });
-  if (error instanceof IzlyUnexpectedAnswerError) return new IzlyConnectError('izly_bad_answer', { cause: error });
   if (error instanceof IzlyApiError && error.call === 'token' && error.code === 'invalid_grant') return new IzlyConnectError(rejected, { cause: error });
-  if (error instanceof IzlyApiError && error.httpStatus < 500 && ![408, 429].includes(error.httpStatus)) return new IzlyConnectError('izly_error', { cause: error });
-  return new IzlyConnectError('izly_unavailable', { cause: error });
+  return new IzlyConnectError(izlyErrorAnswerCode(error), { cause: error });
 }
