@@ -60,10 +60,16 @@ export function checkFaults(input: unknown): Faults {
   return faults;
 }
 
+/** Long enough for the Node server to have sent the status line (it waits one timer turn for a first chunk). */
+const LOST_ANSWER_DELAY_MS = 20;
+
 /** An answer whose body never arrives: the connection breaks after the status line, as a cut network would. */
 function lostAnswer(): Response {
+  // It fails a little after the first read, not at once: a body that fails at once makes the Node server
+  // answer a 500 of its own instead of breaking the connection.
   const body = new ReadableStream<Uint8Array>({
-    start(controller) {
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_DELAY_MS));
       controller.error(new Error('Connexion coupée avant la réponse (panne simulée refundAnswersLost)'));
     },
   });

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { closeServer, listen } from '../helpers/http-server.js';
 import { initiate, pagePath, partnerHeaders, postForm, testSandbox } from './sandbox-test-helpers.js';
 
 const PAYER = { identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' };
@@ -94,9 +95,36 @@ describe('fault injection', () => {
     assert.deepEqual(sandbox.control.callbackLog().map((entry) => entry.duplicate).sort(), [false, true]);
   });
 
+  test('refundAnswersLost: the refund is made, then its answer never arrives (over a real port too)', async () => {
+    const { sandbox } = testSandbox();
+    const { server, url: origin } = await listen(sandbox.fetch);
+    try {
+      const answer = await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' });
+      const id = answer.OperationSMoney.Id;
+      const pending = await sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=A`, { method: 'POST', headers: partnerHeaders() });
+      assert.equal(pending.status, 409, 'a refused refund answers as usual and does not use the fault up');
+      await postForm(sandbox, pagePath(answer), PAYER);
+      sandbox.control.setFaults({ refundAnswersLost: 1 });
+      await assert.rejects(async () => {
+        const lost = await fetch(`${origin}/api/Izly/WebPayments/${id}/Refund?clientOrderId=A`, { method: 'POST', headers: partnerHeaders() });
+        await lost.text();
+      });
+      assert.equal(sandbox.control.operation(id)?.status, 'Refund');
+      assert.equal(sandbox.control.account('etudiant@izly.test')?.balance, 10000);
+      assert.equal(sandbox.control.faults().refundAnswersLost, 0);
+      const again = await fetch(`${origin}/api/Izly/WebPayments/${id}/Refund?clientOrderId=A`, { method: 'POST', headers: partnerHeaders() });
+      assert.equal(again.status, 409, 'asking again finds the refund already made');
+      const read = await fetch(`${origin}/api/Izly/WebPayments/${id}`, { headers: partnerHeaders() });
+      assert.equal(((await read.json()) as { OperationStatus: string }).OperationStatus, 'Refund');
+    } finally {
+      await closeServer(server);
+    }
+  });
+
   test('a bad faults object is refused', () => {
     const { sandbox } = testSandbox();
     assert.throws(() => sandbox.control.setFaults({ serverErrors: -1 }), /serverErrors/);
     assert.throws(() => sandbox.control.setFaults({ routes: ['nowhere' as 'get'] }), /routes/);
+    assert.throws(() => sandbox.control.setFaults({ refundAnswersLost: true as unknown as number }), /refundAnswersLost/);
   });
 });
