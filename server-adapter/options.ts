@@ -5,6 +5,7 @@ import type { IzlyConnectOptions } from './connect/options.js';
 import type { IzlyClientOptions } from './izly/client.js';
 import type { PaymentRecord, PaymentStore } from './stores/payment-store.js';
 import type { CallbackMode } from './payments/status-read-policy.js';
+import { clockReading, systemClock, type Clock } from './payments/clock.js';
 
 /** What the partner's `order()` hook says about an order: the amount to charge, decided by the server. */
 export interface OrderInfo {
@@ -62,7 +63,15 @@ export interface IzlyPayOptions extends IzlyClientOptions {
   connect?: IzlyConnectOptions;
   /** Where warnings go; default `console`. */
   logger?: IzlyPayLogger;
-  /** The clock, in ms since the epoch (tests); default `Date.now`. */
+  /**
+   * The clock every part of the adapter reads and waits on: timestamps, ages, rate limits, long-poll
+   * deadlines (tests give one they move forward); default the system's (`Date.now`, `setTimeout`).
+   */
+  clock?: Clock;
+  /**
+   * The time in ms since the epoch, read by every part of the adapter, waits staying on the system's
+   * timers: a `clock` reduced to its reading. Ignored when `clock` is given.
+   */
   now?: () => number;
 }
 
@@ -77,6 +86,8 @@ export interface ResolvedIzlyPayOptions extends IzlyPayOptions {
   maxWaitSeconds: number;
   expireAfterMs: number;
   logger: IzlyPayLogger;
+  clock: Clock;
+  /** `clock.now`, for the parts that only read the time. */
   now: () => number;
 }
 
@@ -94,6 +105,14 @@ function nonNegative(name: string, value: number | undefined, fallback: number, 
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) fail(`${name} must be a number between 0 and ${max}`);
   return value;
+}
+
+function resolveClock({ clock, now }: IzlyPayOptions): Clock {
+  if (clock === undefined) return now ? clockReading(now) : systemClock;
+  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function' || typeof clock.setTimer !== 'function') {
+    fail('clock must be an object with now() and setTimer(ms, fire)');
+  }
+  return clock;
 }
 
 /** Checks every option and fills in defaults; throws an `Error` naming the first bad option. */
@@ -117,6 +136,7 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     return url.origin;
   });
   for (const name of ['onPaid', 'onFailed', 'onRefunded', 'authorizeRefund', 'now'] as const) optionalFunction(options, name);
+  const clock = resolveClock(options);
   const callbacks = options.callbacks ?? 'auto';
   if (!CALLBACK_MODES.includes(callbacks)) fail(`callbacks must be one of ${CALLBACK_MODES.map((mode) => `'${mode}'`).join(', ')}`);
   const statusReadIntervalMs = nonNegative('statusReadIntervalMs', options.statusReadIntervalMs, 2_000);
@@ -131,6 +151,7 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     maxWaitSeconds: nonNegative('maxWaitSeconds', options.maxWaitSeconds, 30, 30),
     expireAfterMs: nonNegative('expireAfterMs', options.expireAfterMs, 20 * 60_000),
     logger: options.logger ?? console,
-    now: options.now ?? Date.now,
+    clock,
+    now: () => clock.now(),
   };
 }

@@ -2,10 +2,14 @@
 // several adapter instances and can tell (PostgreSQL's LISTEN/NOTIFY), on a change made by any of them.
 // Without that, a change made elsewhere is seen at the long poll's next timed read of the store.
 import type { PaymentStore } from '../stores/payment-store.js';
+import type { Clock } from './clock.js';
 
 export class PaymentWaiters {
   private readonly waiting = new Map<string, Set<() => void>>();
   private subscribed: Promise<unknown> = Promise.resolve();
+
+  /** `clock` times the waits: a test that moves it wakes them. */
+  constructor(private readonly clock: Clock) {}
 
   /**
    * Also wakes on the changes the store reports from every instance (`store.subscribe`), when it has that.
@@ -21,12 +25,12 @@ export class PaymentWaiters {
     await this.subscribed;
   }
 
-  /** Resolves when `notify(paymentId)` is called, after `ms`, or when `signal` aborts, whichever is first. */
+  /** Resolves when `notify(paymentId)` is called, after `ms` on the clock, or when `signal` aborts, whichever is first. */
   wait(paymentId: string, ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let cancelTimer: (() => void) | undefined;
       const done = () => {
-        clearTimeout(timer);
+        cancelTimer?.();
         signal?.removeEventListener('abort', done);
         const set = this.waiting.get(paymentId);
         set?.delete(done);
@@ -34,7 +38,7 @@ export class PaymentWaiters {
         resolve();
       };
       if (signal?.aborted) return resolve();
-      timer = setTimeout(done, Math.max(0, ms));
+      cancelTimer = this.clock.setTimer(Math.max(0, ms), done);
       signal?.addEventListener('abort', done, { once: true });
       let set = this.waiting.get(paymentId);
       if (!set) this.waiting.set(paymentId, (set = new Set()));

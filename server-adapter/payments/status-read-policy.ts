@@ -7,6 +7,7 @@
 // poll that sees its payment paid looks for the callback in the store's event log, so every instance learns. A payment that a safety-net read finds paid, and whose callback never
 // came, ends the trust: reads go back to the rate limit. Every interval gets up to 20% of random jitter
 // (longer, never shorter), so that payments created together are not read together.
+import type { Clock } from './clock.js';
 
 /** Whether Izly's callbacks reach this adapter: `auto` finds out, the other two are the partner's word. */
 export type CallbackMode = 'auto' | 'allow-listed' | 'blocked';
@@ -25,17 +26,18 @@ export interface StatusReadPolicySettings {
 const JITTER = 0.2;
 
 export class StatusReadPolicy {
-  /** Real time of the last verified callback (`auto`). */
+  /** Clock time of the last verified callback (`auto`). */
   private lastCallbackAt = -Infinity;
 
   constructor(
     private readonly settings: StatusReadPolicySettings,
+    private readonly clock: Clock,
     private readonly random: () => number = Math.random,
   ) {}
 
   /** A callback whose signature checked out and that named a known payment: callbacks arrive. */
   noteCallback(): void {
-    this.lastCallbackAt = Date.now();
+    this.lastCallbackAt = this.clock.now();
   }
 
   /** A payment was found paid at Izly and its callback never came: callbacks no longer arrive. */
@@ -47,7 +49,7 @@ export class StatusReadPolicy {
   get callbacksTrusted(): boolean {
     const { callbacks, callbackTrustMs } = this.settings;
     if (callbacks !== 'auto') return callbacks === 'allow-listed';
-    return Date.now() - this.lastCallbackAt < callbackTrustMs;
+    return this.clock.now() - this.lastCallbackAt < callbackTrustMs;
   }
 
   /**
@@ -55,7 +57,7 @@ export class StatusReadPolicy {
    * in the store) would be worth looking up: `auto`, and no callback seen here in the last half of the trust window.
    */
   get wantsCallbackNews(): boolean {
-    return this.settings.callbacks === 'auto' && Date.now() - this.lastCallbackAt > this.settings.callbackTrustMs / 2;
+    return this.settings.callbacks === 'auto' && this.clock.now() - this.lastCallbackAt > this.settings.callbackTrustMs / 2;
   }
 
   /** True when a read that finds a payment paid should check that its callback came (`auto` only). */

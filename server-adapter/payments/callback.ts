@@ -1,0 +1,77 @@
+// POST /callback: Izly says a payment changed. The callback is only a hint: once its signature (ours, in
+// `CallbackParameters`) checks out, the payment is read at Izly, and that read decides. A refused callback
+// is answered with Izly's `{ Code, ErrorMessage }` shape and a code of our own.
+import { IzlyError } from '../izly/errors.js';
+import type { IzlyCallback } from '../izly/web-payments.js';
+import type { PaymentRecord } from '../stores/payment-store.js';
+import type { FlowParts } from './flow-parts.js';
+import { MismatchError } from './transitions.js';
+
+/** Why a callback was refused, with the answer Izly gets (`{ Code, ErrorMessage }`). */
+export class CallbackRefusal extends Error {
+  override name = 'CallbackRefusal' as const;
+  constructor(
+    readonly httpStatus: 400 | 403 | 404 | 409 | 502,
+    readonly izlyCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Callback answer codes (our own; Izly documents only 0 for success). */
+export const CALLBACK_CODES = { invalidSignature: 1, unknownPayment: 2, mismatch: 3, izlyUnavailable: 4, invalidRequest: 5 } as const;
+
+/** The payment id and signature of a callback: from its query, or echoed in its body's `CallbackParameters`. */
+function signedId(query: { p?: string; s?: string }, callback: IzlyCallback): { p?: string; s?: string } {
+  if ((query.p && query.s) || !callback.callbackParameters) return query;
+  const echoed = new URLSearchParams(callback.callbackParameters.replace(/^[?&]/, ''));
+  return { p: echoed.get('p') ?? undefined, s: echoed.get('s') ?? undefined };
+}
+
+export async function handleCallback(parts: FlowParts, query: { p?: string; s?: string }, callback: IzlyCallback): Promise<PaymentRecord> {
+  const { signer, reader, transitions } = parts;
+  const { store, logger } = parts.options;
+  const { p, s } = signedId(query, callback);
+  if (!p || !s || !(await signer.verify(p, s))) {
+    logger.warn('izly-pay: callback refused: missing or invalid signature');
+    throw new CallbackRefusal(403, CALLBACK_CODES.invalidSignature, 'Invalid callback signature');
+  }
+  const record = await store.get(p);
+  if (!record) throw new CallbackRefusal(404, CALLBACK_CODES.unknownPayment, 'Unknown payment');
+  // Signed by us and about a payment we made: only Izly, which alone received the signature, sends this.
+  reader.noteCallback();
+  const at = transitions.nowIso();
+  await store.appendEvent({
+    paymentId: record.id,
+    at,
+    type: 'callback',
+    detail: { operationId: callback.operationId, izlyStatus: callback.status.raw, errorCode: callback.error?.code ?? null, amount: callback.amountRaw },
+  });
+  const refuse = async (reason: string) => {
+    await store.appendEvent({ paymentId: record.id, at, type: 'callback_refused', detail: { reason } });
+    logger.warn(`izly-pay: callback for payment ${record.id} refused: ${reason}`);
+    return new CallbackRefusal(409, CALLBACK_CODES.mismatch, reason);
+  };
+  if (callback.operationId !== null && record.operationId !== null && callback.operationId !== record.operationId) {
+    throw await refuse('the callback names another operation');
+  }
+  if (callback.clientOrderId !== null && callback.clientOrderId !== record.orderId) throw await refuse('the callback names another order');
+  const operationId = record.operationId ?? callback.operationId;
+  if (operationId === null) throw await refuse('no operation id to confirm');
+  // Nothing a callback says can change a paid or refunded payment (refunds go through this adapter):
+  // acknowledge replays without asking Izly again.
+  if (record.status === 'paid' || record.status === 'refunded') return record;
+
+  const failureHint = callback.error && callback.error.code !== 0 ? `izly_error_${callback.error.code}${callback.error.message ? `: ${callback.error.message}` : ''}` : undefined;
+  try {
+    return await reader.read(record, 'fresh', 'callback', failureHint?.slice(0, 200), operationId);
+  } catch (error) {
+    if (error instanceof MismatchError) throw await refuse(error.message);
+    if (error instanceof IzlyError) {
+      // Izly will call again (or reconcile will settle it): nothing was decided.
+      throw new CallbackRefusal(502, CALLBACK_CODES.izlyUnavailable, 'Could not confirm the payment with Izly; try again later');
+    }
+    throw error;
+  }
+}

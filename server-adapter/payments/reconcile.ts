@@ -1,0 +1,92 @@
+// `reconcile()`, run by the partner on a schedule: settles with Izly the open payments old enough that
+// their flow should be over (a callback lost, a poll given up, a crash mid-creation), and runs again the
+// hooks whose first run never returned.
+import { IzlyApiError } from '../izly/errors.js';
+import { OPEN_STATUSES, type PaymentHookName, type PaymentRecord, type PaymentStatus } from '../stores/payment-store.js';
+import type { FlowParts } from './flow-parts.js';
+
+/** What `reconcile()` did. */
+export interface ReconcileReport {
+  /** Payments looked at. */
+  checked: number;
+  /** Payments whose status changed. */
+  changed: Array<{ paymentId: string; from: PaymentStatus; to: PaymentStatus }>;
+  /** Payments that could not be settled this time (Izly failing...); they are tried again next run. */
+  errors: Array<{ paymentId: string; message: string }>;
+  /** Hooks run again because their first run never returned (the process stopped during the hook). */
+  hooks: Array<{ paymentId: string; hook: PaymentHookName }>;
+}
+
+/** Options of `reconcile()`. */
+export interface ReconcileOptions {
+  /** Open payments created more than this long ago are settled with Izly, in ms; default 60000. */
+  olderThanMs?: number;
+  /**
+   * A hook owed for more than this long, in ms, and not running in this process, is run again; default
+   * 30000. Keep it above your hooks' longest run: another instance may still be running it.
+   */
+  hookGraceMs?: number;
+}
+
+/** A record never initiated at Izly is left to its creation for at least this long, in ms. */
+const INITIATION_GRACE_MS = 120_000;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export async function reconcile(parts: FlowParts, { olderThanMs = 60_000, hookGraceMs = 30_000 }: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const { store, clock } = parts.options;
+  const { transitions } = parts;
+  const report: ReconcileReport = { checked: 0, changed: [], errors: [], hooks: [] };
+  const candidates = await store.listByStatus(OPEN_STATUSES, new Date(clock.now() - olderThanMs));
+  for (const record of candidates) {
+    report.checked += 1;
+    try {
+      let after: PaymentRecord;
+      if (record.operationId === null) {
+        // Creation never finished (a crash between our record and Izly's answer): no one has a URL to pay it.
+        const stale = clock.now() - Date.parse(record.createdAt) > Math.max(olderThanMs, INITIATION_GRACE_MS);
+        after = stale ? await transitions.move(record, ['created'], { status: 'failed', failureReason: 'initiation_incomplete', updatedAt: transitions.nowIso() }) : record;
+      } else {
+        after = await readForReconcile(parts, record);
+      }
+      if (after.status !== record.status) report.changed.push({ paymentId: record.id, from: record.status, to: after.status });
+    } catch (error) {
+      report.errors.push({ paymentId: record.id, message: messageOf(error) });
+    }
+  }
+  await rerunUnfinishedHooks(parts, hookGraceMs, report);
+  return report;
+}
+
+/** Runs again the hooks whose first run never returned (the process stopped during the hook). */
+async function rerunUnfinishedHooks(parts: FlowParts, graceMs: number, report: ReconcileReport): Promise<void> {
+  const { store, clock, logger } = parts.options;
+  const { transitions } = parts;
+  for (const record of await store.listPendingHooks(new Date(clock.now() - graceMs))) {
+    if (record.pendingHook === null || transitions.isHookRunning(record)) continue;
+    try {
+      // Take the hook over with a compare-and-set on the version: of several instances reconciling at
+      // once, one runs it.
+      const taken = await store.transition(record.id, [record.status], { pendingHookSince: transitions.nowIso(), updatedAt: record.updatedAt }, { version: record.version });
+      if (!taken || taken.pendingHook === null) continue;
+      logger.warn(`izly-pay: ${taken.pendingHook} for payment ${taken.id} never returned (the process stopped?); running it again`);
+      report.hooks.push({ paymentId: taken.id, hook: taken.pendingHook });
+      await transitions.runHook(taken);
+    } catch (error) {
+      report.errors.push({ paymentId: record.id, message: messageOf(error) });
+    }
+  }
+}
+
+async function readForReconcile(parts: FlowParts, record: PaymentRecord): Promise<PaymentRecord> {
+  const { clock, expireAfterMs } = parts.options;
+  try {
+    return await parts.reader.read(record, 'fresh', 'reconcile');
+  } catch (error) {
+    // Izly does not know the operation (356): it can never be paid; past the expiry age it ends.
+    if (error instanceof IzlyApiError && error.isUnknownOperation && clock.now() - Date.parse(record.createdAt) >= expireAfterMs) {
+      return parts.transitions.move(record, OPEN_STATUSES, { status: 'expired', failureReason: 'izly_unknown_operation', updatedAt: parts.transitions.nowIso() });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,138 @@
+// The payment routes of `izlyPay()`: POST /payments, GET /payments/:paymentId (long poll), POST /callback
+// and, opt-in, POST /payments/:paymentId/refund; a wrong method on one of them answers in the route's
+// error shape. A sub-app for `izlyPay()` to mount at its root.
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { IzlyPayError } from '../errors.js';
+import { parseIzlyCallback } from '../izly/web-payments.js';
+import type { ResolvedIzlyPayOptions } from '../options.js';
+import { CALLBACK_CODES, CallbackRefusal } from './callback.js';
+import type { NewPaymentInput } from './create.js';
+import type { PaymentService } from './payment-service.js';
+import { createdPaymentView, paymentView } from './payment-view.js';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+
+/** The JSON error answer of every route, never cached. */
+export function errorAnswer(c: Context, error: IzlyPayError): Response {
+  return c.json(error.toJSON(), error.status, NO_STORE);
+}
+
+/**
+ * Refuses a request body over `maxSize` bytes. A declared `Content-Length` is checked without touching the
+ * body (the HTTP server never delivers more than it declares, and on @hono/node-server reading
+ * `c.req.raw.body` would build a whole `Request`); a chunked body goes through Hono's `bodyLimit`, which
+ * counts as it reads.
+ */
+function limitBodySize(maxSize: number, onError: (c: Context) => Response): MiddlewareHandler {
+  const counting = bodyLimit({ maxSize, onError });
+  return async (c, next) => {
+    const declared = c.req.header('content-length');
+    if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return counting(c, next);
+    if (Number(declared) > maxSize) return onError(c);
+    await next();
+  };
+}
+
+/** Cross-site protection for state-changing routes: a browser's Origin, when sent, must be allowed. */
+function checkOrigin(c: Context, allowed: ReadonlySet<string>): void {
+  const origin = c.req.header('origin');
+  if (origin !== undefined && !allowed.has(origin)) throw new IzlyPayError(403, 'origin_not_allowed', 'Requests from this origin are not allowed');
+}
+
+/** What a `POST /payments` asks for, checked; throws `IzlyPayError` (4xx) naming what is wrong. */
+async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Promise<NewPaymentInput> {
+  checkOrigin(c, allowed);
+  // A JSON content type cannot be sent cross-site without a CORS preflight: an HTML form cannot forge this.
+  const contentType = c.req.header('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) throw new IzlyPayError(415, 'unsupported_content_type', 'Send the request as application/json');
+  const idempotencyKey = c.req.header('idempotency-key');
+  if (!idempotencyKey) throw new IzlyPayError(400, 'missing_idempotency_key', 'The Idempotency-Key header is required');
+  if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new IzlyPayError(400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 200 letters, digits or . _ : -');
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new IzlyPayError(400, 'invalid_request', 'The request body is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null) throw new IzlyPayError(400, 'invalid_request', 'The request body must be a JSON object');
+  // Only `orderId` and `returnUrl` are read: an `amount` sent by the browser is ignored.
+  const { orderId, returnUrl } = body as { orderId?: unknown; returnUrl?: unknown };
+  if (typeof orderId !== 'string' || orderId.length === 0 || orderId.length > 128 || /[\u0000-\u001f\u007f]/.test(orderId)) {
+    throw new IzlyPayError(400, 'invalid_order_id', 'orderId must be a string of 1 to 128 printable characters');
+  }
+  if (typeof returnUrl !== 'string' || !URL.canParse(returnUrl) || !/^https?:$/.test(new URL(returnUrl).protocol)) {
+    throw new IzlyPayError(400, 'invalid_return_url', 'returnUrl must be an absolute http(s) URL');
+  }
+  if (!allowed.has(new URL(returnUrl).origin)) throw new IzlyPayError(400, 'return_url_not_allowed', 'returnUrl is not on an allowed origin');
+  return { orderId, returnUrl, idempotencyKey };
+}
+
+/** The `?wait=` of a long poll, in seconds (0 without one). */
+function waitSecondsOf(c: Context): number {
+  const wait = c.req.query('wait');
+  if (wait === undefined || wait === '') return 0;
+  const waitSeconds = Number(wait);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new IzlyPayError(400, 'invalid_wait', 'wait must be a number of seconds ≥ 0');
+  return waitSeconds;
+}
+
+export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentService): Hono {
+  const { exposeCustomerEmail, authorizeRefund } = options;
+  const allowed = new Set(options.allowedOrigins);
+  const app = new Hono();
+  const limitBody = limitBodySize(16 * 1024, () => {
+    throw new IzlyPayError(400, 'invalid_request', 'The request body is too large');
+  });
+
+  app.post('/payments', limitBody, async (c) => {
+    const { record, created } = await service.createPayment(await newPaymentRequest(c, allowed), c);
+    return c.json(createdPaymentView(record, exposeCustomerEmail), created ? 201 : 200, NO_STORE);
+  });
+
+  app.get('/payments/:paymentId', async (c) => {
+    const waitSeconds = waitSecondsOf(c);
+    // The request's signal is made on first use (@hono/node-server): only a long poll needs it.
+    // `returned=1`: the student is back from Izly (the widget's first read then). A cancel sends no callback,
+    // so this read may reach Izly sooner than the safety net of trusted callbacks would (rate-limited still).
+    const returned = c.req.query('returned') === '1';
+    const record = await service.readPayment(c.req.param('paymentId'), waitSeconds, waitSeconds > 0 ? c.req.raw.signal : undefined, returned);
+    return c.json(paymentView(record, exposeCustomerEmail), 200, NO_STORE);
+  });
+
+  app.post('/callback', limitBodySize(64 * 1024, (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Body too large' }, 400)), async (c) => {
+    let body: unknown = null;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      // The body is only a hint: a signed callback without a readable body is still confirmed with Izly.
+    }
+    try {
+      await service.handleCallback({ p: c.req.query('p'), s: c.req.query('s') }, parseIzlyCallback(body));
+      return c.json({ Code: 0, ErrorMessage: '' }, 200);
+    } catch (error) {
+      if (error instanceof CallbackRefusal) return c.json({ Code: error.izlyCode, ErrorMessage: error.message }, error.httpStatus);
+      throw error;
+    }
+  });
+
+  if (authorizeRefund) {
+    app.post('/payments/:paymentId/refund', async (c) => {
+      checkOrigin(c, allowed);
+      if (!(await authorizeRefund(c))) throw new IzlyPayError(403, 'forbidden', 'Not allowed to refund');
+      const record = await service.refund(c.req.param('paymentId'));
+      return c.json(paymentView(record, exposeCustomerEmail), 200, NO_STORE);
+    });
+  }
+
+  // A wrong method on one of these paths answers in the route's JSON error shape, not with the host app's
+  // plain-text 404 (registered last, so the real handlers above match first).
+  const wrongMethod = (allow: string) => (c: Context) =>
+    c.json(new IzlyPayError(405, 'method_not_allowed', `Use ${allow} on this route`).toJSON(), 405, { ...NO_STORE, Allow: allow });
+  app.all('/payments', wrongMethod('POST'));
+  app.all('/payments/:paymentId', wrongMethod('GET'));
+  if (authorizeRefund) app.all('/payments/:paymentId/refund', wrongMethod('POST'));
+  app.all('/callback', (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Use POST on this route' }, 405, { Allow: 'POST' }));
+  return app;
+}

@@ -1,0 +1,185 @@
+// Reads payments at Izly (`GET WebPayments/{id}`) for every flow, and applies the answer. It keeps Izly's
+// load bounded: one read in flight per operation (concurrent callers share it), polite reads held to the
+// rate limits of the callback-trust policy (`status-read-policy.ts`), and, when a read finds a payment
+// paid while callbacks are trusted, the check that its callback came.
+import type { IzlyClient } from '../izly/client.js';
+import { IzlyError } from '../izly/errors.js';
+import type { ResolvedIzlyPayOptions } from '../options.js';
+import { isOpenStatus, type PaymentRecord } from '../stores/payment-store.js';
+import { StatusReadPolicy } from './status-read-policy.js';
+import { MismatchError, type PaymentTransitions, type ReadSource } from './transitions.js';
+
+/**
+ * `polite` reads are rate-limited (they return the stored record when the last read is recent);
+ * `returned` reads (the student is back from Izly, where a cancel sends no callback) are polite reads held
+ * only to the base rate limit, not to the slower safety net of trusted callbacks; `fresh` reads
+ * (callbacks, reconcile, refunds) always reach Izly after any read in flight.
+ */
+export type ReadMode = 'polite' | 'returned' | 'fresh';
+
+/**
+ * How long after a read found a payment paid its callback may still come before it counts as missed (or
+ * one safety-net interval, when that is shorter: a callback later than that is as good as missing).
+ */
+const CALLBACK_GRACE_MS = 10_000;
+
+export class StatusReader {
+  private readonly policy: StatusReadPolicy;
+  private readonly inFlightReads = new Map<string, { promise: Promise<PaymentRecord>; number: number }>();
+  private readsStarted = 0;
+  /** When each operation may next be read politely. */
+  private readonly nextReadAt = new Map<string, number>();
+  /**
+   * When each operation was last read: a student back from Izly may ask for a read sooner than the
+   * policy's next one, but never more than once per `statusReadIntervalMs`.
+   */
+  private readonly lastReadAt = new Map<string, number>();
+
+  constructor(
+    private readonly options: ResolvedIzlyPayOptions,
+    private readonly client: IzlyClient,
+    private readonly transitions: PaymentTransitions,
+  ) {
+    this.policy = new StatusReadPolicy(options, options.clock);
+  }
+
+  /** The operation was just read (or Izly just told its status): the next polite read waits an interval. */
+  readAgainLater(operationId: string): void {
+    const now = this.options.clock.now();
+    this.lastReadAt.set(operationId, now);
+    this.nextReadAt.set(operationId, now + this.policy.nextIntervalMs());
+  }
+
+  /** How long until the operation's next polite read is due (the policy's longest interval before it is known). */
+  msUntilNextRead(operationId: string | null): number {
+    const due = operationId === null ? undefined : this.nextReadAt.get(operationId);
+    return due === undefined ? this.policy.longestIntervalMs() : due - this.options.clock.now();
+  }
+
+  /** A callback whose signature checked out and that named a known payment: callbacks arrive. */
+  noteCallback(): void {
+    this.policy.noteCallback();
+  }
+
+  /**
+   * Reads the payment at Izly and applies the answer (see `ReadMode`). One read in flight per operation:
+   * concurrent callers share it.
+   */
+  async read(record: PaymentRecord, mode: ReadMode, source: ReadSource, failureHint?: string, operationId = record.operationId): Promise<PaymentRecord> {
+    if (operationId === null) return record;
+    const { clock, store, statusReadIntervalMs } = this.options;
+    // A fresh read must have started after it was asked for (an older one may predate the change it was
+    // told of): it joins such a read, or waits for the older one and starts its own.
+    const askedAt = this.readsStarted;
+    for (let inFlight = this.inFlightReads.get(operationId); inFlight; inFlight = this.inFlightReads.get(operationId)) {
+      if (mode !== 'fresh' || inFlight.number > askedAt) return inFlight.promise;
+      const shared = await inFlight.promise.catch(() => null);
+      if (shared && !isOpenStatus(shared.status)) return shared;
+      if (shared) record = shared;
+    }
+    if (mode === 'polite' && clock.now() < (this.nextReadAt.get(operationId) ?? 0)) return record;
+    if (mode === 'returned' && clock.now() - (this.lastReadAt.get(operationId) ?? -Infinity) < statusReadIntervalMs) return record;
+    if (mode !== 'fresh' && store.claimStatusRead) {
+      // A store shared by several instances lets one of them read per interval: the others learn the
+      // answer from the store (and are woken by its notifications).
+      const interval = mode === 'returned' ? statusReadIntervalMs : this.policy.nextIntervalMs();
+      if (!(await store.claimStatusRead(record.id, interval))) {
+        this.readAgainLater(operationId);
+        return (await store.get(record.id)) ?? record;
+      }
+      const started = this.inFlightReads.get(operationId);
+      if (started) return started.promise;
+    }
+    return this.startRead(record, operationId, source, failureHint);
+  }
+
+  /** A polite read whose failure leaves the stored record as it is (a poll must not fail because Izly does). */
+  async refreshQuietly(record: PaymentRecord, source: ReadSource, mode: ReadMode = 'polite'): Promise<PaymentRecord> {
+    if (!isOpenStatus(record.status) || record.operationId === null) return record;
+    try {
+      return await this.read(record, mode, source);
+    } catch (error) {
+      if (error instanceof IzlyError || error instanceof MismatchError) {
+        this.options.logger.warn(`izly-pay: status read for payment ${record.id} failed: ${error.message}`);
+        return (await this.options.store.get(record.id)) ?? record;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A payment this instance saw paid: if its callback reached some instance, callbacks arrive. Only looked
+   * up while the policy wants such news (one store read).
+   */
+  async learnOfCallback(paymentId: string): Promise<void> {
+    if (!this.policy.wantsCallbackNews) return;
+    try {
+      if ((await this.options.store.events(paymentId)).some((event) => event.type === 'callback')) this.policy.noteCallback();
+    } catch {
+      // Only a hint: the next payment tells again.
+    }
+  }
+
+  /** The read itself, registered as the operation's read in flight until it settles. */
+  private startRead(record: PaymentRecord, operationId: string, source: ReadSource, failureHint: string | undefined): Promise<PaymentRecord> {
+    const { store } = this.options;
+    const read = (async () => {
+      this.readAgainLater(operationId);
+      try {
+        const payment = await this.client.getPayment(operationId);
+        const current = (await store.get(record.id)) ?? record;
+        const applied = await this.transitions.applyIzlyPayment(current, payment, source, failureHint);
+        if (source === 'poll' && applied.status === 'paid' && current.status !== 'paid' && this.policy.watchesForMissedCallbacks) this.expectCallback(applied.id);
+        return applied;
+      } catch (error) {
+        if (error instanceof IzlyError) {
+          await store.appendEvent({ paymentId: record.id, at: this.transitions.nowIso(), type: 'izly_read_failed', detail: { source, error: error.name, message: error.message } });
+        }
+        throw error;
+      }
+    })();
+    const entry = { promise: read, number: ++this.readsStarted };
+    this.inFlightReads.set(operationId, entry);
+    const forget = () => {
+      if (this.inFlightReads.get(operationId) === entry) this.inFlightReads.delete(operationId);
+      this.forgetOldReads();
+    };
+    read.then(forget, forget);
+    return read;
+  }
+
+  /** Keeps the rate-limit maps from growing without bound. */
+  private forgetOldReads(): void {
+    if (this.nextReadAt.size < 1000) return;
+    const now = this.options.clock.now();
+    for (const [operationId, at] of this.nextReadAt) {
+      if (at < now && now - (this.lastReadAt.get(operationId) ?? 0) >= this.options.statusReadIntervalMs) {
+        this.nextReadAt.delete(operationId);
+        this.lastReadAt.delete(operationId);
+      }
+    }
+  }
+
+  /**
+   * A safety-net read found this payment paid while callbacks were trusted: unless its callback reaches
+   * some instance (its event is in the store) within the grace, callbacks stopped arriving, and waiting
+   * payments go back to being read at the rate limit. A pending check must not keep the process alive.
+   */
+  private expectCallback(paymentId: string): void {
+    const grace = Math.min(CALLBACK_GRACE_MS, this.options.safetyNetReadIntervalMs);
+    this.options.clock.setTimer(grace, () => void this.checkCallbackCame(paymentId), { keepAlive: false });
+  }
+
+  private async checkCallbackCame(paymentId: string): Promise<void> {
+    try {
+      const events = await this.options.store.events(paymentId);
+      if (events.some((event) => event.type === 'callback')) return;
+      this.policy.noteMissedCallback();
+      this.options.logger.warn(
+        `izly-pay: payment ${paymentId} was found paid at Izly but its callback never came; status reads go back to every ${this.options.statusReadIntervalMs} ms`,
+      );
+    } catch {
+      // The store is closed (the adapter is shutting down): nothing to adjust.
+    }
+  }
+}

@@ -1,0 +1,142 @@
+// How a payment changes status, and the hooks a change runs. Izly's word, read with `GET WebPayments/{id}`,
+// is the only thing that moves a payment to paid, failed, cancelled or refunded; every move is a
+// compare-and-set, and the hook of a move runs only in the caller that won it. The same compare-and-set
+// marks the hook as owed (`pendingHook`) and the mark is cleared once the hook returned, so a hook cut
+// short by a crash is run again by `reconcile()`.
+import { matchAmount } from '../izly/amounts.js';
+import type { IzlyPayment } from '../izly/web-payments.js';
+import type { ResolvedIzlyPayOptions } from '../options.js';
+import { OPEN_STATUSES, hookForStatus, isOpenStatus, type PaymentPatch, type PaymentRecord, type PaymentStatus } from '../stores/payment-store.js';
+import type { PaymentWaiters } from './payment-waiters.js';
+
+/** Which flow read the payment at Izly (logged with the read). */
+export type ReadSource = 'poll' | 'callback' | 'reconcile' | 'refund' | 'create';
+
+/** A mismatch between Izly's answer and our record: the answer is not for this payment. */
+export class MismatchError extends Error {}
+
+/** Statuses from which Izly's `Completed` still moves a payment to paid: Izly's word wins over our clock. */
+const NOT_YET_PAID: readonly PaymentStatus[] = ['created', 'pending', 'failed', 'cancelled', 'expired'];
+const NOT_REFUNDED: readonly PaymentStatus[] = ['created', 'pending', 'paid', 'failed', 'cancelled', 'expired'];
+
+export class PaymentTransitions {
+  /** Hooks running in this process (`paymentId:hook`), which `reconcile()` must not start again. */
+  private readonly runningHooks = new Set<string>();
+
+  constructor(
+    private readonly options: ResolvedIzlyPayOptions,
+    private readonly waiters: PaymentWaiters,
+  ) {}
+
+  /** The clock's time as stored in records and events. */
+  nowIso(): string {
+    return new Date(this.options.clock.now()).toISOString();
+  }
+
+  /** True while the hook the record owes runs in this process. */
+  isHookRunning(record: PaymentRecord): boolean {
+    return record.pendingHook !== null && this.runningHooks.has(`${record.id}:${record.pendingHook}`);
+  }
+
+  /** Runs the hook the record owes, then clears the mark. Returns the record as it now is. */
+  async runHook(record: PaymentRecord): Promise<PaymentRecord> {
+    const { store, logger } = this.options;
+    const name = record.pendingHook;
+    const hook = name === null ? undefined : this.options[name];
+    if (name === null || !hook) return record;
+    const running = `${record.id}:${name}`;
+    this.runningHooks.add(running);
+    try {
+      await hook(record);
+    } catch (error) {
+      // A hook that throws returned: it is logged and recorded for the partner to act on, not run again.
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error(`izly-pay: ${name} failed for payment ${record.id}: ${message}`);
+      await store.appendEvent({ paymentId: record.id, at: this.nowIso(), type: 'hook_failed', detail: { hook: name, message } });
+    } finally {
+      this.runningHooks.delete(running);
+    }
+    // Compare-and-set on the version: a newer status change (which owes its own hook) or a `reconcile()`
+    // that took the hook over keeps its mark.
+    const cleared = await store.transition(record.id, [record.status], { pendingHook: null, pendingHookSince: null, updatedAt: record.updatedAt }, { version: record.version });
+    return cleared ?? (await store.get(record.id)) ?? record;
+  }
+
+  /**
+   * A CAS move; on a win, runs the status's hook, then wakes the long polls. Returns the record as it now is.
+   * A move into another status marks its hook as owed in the same compare-and-set (replacing any older
+   * mark), so that a crash before the hook returns leaves a trace for `reconcile()`.
+   */
+  async move(record: PaymentRecord, from: readonly PaymentStatus[], patch: PaymentPatch): Promise<PaymentRecord> {
+    const { store } = this.options;
+    const entering = patch.status !== undefined && !from.includes(patch.status) ? patch.status : null;
+    const hook = entering === null ? null : hookForStatus(entering);
+    const owed = hook !== null && this.options[hook] ? hook : null;
+    const marked: PaymentPatch = entering === null ? patch : { ...patch, pendingHook: owed, pendingHookSince: owed === null ? null : patch.updatedAt };
+    let updated = await store.transition(record.id, from, marked);
+    if (!updated) return (await store.get(record.id)) ?? record;
+    if (entering !== null && updated.pendingHook !== null) updated = await this.runHook(updated);
+    this.waiters.notify(record.id);
+    return updated;
+  }
+
+  /**
+   * Applies what `GET WebPayments/{id}` said to the record. Throws `MismatchError` when the answer is not
+   * for this payment (other operation or order). `failureHint` is a failure callback's reason.
+   */
+  async applyIzlyPayment(record: PaymentRecord, payment: IzlyPayment, source: ReadSource, failureHint?: string): Promise<PaymentRecord> {
+    const { store, logger } = this.options;
+    const at = this.nowIso();
+    const amountMatch = matchAmount(record.amount, payment.amountRaw);
+    // A poll's read that finds what the record already says is not logged: hundreds of waiting payments
+    // would otherwise grow the log by hundreds of entries a second, saying nothing.
+    const saysNothingNew = source === 'poll' && payment.status.raw === record.izlyStatus && payment.operationId === record.operationId && amountMatch !== 'mismatch';
+    if (!saysNothingNew) {
+      await store.appendEvent({
+        paymentId: record.id,
+        at,
+        type: 'izly_read',
+        detail: { source, izlyStatus: payment.status.raw, state: payment.status.state, amount: payment.amountRaw, amountMatch, orderId: payment.orderId },
+      });
+    }
+    if (record.operationId !== null && payment.operationId !== record.operationId) {
+      throw new MismatchError(`Izly answered for operation ${payment.operationId}, the payment has ${record.operationId}`);
+    }
+    if (payment.orderId !== null && payment.orderId !== record.orderId) {
+      throw new MismatchError(`Izly's order id ${payment.orderId} differs from the payment's ${record.orderId}`);
+    }
+    // A record that never learnt its operation id (initiation answered ambiguously) adopts one only when
+    // both the order and the amount agree.
+    if (record.operationId === null && (payment.orderId !== record.orderId || amountMatch === 'mismatch')) {
+      throw new MismatchError('Izly operation does not match this payment');
+    }
+
+    // The amount's unit is uncertain: a mismatch both ways is recorded, never a reason to refuse Izly's status.
+    const patch: PaymentPatch = { updatedAt: at, izlyStatus: payment.status.raw, operationId: payment.operationId };
+    if (amountMatch === 'mismatch' && payment.amountRaw !== null && record.amountMismatch !== payment.amountRaw) {
+      patch.amountMismatch = payment.amountRaw;
+      await store.appendEvent({ paymentId: record.id, at, type: 'amount_mismatch', detail: { expected: record.amount, izly: payment.amountRaw } });
+      logger.warn(`izly-pay: amount mismatch on payment ${record.id}: expected ${record.amount} cents, Izly says ${payment.amountRaw}`);
+    }
+
+    switch (payment.status.state) {
+      case 'paid':
+        return this.move(record, NOT_YET_PAID, { ...patch, status: 'paid', paidAt: at, customerEmail: payment.customerEmail ?? record.customerEmail });
+      case 'refunded':
+        return this.move(record, NOT_REFUNDED, { ...patch, status: 'refunded', refundedAt: at, customerEmail: payment.customerEmail ?? record.customerEmail });
+      case 'failed':
+      case 'cancelled':
+      case 'expired':
+        return this.move(record, OPEN_STATUSES, { ...patch, status: payment.status.state, failureReason: failureHint ?? `izly_${payment.status.state}` });
+      case 'pending': {
+        if (record.status === 'pending' && this.options.clock.now() - Date.parse(record.createdAt) >= this.options.expireAfterMs) {
+          return this.move(record, ['pending'], { ...patch, status: 'expired', failureReason: failureHint ?? 'expired_pending_at_izly' });
+        }
+        if (failureHint !== undefined) patch.failureReason = failureHint;
+        const changed =
+          patch.izlyStatus !== record.izlyStatus || patch.amountMismatch !== undefined || patch.failureReason !== undefined || record.operationId === null;
+        return changed && isOpenStatus(record.status) ? this.move(record, OPEN_STATUSES, patch) : record;
+      }
+    }
+  }
+}
