@@ -1,15 +1,13 @@
-// <izly-connect-button>: rendering, attributes, languages, the cancelable start, and real logins through the
-// real adapter (`izlyPay({ connect })` at /izly) and the real Izly sandbox's login page, both mounted on the
-// test server (izly-servers.ts). The student's part on Izly's page is played by filling the sandbox's form
-// in the popup or the shop's window.
+// <izly-connect-button>: what it shares with every Izly button (button-base-tests.ts), then its return URL,
+// the cancelable start, and real logins through the real adapter (`izlyPay({ connect })` at /izly) and the
+// real Izly sandbox's login page, both mounted on the test server (izly-servers.ts). The student's part on
+// Izly's page is played by filling the sandbox's form in the popup or the shop's window.
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../widget/connect-button/connect-button.js';
 import type { IzlyConnectButton } from '../../widget/connect-button/connect-button.js';
+import { describeButtonBase, inner, statusOf, text } from './button-base-tests.js';
 import { STUDENT, loaded } from './flow-helpers.js';
 
-const inner = (el: IzlyConnectButton) => el.shadowRoot!.querySelector('button')!;
-const statusOf = (el: IzlyConnectButton) => el.shadowRoot!.querySelector('[part="status"]')!;
-const text = (node: Element) => node.textContent!.replace(/\s+/g, ' ').trim();
 const LOGIN_PAGE = /\/oauth\/Home\/Authorize/i;
 
 /** Fills the sandbox's login form in `win` and presses "Se connecter" or "Annuler". */
@@ -37,81 +35,24 @@ async function logOut(): Promise<void> {
 }
 
 describe('<izly-connect-button>', () => {
-  describe('rendering', () => {
-    it('is a real button that says "Se connecter avec Izly" by default', async () => {
-      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button></izly-connect-button>`);
-      expect(inner(el).localName).to.equal('button');
-      expect(inner(el).type).to.equal('button');
-      expect(text(inner(el))).to.equal('Se connecter avec Izly');
-      expect(el.getAttribute('state')).to.equal('idle');
-      expect(inner(el).getAttribute('aria-busy')).to.equal('false');
-      expect(text(statusOf(el))).to.equal('');
-      await expect(el).to.be.accessible();
-    });
-
-    it('speaks English with lang="en", or when the page does', async () => {
-      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button lang="en"></izly-connect-button>`);
-      expect(text(inner(el))).to.equal('Log in with Izly');
-      const wrapper = await fixture(html`<div lang="en-GB"><izly-connect-button></izly-connect-button></div>`);
-      expect(text(inner(wrapper.querySelector('izly-connect-button')!))).to.equal('Log in with Izly');
-    });
-
-    it('shows a custom label as given', async () => {
-      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button label="Mon compte étudiant"></izly-connect-button>`);
-      expect(text(inner(el))).to.equal('Mon compte étudiant');
-      await expect(el).to.be.accessible();
-    });
-
-    it('exposes the button and the status as parts, the status as a polite live region', async () => {
-      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button></izly-connect-button>`);
-      expect(el.shadowRoot!.querySelector('[part="button"]')).to.equal(inner(el));
-      expect(statusOf(el).getAttribute('role')).to.equal('status');
-      expect(statusOf(el).getAttribute('aria-live')).to.equal('polite');
-    });
-
-    it('delegates focus to its button', async () => {
-      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button></izly-connect-button>`);
-      el.focus();
-      expect(el.shadowRoot!.activeElement).to.equal(inner(el));
-    });
+  describeButtonBase({
+    tag: 'izly-connect-button',
+    required: '',
+    idle: { attributes: '', fr: 'Se connecter avec Izly', en: 'Log in with Izly' },
+    label: 'Mon compte étudiant',
+    startEvent: 'izly-connect-start',
+    module: '/widget/connect-button/connect-button.ts',
   });
 
-  describe('attributes', () => {
-    it('has defaults: endpoint /izly, redirect mode, medium size, this page as the return URL', async () => {
+  describe('return-url', () => {
+    it('is empty by default: the student comes back to this page', async () => {
       const el = await fixture<IzlyConnectButton>(html`<izly-connect-button></izly-connect-button>`);
-      expect(el.endpoint).to.equal('/izly');
-      expect(el.mode).to.equal('redirect');
-      expect(el.size).to.equal('medium');
       expect(el.returnUrl).to.equal('');
-      expect(el.getAttribute('mode')).to.equal('redirect');
     });
 
-    it('reads and reflects its attributes', async () => {
-      const el = await fixture<IzlyConnectButton>(html`
-        <izly-connect-button endpoint="/shop/izly" return-url="/account" mode="popup" size="large" full-width></izly-connect-button>
-      `);
-      expect(el.endpoint).to.equal('/shop/izly');
+    it('reads return-url', async () => {
+      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button return-url="/account"></izly-connect-button>`);
       expect(el.returnUrl).to.equal('/account');
-      expect(el.mode).to.equal('popup');
-      expect(el.size).to.equal('large');
-      expect(el.fullWidth).to.equal(true);
-      el.size = 'small';
-      el.fullWidth = false;
-      await el.updateComplete;
-      expect(el.getAttribute('size')).to.equal('small');
-      expect(el.hasAttribute('full-width')).to.equal(false);
-    });
-
-    it('does nothing when disabled', async () => {
-      const el = await fixture<IzlyConnectButton>(html`<izly-connect-button disabled></izly-connect-button>`);
-      let started = false;
-      el.addEventListener('izly-connect-start', () => (started = true));
-      expect(inner(el).disabled).to.equal(true);
-      inner(el).click();
-      await el.updateComplete;
-      expect(started).to.equal(false);
-      expect(el.state).to.equal('idle');
-      await expect(el).to.be.accessible();
     });
   });
 
@@ -238,7 +179,7 @@ describe('<izly-connect-button>', () => {
         expect(text(statusOf(el))).to.equal('Login cancelled.');
       });
 
-      it('a wrong password keeps the student on Izly\'s page: still awaiting', async () => {
+      it("a wrong password keeps the student on Izly's page: still awaiting", async () => {
         const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup"></izly-connect-button>`);
         inner(el).click();
         const popup = await loaded(() => popups[0], LOGIN_PAGE, 'the Izly login page in the popup');
@@ -264,7 +205,7 @@ describe('<izly-connect-button>', () => {
         await expect(el).to.be.accessible();
       });
 
-      it("ignores a look-alike message from a window that is not its popup", async () => {
+      it('ignores a look-alike message from a window that is not its popup', async () => {
         const el = await fixture<IzlyConnectButton>(html`<izly-connect-button mode="popup"></izly-connect-button>`);
         inner(el).click();
         await loaded(() => popups[0], LOGIN_PAGE, 'the Izly login page in the popup');
@@ -306,7 +247,7 @@ describe('<izly-connect-button>', () => {
         inner(shop.shopConnectButton).click();
         const izly = await loaded(current, LOGIN_PAGE, 'the Izly login page, in the shop window');
         answerLogin(izly, 'cancel');
-        await waitUntil(() => tab!.document?.querySelector('#return-link'), 'the adapter\'s error page', { timeout: 10000 });
+        await waitUntil(() => tab!.document?.querySelector('#return-link'), "the adapter's error page", { timeout: 10000 });
         expect(tab!.document.querySelector('#error-code')!.textContent).to.equal('login_cancelled');
         (tab!.document.querySelector('#return-link') as HTMLAnchorElement).click();
         const back = await loaded(current, /shop\.html/, 'back on the shop');
@@ -333,14 +274,6 @@ describe('<izly-connect-button>', () => {
         expect(win.shopConnectButton.state).to.equal('idle');
         expect(win.shopEvents).to.deep.equal([]);
       });
-    });
-  });
-
-  describe('loading', () => {
-    it('can be loaded twice without throwing', async () => {
-      const registered = customElements.get('izly-connect-button');
-      await import(`/widget/connect-button/connect-button.ts?again=${Date.now()}`);
-      expect(customElements.get('izly-connect-button')).to.equal(registered);
     });
   });
 });
