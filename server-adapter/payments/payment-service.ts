@@ -18,7 +18,6 @@ import { Refunds } from './refund.js';
 import { StatusReader } from './status-reader.js';
 import { PaymentTransitions } from './transitions.js';
 
-export { CALLBACK_CODES, CallbackRefusal } from './callback.js';
 export type { ReconcileOptions, ReconcileReport } from './reconcile.js';
 
 /** The payment flows, as the routes and `izlyPay()`'s server-side methods call them. */
