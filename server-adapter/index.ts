@@ -6,7 +6,7 @@
 export { izlyPay, type IzlyPayApp } from './izly-pay.js';
 export type { IzlyPayOptions, IzlyPayLogger, OrderInfo } from './options.js';
 export type { CallbackMode } from './payments/status-read-policy.js';
-export type { ReconcileOptions, ReconcileReport } from './payments/payment-service.js';
+export type { ReconcileOptions, ReconcileReport } from './payments/reconcile.js';
 export { IzlyPayError, type IzlyPayErrorCode, type IzlyPayErrorStatus } from './errors.js';
 
 // IzlyConnect: its options, the tokens and user handed to `onLogin`, the token helpers, its error.
