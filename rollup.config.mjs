@@ -2,7 +2,10 @@
 // - dist/izly-pay-button.js, dist/izly-connect-button.js and dist/izly-pay.js: single-file ES modules with Lit
 //   inside, minified, for a plain <script type="module"> (one element each, or every element);
 // - dist/widget/: the library for bundler users, one module per source file, Lit left external so that
-//   the partner's bundle shares one copy. Its type declarations come from `tsc -p widget/tsconfig.build.json`.
+//   the partner's bundle shares one copy. Its type declarations come from `tsc -p widget/tsconfig.build.json`,
+//   which takes the browser contract's (contract/) from dist/contract/: this config builds those first.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
@@ -26,6 +29,20 @@ const minifyStyles = () => ({
         .trim()}\``),
       map: null,
     };
+  },
+});
+
+/**
+ * Writes the browser contract's declarations to dist/contract/ before the library build: the widget's
+ * declaration step (next in `npm run build`) reads them through its project reference, and fails without
+ * them. `--composite false`: a full emit every time, with no build-info file to believe a deleted dist/
+ * is still up to date.
+ */
+const contractDeclarations = () => ({
+  name: 'contract-declarations',
+  buildStart() {
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-p', 'contract/tsconfig.json', '--composite', 'false'], { stdio: 'inherit' });
   },
 });
 
@@ -53,6 +70,6 @@ export default [
     input: ['widget/index.ts', 'widget/pay-button/pay-button.ts', 'widget/connect-button/connect-button.ts'],
     external: (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/'),
     output: { dir: 'dist/widget', format: 'es', preserveModules: true, preserveModulesRoot: 'widget', sourcemap: true },
-    plugins: [typescript()],
+    plugins: [contractDeclarations(), typescript()],
   },
 ];

@@ -1,34 +1,10 @@
 // Errors of the adapter itself, with the one JSON shape that reaches a browser:
 // `{ "error": { "code": "...", "message": "..." } }`. Nothing secret in either field.
+import type { IzlyPayErrorCode } from '../contract/browser-contract.js';
 import { IzlyApiError, IzlyError, IzlyTimeoutError, IzlyUnexpectedAnswerError } from './izly/errors.js';
 
-/** Stable machine codes of the adapter's error answers. */
-export type IzlyPayErrorCode =
-  | 'invalid_request'
-  | 'unsupported_content_type'
-  | 'missing_idempotency_key'
-  | 'invalid_idempotency_key'
-  | 'invalid_order_id'
-  | 'invalid_return_url'
-  | 'return_url_not_allowed'
-  | 'invalid_wait'
-  | 'origin_not_allowed'
-  | 'method_not_allowed'
-  | 'forbidden'
-  | 'unknown_order'
-  | 'payment_not_found'
-  | 'idempotency_key_reused'
-  | 'order_already_paid'
-  | 'order_amount_changed'
-  | 'payment_in_progress'
-  | 'already_refunded'
-  | 'not_refundable'
-  | 'refund_in_progress'
-  | 'izly_error'
-  | 'izly_unavailable'
-  | 'izly_bad_answer'
-  | 'izly_timeout'
-  | 'internal_error';
+// The codes are part of the browser contract, which the widget reads too.
+export type { IzlyPayErrorCode };
 
 export type IzlyPayErrorStatus = 400 | 403 | 404 | 405 | 409 | 415 | 500 | 502 | 504;
 

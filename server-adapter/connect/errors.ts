@@ -1,6 +1,7 @@
 // Errors of the IzlyConnect routes and helpers. Same JSON shape as the payment routes,
 // `{ "error": { "code", "message" } }`, plus a French sentence for the HTML page a student sees.
 // Nothing secret in any of them: no token, no code, no state.
+import type { IzlyConnectErrorCode } from '../../contract/browser-contract.js';
 import { IZLY_ERROR_ANSWERS, izlyErrorAnswerCode } from '../errors.js';
 import { IzlyApiError, IzlyError } from '../izly/errors.js';
 
@@ -28,10 +29,10 @@ const CONNECT_ERRORS = {
   izly_timeout: [...IZLY_ERROR_ANSWERS.izly_timeout, 'Izly n’a pas répondu à temps. Réessayez dans quelques instants.'],
   method_not_allowed: [405, 'Use GET on this route', 'Cette adresse ne s’ouvre que par un lien.'],
   internal_error: [500, 'Something went wrong', 'Une erreur inattendue est survenue.'],
-} as const satisfies Record<string, readonly [IzlyConnectErrorStatus, string, string]>;
+} as const satisfies Record<IzlyConnectErrorCode, readonly [IzlyConnectErrorStatus, string, string]>;
 
-/** Stable machine codes of the IzlyConnect errors. */
-export type IzlyConnectErrorCode = keyof typeof CONNECT_ERRORS;
+// The codes are part of the browser contract, which the widget reads too; the table above has exactly them.
+export type { IzlyConnectErrorCode };
 
 /** An error of the IzlyConnect routes (answered as a page or JSON) or helpers (thrown). */
 export class IzlyConnectError extends Error {

@@ -3,12 +3,16 @@
 // stylesheet are served by the routes beside them (relative URLs: every page lives under `/connect/`).
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import {
+  CONNECT_POPUP_MESSAGE_TYPE,
+  CONNECT_RETURN_PARAM,
+  type ConnectOutcome,
+  type IzlyConnectErrorCode,
+} from '../../contract/browser-contract.js';
 
-/** The message the popup page posts to `window.opener`. */
-export const POPUP_MESSAGE_TYPE = 'izly-connect:done';
-
-/** The query parameter added to the return URL: `success`, or the error's code. */
-export const RETURN_PARAM = 'izly_connect';
+// The popup's message type and the return parameter are the browser contract's, which the widget reads
+// too; re-exported under their former names for the package entry.
+export { CONNECT_POPUP_MESSAGE_TYPE as POPUP_MESSAGE_TYPE, CONNECT_RETURN_PARAM as RETURN_PARAM };
 
 export const PAGE_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -19,9 +23,9 @@ export const PAGE_HEADERS = {
 } as const;
 
 /** `url` with `izly_connect=<outcome>` added. */
-export function returnUrlWith(url: string, outcome: string): string {
+export function returnUrlWith(url: string, outcome: ConnectOutcome): string {
   const target = new URL(url);
-  target.searchParams.set(RETURN_PARAM, outcome);
+  target.searchParams.set(CONNECT_RETURN_PARAM, outcome);
   return target.href;
 }
 
@@ -44,7 +48,7 @@ ${body}
 }
 
 /** A failed login: what happened in French, the machine code, and a way back to the site. */
-export function errorPage(error: { code: string; frenchMessage: string }, returnLink: string) {
+export function errorPage(error: { code: IzlyConnectErrorCode; frenchMessage: string }, returnLink: string) {
   return page(
     'Connexion Izly impossible',
     html`<h1>Connexion Izly impossible</h1>
@@ -56,7 +60,7 @@ export function errorPage(error: { code: string; frenchMessage: string }, return
 
 /** The last page of a popup login: `popup.js` posts the outcome to the opener and closes the window. */
 export function popupPage(
-  outcome: { ok: true } | { ok: false; error: { code: string; message: string; frenchMessage: string } },
+  outcome: { ok: true } | { ok: false; error: { code: IzlyConnectErrorCode; message: string; frenchMessage: string } },
   targetOrigin: string,
   returnLink: string,
 ) {
@@ -77,7 +81,10 @@ export function popupPage(
   });
 }
 
-/** Served as `/connect/popup.js`. Without an opener (a browser that cut the link), the page's link remains. */
+/**
+ * Served as `/connect/popup.js`: posts the contract's `ConnectPopupMessage`. Without an opener (a browser that cut
+ * the link), the page's link remains.
+ */
 export const POPUP_SCRIPT = `// izly-pay: hands a popup login's outcome to the page that opened it, then closes the popup.
 (function () {
   var result = document.getElementById('izly-connect-result');
@@ -85,8 +92,8 @@ export const POPUP_SCRIPT = `// izly-pay: hands a popup login's outcome to the p
   if (!result || !opener || opener === window) return;
   var data = result.dataset;
   var message = data.ok === 'true'
-    ? { type: '${POPUP_MESSAGE_TYPE}', ok: true }
-    : { type: '${POPUP_MESSAGE_TYPE}', ok: false, error: { code: data.code, message: data.message } };
+    ? { type: '${CONNECT_POPUP_MESSAGE_TYPE}', ok: true }
+    : { type: '${CONNECT_POPUP_MESSAGE_TYPE}', ok: false, error: { code: data.code, message: data.message } };
   opener.postMessage(message, data.targetOrigin);
   window.close();
 })();

@@ -1,28 +1,10 @@
 // The public view of a payment: what a browser may see. Never the idempotency key, the Izly operation,
 // the failure details or (unless the partner opts in) the customer's e-mail.
-import type { PaymentRecord, PaymentStatus } from '../stores/payment-store.js';
+// The two types are the browser contract's, which the widget reads too; re-exported for the package entry.
+import type { CreatedPaymentView, PaymentView } from '../../contract/browser-contract.js';
+import type { PaymentRecord } from '../stores/payment-store.js';
 
-/** A payment as `GET /payments/:paymentId` answers it. */
-export interface PaymentView {
-  paymentId: string;
-  orderId: string;
-  status: PaymentStatus;
-  /** Cents. */
-  amount: number;
-  currency: 'EUR';
-  createdAt: string;
-  updatedAt: string;
-  paidAt?: string;
-  refundedAt?: string;
-  /** Only with `exposeCustomerEmail: true`, once Izly reported it. */
-  customerEmail?: string;
-}
-
-/** A payment as `POST /payments` answers it: the view plus where to send the student. */
-export interface CreatedPaymentView extends PaymentView {
-  /** Izly's authorization page; null when the payment could not be initiated. */
-  authorizationUrl: string | null;
-}
+export type { CreatedPaymentView, PaymentView };
 
 export function paymentView(record: PaymentRecord, exposeCustomerEmail: boolean): PaymentView {
   const view: PaymentView = {
