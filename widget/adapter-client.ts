@@ -2,29 +2,31 @@
  * A small client for the adapter's HTTP routes (`POST {endpoint}/payments`, `GET {endpoint}/payments/{id}`),
  * shared by the widget's elements. It speaks the adapter's public view only: no Izly field ever reaches the
  * browser. Every call takes an `AbortSignal`, so that an element can drop a run it no longer wants.
+ * The shapes and names on the wire are the browser contract's, shared with the adapter (types only here,
+ * and two constants, so that no server code reaches the bundle).
  */
+import {
+  RETURNED_PARAM,
+  WAIT_PARAM,
+  type AdapterClientErrorCode,
+  type CreatePaymentRequest,
+  type CreatedPaymentView,
+  type ErrorAnswer,
+  type IzlyPayErrorCode,
+  type PaymentStatus,
+  type PaymentView,
+} from '../contract/browser-contract.js';
 
-/** A payment's status as the adapter reports it. */
-export type PaymentStatus = 'created' | 'pending' | 'paid' | 'refunded' | 'failed' | 'cancelled' | 'expired';
+export type { PaymentStatus };
 
 /** The public view of a payment, as `GET {endpoint}/payments/{id}` returns it. Amounts are integer cents. */
-export interface PublicPayment {
-  paymentId: string;
-  orderId: string;
-  status: PaymentStatus;
-  /** Integer cents, decided by the partner's server (never by the page). */
-  amount: number;
-  currency: 'EUR';
-  createdAt: string;
-  updatedAt: string;
-  paidAt?: string;
-  refundedAt?: string;
-}
+export type PublicPayment = PaymentView;
 
-/** What `POST {endpoint}/payments` returns: the public view plus the Izly page to send the student to. */
-export interface CreatedPayment extends PublicPayment {
-  authorizationUrl: string;
-}
+/**
+ * What `POST {endpoint}/payments` returns: the public view plus the Izly page to send the student to
+ * (null for a payment that could not be initiated).
+ */
+export type CreatedPayment = CreatedPaymentView;
 
 /** A status after which the payment does not change any more (a paid payment may still be refunded later). */
 export function isFinal(status: PaymentStatus): boolean {
@@ -37,12 +39,15 @@ export function isFinal(status: PaymentStatus): boolean {
  */
 export class AdapterError extends Error {
   override name = 'AdapterError';
-  /** The adapter's `error.code` (`invalid_order`...), or the client's own `network_error` (no answer, or no readable answer). */
-  readonly code: string;
+  /**
+   * The adapter's `error.code` (`unknown_order`...), or the client's own: `network_error` (no answer, or no
+   * readable answer), `http_<status>` (an answer not in the adapter's shape).
+   */
+  readonly code: IzlyPayErrorCode | AdapterClientErrorCode;
   /** The HTTP status, or 0 when no answer arrived. */
   readonly status: number;
 
-  constructor(code: string, message: string, status = 0) {
+  constructor(code: IzlyPayErrorCode | AdapterClientErrorCode, message: string, status = 0) {
     super(message);
     this.code = code;
     this.status = status;
@@ -93,7 +98,7 @@ export class AdapterClient {
   }
 
   /** `POST {endpoint}/payments`: the server looks the order up and decides the amount. */
-  createPayment(body: { orderId: string; returnUrl: string }, options: CreateOptions): Promise<CreatedPayment> {
+  createPayment(body: CreatePaymentRequest, options: CreateOptions): Promise<CreatedPayment> {
     return this.#request<CreatedPayment>('/payments', options.signal, 0, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': options.idempotencyKey },
@@ -104,8 +109,8 @@ export class AdapterClient {
   /** `GET {endpoint}/payments/{id}?wait=N[&returned=1]`: the payment's public view. */
   getPayment(paymentId: string, options: ReadOptions = {}): Promise<PublicPayment> {
     const wait = options.wait ?? 0;
-    const returned = options.returned ? '&returned=1' : '';
-    return this.#request<PublicPayment>(`/payments/${encodeURIComponent(paymentId)}?wait=${wait}${returned}`, options.signal, wait);
+    const returned = options.returned ? `&${RETURNED_PARAM}=1` : '';
+    return this.#request<PublicPayment>(`/payments/${encodeURIComponent(paymentId)}?${WAIT_PARAM}=${wait}${returned}`, options.signal, wait);
   }
 
   async #request<T>(path: string, signal: AbortSignal | undefined, waitSeconds: number, init: RequestInit = {}): Promise<T> {
@@ -124,7 +129,8 @@ export class AdapterClient {
       });
       // A body cut short (or not JSON at all) lands in the catch below as a network failure.
       if (response.ok) return (await response.json()) as T;
-      const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+      // The code is taken as the partner's own server sent it: checking it against the list would ship the list.
+      const body = (await response.json().catch(() => null)) as Partial<ErrorAnswer<IzlyPayErrorCode>> | null;
       throw new AdapterError(
         body?.error?.code ?? `http_${response.status}`,
         body?.error?.message ?? response.statusText,

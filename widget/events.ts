@@ -3,6 +3,7 @@
  * composed (they cross shadow roots, so a listener on `document` hears every button), typed in
  * `GlobalEventHandlersEventMap`.
  */
+import type { ConnectButtonErrorCode, ConnectMode, PayButtonErrorCode } from '../contract/browser-contract.js';
 import type { CreatedPayment, PublicPayment } from './adapter-client.js';
 
 const crossing = { bubbles: true, composed: true } as const;
@@ -12,10 +13,18 @@ export interface IzlyPayStartDetail {
   orderId: string;
 }
 
+/** What `izly-pay-pending` carries: the payment, and the Izly page the student is sent to. */
+export interface IzlyPayPendingDetail extends CreatedPayment {
+  authorizationUrl: string;
+}
+
 /** What `izly-pay-error` carries: the adapter's (or the widget's) code and message, and the payment if one exists. */
 export interface IzlyPayErrorDetail {
-  /** `network_error`, `verification_timeout`, or the adapter's `error.code` (`invalid_order`...). */
-  code: string;
+  /**
+   * The adapter's `error.code` (`unknown_order`, `izly_unavailable`...), or the widget's own: `network_error`,
+   * `http_<status>`, `verification_timeout`, `unexpected`.
+   */
+  code: PayButtonErrorCode;
   message: string;
   payment: PublicPayment | null;
 }
@@ -23,7 +32,7 @@ export interface IzlyPayErrorDetail {
 /** What `izly-connect-start` carries: how the login is about to run. */
 export interface IzlyConnectStartDetail {
   /** The mode asked for; a popup that the browser blocks then falls back to a redirect. */
-  mode: 'redirect' | 'popup';
+  mode: ConnectMode;
   /** Where the adapter sends the student back (redirect mode), with `izly_connect=<outcome>` added. */
   returnUrl: string;
 }
@@ -31,13 +40,13 @@ export interface IzlyConnectStartDetail {
 /** What `izly-connect-success` carries. The session is the partner's (its `onLogin` hook); no token reaches the page. */
 export interface IzlyConnectSuccessDetail {
   /** How the login ran: in the popup, or through a redirect this page came back from. */
-  mode: 'redirect' | 'popup';
+  mode: ConnectMode;
 }
 
 /** What `izly-connect-error` carries. */
 export interface IzlyConnectErrorDetail {
   /** `popup_closed`, or the adapter's code (`login_cancelled`, `code_rejected`, `izly_unavailable`...). */
-  code: string;
+  code: ConnectButtonErrorCode;
   message: string;
 }
 
@@ -62,7 +71,7 @@ function eventWithDetail<Detail>(type: string, init: EventInit = crossing) {
 export class IzlyPayStartEvent extends eventWithDetail<IzlyPayStartDetail>('izly-pay-start', { ...crossing, cancelable: true }) {}
 
 /** The adapter created the payment; the student is being sent to Izly (`detail.authorizationUrl`) to approve it. */
-export class IzlyPayPendingEvent extends eventWithDetail<CreatedPayment>('izly-pay-pending') {}
+export class IzlyPayPendingEvent extends eventWithDetail<IzlyPayPendingDetail>('izly-pay-pending') {}
 
 /** The payment is paid (confirmed by the partner's server, not by the page). */
 export class IzlyPaySuccessEvent extends eventWithDetail<PublicPayment>('izly-pay-success') {}

@@ -1,7 +1,7 @@
 // Helpers for the browser tests that run real payments: the adapter (`/izly`) and the Izly sandbox are
 // mounted on the test server's origin (see izly-servers.ts); nothing here answers in their place.
 import { waitUntil } from '@open-wc/testing';
-import type { CreatedPayment } from '../../widget/adapter-client.js';
+import type { IzlyPayPendingDetail } from '../../widget/events.js';
 import type { IzlyPayButton } from '../../widget/pay-button/pay-button.js';
 
 export const STUDENT = { identifier: 'etudiant@izly.test', password: 'izly1234' };
@@ -11,20 +11,23 @@ export const BROKE_STUDENT = { identifier: 'fauche@izly.test', password: 'izly12
 /** A fresh order of the test shop; the adapter's `order()` reads the amount from its last number. */
 export const newOrder = (cents: number) => `T-${crypto.randomUUID().slice(0, 8)}-${cents}`;
 
+/** A payment on its way to Izly, with the page to approve it: a new one (201), or `izly-pay-pending`'s. */
+type SentPayment = IzlyPayPendingDetail;
+
 /** Creates a payment as the widget would: `POST /izly/payments`. */
-export async function createPayment(orderId: string, returnUrl = location.href): Promise<CreatedPayment> {
+export async function createPayment(orderId: string, returnUrl = location.href): Promise<SentPayment> {
   const response = await fetch('/izly/payments', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
     body: JSON.stringify({ orderId, returnUrl }),
   });
   if (response.status !== 201) throw new Error(`createPayment: ${response.status} ${await response.text()}`);
-  return (await response.json()) as CreatedPayment;
+  return (await response.json()) as SentPayment;
 }
 
 /** Submits the sandbox's authorization form as the student's browser would. */
 export async function decide(
-  payment: CreatedPayment,
+  payment: SentPayment,
   action: 'validate' | 'cancel',
   account: { identifier: string; password: string } = STUDENT,
 ): Promise<void> {
@@ -73,7 +76,7 @@ export const statusText = (el: IzlyPayButton) =>
  * Izly's page for this payment, for `loaded`. Not any payment page: a popup window reused by name may still
  * show an earlier payment's page while the button is creating this one.
  */
-export const paymentPage = (payment: CreatedPayment): RegExp => new RegExp(`${new URL(payment.authorizationUrl).pathname}$`);
+export const paymentPage = (payment: SentPayment): RegExp => new RegExp(`${new URL(payment.authorizationUrl).pathname}$`);
 
 /** Waits for a frame (iframe or popup) to finish loading a page whose URL matches. */
 export async function loaded(win: () => Window | null | undefined, url: RegExp, message: string): Promise<Window> {

@@ -282,6 +282,34 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
       expect(detail.status).to.equal('pending');
       el.remove();
     });
+
+    it('a retry after the creation failed at Izly: that payment is failed (izly-pay-failure), and the next click starts a new one', async () => {
+      const faults = '/sandbox-izly/sandbox/api/faults';
+      await fetch(faults, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ serverErrors: 1, routes: ['initiate'] }) });
+      const el = await fixture<IzlyPayButton>(html`<izly-pay-button order=${newOrder(350)} mode="popup"></izly-pay-button>`);
+      try {
+        const errored = oneEvent(el, 'izly-pay-error');
+        inner(el).click();
+        expect((await errored).detail.code).to.equal('izly_unavailable');
+      } finally {
+        await fetch(faults, { method: 'DELETE' });
+      }
+
+      // The same attempt (same Idempotency-Key) answers the failed payment, which has no Izly page.
+      const failed = oneEvent(el, 'izly-pay-failure');
+      inner(el).click();
+      const first = (await failed).detail;
+      expect(first.status).to.equal('failed');
+      expect(el.state).to.equal('failed');
+      expect(popups[1]!.closed).to.equal(true);
+
+      const pending = oneEvent(el, 'izly-pay-pending');
+      inner(el).click();
+      const { detail } = await pending;
+      expect(detail.paymentId).to.not.equal(first.paymentId);
+      expect(detail.status).to.equal('pending');
+      el.remove();
+    });
   });
 
   describe('popup mode', () => {

@@ -1,3 +1,9 @@
+import {
+  CONNECT_POPUP_MESSAGE_TYPE,
+  CONNECT_RETURN_PARAM,
+  type ConnectButtonErrorCode,
+  type ConnectOutcome,
+} from '../../contract/browser-contract.js';
 import { IzlyConnectErrorEvent, IzlyConnectStartEvent, IzlyConnectSuccessEvent } from '../events.js';
 import {
   IzlyButtonBase,
@@ -17,20 +23,16 @@ export type ConnectButtonState = 'idle' | 'redirecting' | 'awaiting' | 'success'
 export type ConnectButtonMode = ButtonMode;
 export type ConnectButtonSize = ButtonSize;
 
-/** The query parameter the adapter adds to the return URL: `success`, or the error's code. */
-const RETURN_PARAM = 'izly_connect';
-/** The message the adapter's last page in the popup posts to its opener. */
-const DONE_MESSAGE = 'izly-connect:done';
 /**
  * Set in this tab's session storage before a redirect: only a page that sent the student to Izly believes
  * the `izly_connect` parameter it comes back with (a link carrying `izly_connect=success` proves nothing).
  */
 const LEFT_FOR_IZLY = 'izly-connect:redirected';
 
-/** What the popup's last page posts (the adapter's popup page). */
+/** The contract's `ConnectPopupMessage` as it arrives: any page may post anything, so each field is checked. */
 interface DoneMessage {
-  type: typeof DONE_MESSAGE;
-  ok: boolean;
+  type?: unknown;
+  ok?: unknown;
   error?: { code?: unknown; message?: unknown };
 }
 
@@ -57,7 +59,7 @@ function takeRedirectMark(): boolean {
 /** This page's URL without the adapter's return parameter. */
 function currentPage(): URL {
   const url = new URL(location.href);
-  url.searchParams.delete(RETURN_PARAM);
+  url.searchParams.delete(CONNECT_RETURN_PARAM);
   return url;
 }
 
@@ -120,7 +122,8 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
 
   /** Back from a redirect login: the adapter put the outcome in the URL. Shown once, then removed. */
   #resume(): void {
-    const outcome = new URL(location.href).searchParams.get(RETURN_PARAM);
+    // The adapter wrote it, as `success` or one of its codes; a hand-made link only misleads its own page.
+    const outcome = new URL(location.href).searchParams.get(CONNECT_RETURN_PARAM) as ConnectOutcome | null;
     if (outcome === null) return;
     history.replaceState(history.state, '', currentPage().href);
     if (!takeRedirectMark()) return;
@@ -165,12 +168,13 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
     const adapterOrigin = new URL(this.endpoint, location.href).origin;
     const onMessage = (event: MessageEvent): void => {
       const data = event.data as DoneMessage | null;
-      if (event.origin !== adapterOrigin || event.source !== popup || data?.type !== DONE_MESSAGE) return;
+      if (event.origin !== adapterOrigin || event.source !== popup || data?.type !== CONNECT_POPUP_MESSAGE_TYPE) return;
       stop();
       if (data.ok === true) {
         this.#succeed('popup');
       } else {
-        const code = typeof data.error?.code === 'string' ? data.error.code : 'login_failed';
+        // From the adapter's origin and this popup: its code is taken as sent.
+        const code = typeof data.error?.code === 'string' ? (data.error.code as ConnectButtonErrorCode) : 'login_failed';
         this.#fail(code, typeof data.error?.message === 'string' ? data.error.message : 'Izly login failed');
       }
     };
@@ -203,7 +207,7 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
     this.dispatchEvent(new IzlyConnectSuccessEvent({ mode }));
   }
 
-  #fail(code: string, message: string): void {
+  #fail(code: ConnectButtonErrorCode, message: string): void {
     this.#set('error', code === 'login_cancelled' ? 'cancelled' : code === 'popup_closed' ? 'unfinished' : undefined);
     this.dispatchEvent(new IzlyConnectErrorEvent({ code, message }));
   }

@@ -1,4 +1,5 @@
 import type { PropertyValues } from 'lit';
+import { PAYMENT_RETURN_PARAM, type PayButtonErrorCode } from '../../contract/browser-contract.js';
 import {
   AdapterClient,
   AdapterError,
@@ -12,6 +13,7 @@ import {
   IzlyPayErrorEvent,
   IzlyPayFailureEvent,
   IzlyPayPendingEvent,
+  type IzlyPayPendingDetail,
   IzlyPayStartEvent,
   IzlyPaySuccessEvent,
 } from '../events.js';
@@ -42,8 +44,6 @@ export type PayButtonState =
 export type PayButtonMode = ButtonMode;
 export type PayButtonSize = ButtonSize;
 
-/** The query parameter the adapter adds to `returnUrl` when Izly sends the student back. */
-const RETURN_PARAM = 'izly_payment';
 /** The message a return page inside the popup posts to its opener. */
 const RETURN_MESSAGE = 'izly-pay:return';
 /** The session storage key under which a redirected payment waits for the student's return. */
@@ -84,7 +84,7 @@ function writeStored(orderId: string, paymentId: string | null): void {
 /** This page's URL without our return parameter: where Izly sends the student back. */
 function currentReturnUrl(): string {
   const url = new URL(location.href);
-  url.searchParams.delete(RETURN_PARAM);
+  url.searchParams.delete(PAYMENT_RETURN_PARAM);
   return url.href;
 }
 
@@ -182,7 +182,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
 
   /** On load: hand a popup's result to its opener, or resume a payment the student is coming back from. */
   #resume(): void {
-    const returned = new URL(location.href).searchParams.get(RETURN_PARAM);
+    const returned = new URL(location.href).searchParams.get(PAYMENT_RETURN_PARAM);
     if (returned && this.#handBackToOpener(returned)) return;
     const stored = this.order ? readStored(this.order) : null;
     if (returned) {
@@ -267,16 +267,25 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
       return;
     }
     this.#attemptKey = undefined;
+    const { authorizationUrl } = created;
+    if (authorizationUrl === null) {
+      // The same attempt again, after its creation failed at Izly: that payment is over (failed), and the
+      // next click starts a new one.
+      popup?.close();
+      this.#settle(created, false);
+      return;
+    }
     this.#payment = created;
-    this.dispatchEvent(new IzlyPayPendingEvent(created));
+    // Its `authorizationUrl` is known to be a string now (a copy to say so would cost the bundle bytes).
+    this.dispatchEvent(new IzlyPayPendingEvent(created as IzlyPayPendingDetail));
 
     if (popup && !popup.closed) {
-      await this.#followPopup(created, popup, signal);
+      await this.#followPopup(created.paymentId, authorizationUrl, popup, signal);
     } else {
       // Izly's cancel page comes back without the id: keep it to recognise the student's return.
       writeStored(orderId, created.paymentId);
       this.#set('redirecting');
-      location.assign(created.authorizationUrl);
+      location.assign(authorizationUrl);
     }
   }
 
@@ -284,8 +293,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
    * Long-polls while the student is in the popup. The popup's return page posts the id back: the student
    * is back, so the verification clock starts. A popup that closes without that hands over to a check.
    */
-  async #followPopup(payment: CreatedPayment, popup: Window, signal: AbortSignal): Promise<void> {
-    const id = payment.paymentId;
+  async #followPopup(id: string, authorizationUrl: string, popup: Window, signal: AbortSignal): Promise<void> {
     let deadline = Infinity;
     const onMessage = (event: MessageEvent): void => {
       const data = event.data as { type?: unknown; paymentId?: unknown } | null;
@@ -302,7 +310,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     }, POPUP_CHECK_MS);
     window.addEventListener('message', onMessage);
 
-    popup.location.href = payment.authorizationUrl;
+    popup.location.href = authorizationUrl;
     this.#set('awaiting');
     try {
       const latest = await this.#poll(id, signal, () => deadline);
@@ -407,8 +415,8 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   #forget(payment: PublicPayment): void {
     if (readStored(payment.orderId) === payment.paymentId) writeStored(payment.orderId, null);
     const url = new URL(location.href);
-    if (url.searchParams.get(RETURN_PARAM) === payment.paymentId) {
-      url.searchParams.delete(RETURN_PARAM);
+    if (url.searchParams.get(PAYMENT_RETURN_PARAM) === payment.paymentId) {
+      url.searchParams.delete(PAYMENT_RETURN_PARAM);
       history.replaceState(history.state, '', url.href);
     }
   }
@@ -417,10 +425,11 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   #fail(error: unknown, signal: AbortSignal, unsettledId?: string): void {
     if (signal.aborted) return;
     if (error instanceof AdapterError) this.#showError(error.code, error.message, unsettledId);
+    // Not the adapter nor the network: the widget itself failed (`unexpected`, in the README's codes).
     else this.#showError('unexpected', String(error), unsettledId);
   }
 
-  #showError(code: string, message: string, unsettledId: string | undefined): void {
+  #showError(code: PayButtonErrorCode, message: string, unsettledId: string | undefined): void {
     this.#unsettledId = unsettledId;
     this.#set('error', code === 'network_error' ? 'offline'
       : code === 'verification_timeout' ? 'unconfirmed'
