@@ -10,10 +10,6 @@ import {
   type IzlyConnectErrorCode,
 } from '../../contract/browser-contract.js';
 
-// The popup's message type and the return parameter are the browser contract's, which the widget reads
-// too; re-exported under their former names for the package entry.
-export { CONNECT_POPUP_MESSAGE_TYPE as POPUP_MESSAGE_TYPE, CONNECT_RETURN_PARAM as RETURN_PARAM };
-
 export const PAGE_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   // The callback's URL holds Izly's code and state: never hand it on as a Referer.
