@@ -5,6 +5,9 @@
 // The sub-app, its options and what its hooks receive.
 export { izlyPay, type IzlyPayApp } from './izly-pay.js';
 export type { IzlyPayOptions, IzlyPayLogger, OrderInfo } from './options.js';
+export type { Clock } from './payments/clock.js';
+/** The query parameter that carries the payment id on the student's way back from Izly (`?izly_payment=pay_…`). */
+export { PAYMENT_RETURN_PARAM } from '../contract/browser-contract.js';
 export type { CallbackMode } from './payments/status-read-policy.js';
 export type { ReconcileOptions, ReconcileReport } from './payments/reconcile.js';
 export { IzlyPayError, type IzlyPayErrorCode, type IzlyPayErrorStatus } from './errors.js';

@@ -6,6 +6,7 @@ import { isValidCents } from '../izly/amounts.js';
 import { IzlyError } from '../izly/errors.js';
 import { IzlyPayError, fromIzlyError } from '../errors.js';
 import { PaymentConflictError, isOpenStatus, newPaymentRecord, type PaymentRecord } from '../stores/payment-store.js';
+import { PAYMENT_RETURN_PARAM } from '../../contract/browser-contract.js';
 import { newPaymentId } from './callback-signature.js';
 import type { FlowParts } from './flow-parts.js';
 
@@ -90,7 +91,7 @@ async function initiate(parts: FlowParts, record: PaymentRecord): Promise<Paymen
   const { client, signer, reader, transitions } = parts;
   const { store } = parts.options;
   const redirect = new URL(record.returnUrl);
-  redirect.searchParams.set('izly_payment', record.id);
+  redirect.searchParams.set(PAYMENT_RETURN_PARAM, record.id);
   try {
     const initiated = await client.initiatePayment({
       amount: record.amount,

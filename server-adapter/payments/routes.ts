@@ -3,6 +3,7 @@
 // error shape. A sub-app for `izlyPay()` to mount at its root.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { RETURNED_PARAM, WAIT_PARAM } from '../../contract/browser-contract.js';
 import { IzlyPayError } from '../errors.js';
 import { parseIzlyCallback } from '../izly/web-payments.js';
 import type { ResolvedIzlyPayOptions } from '../options.js';
@@ -71,7 +72,7 @@ async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Prom
 
 /** The `?wait=` of a long poll, in seconds (0 without one). */
 function waitSecondsOf(c: Context): number {
-  const wait = c.req.query('wait');
+  const wait = c.req.query(WAIT_PARAM);
   if (wait === undefined || wait === '') return 0;
   const waitSeconds = Number(wait);
   if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new IzlyPayError(400, 'invalid_wait', 'wait must be a number of seconds ≥ 0');
@@ -96,7 +97,7 @@ export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentS
     // The request's signal is made on first use (@hono/node-server): only a long poll needs it.
     // `returned=1`: the student is back from Izly (the widget's first read then). A cancel sends no callback,
     // so this read may reach Izly sooner than the safety net of trusted callbacks would (rate-limited still).
-    const returned = c.req.query('returned') === '1';
+    const returned = c.req.query(RETURNED_PARAM) === '1';
     const record = await service.readPayment(c.req.param('paymentId'), waitSeconds, waitSeconds > 0 ? c.req.raw.signal : undefined, returned);
     return c.json(paymentView(record, exposeCustomerEmail), 200, NO_STORE);
   });

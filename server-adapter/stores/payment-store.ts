@@ -3,8 +3,9 @@
 // whoever loses a race sees null and changes nothing, which is what makes callbacks, polls and clicks
 // idempotent.
 
-/** A payment's state in the adapter. Final: `paid` (until refunded), `refunded`, `failed`, `cancelled`, `expired`. */
-export type PaymentStatus = 'created' | 'pending' | 'paid' | 'refunded' | 'failed' | 'cancelled' | 'expired';
+import type { PaymentStatus } from '../../contract/browser-contract.js';
+
+export type { PaymentStatus };
 
 /** Statuses in which a payment may still move on its own (at most one such payment per order). */
 export const OPEN_STATUSES: readonly PaymentStatus[] = ['created', 'pending'];
