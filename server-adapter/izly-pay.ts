@@ -56,7 +56,8 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
 
   app.onError((error, c) => {
     if (error instanceof IzlyPayError) {
-      if (error.status >= 500) resolved.logger.warn(`izly-pay: ${c.req.method} ${c.req.routePath}: ${error.cause instanceof Error ? error.cause.message : error.message}`);
+      if (error.status >= 500)
+        resolved.logger.warn(`izly-pay: ${c.req.method} ${c.req.routePath}: ${error.cause instanceof Error ? error.cause.message : error.message}`);
       return errorAnswer(c, error);
     }
     resolved.logger.error(`izly-pay: ${c.req.method} ${c.req.routePath} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -67,7 +68,10 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
 
   if (resolved.connect) {
     const connect = resolveConnectOptions(resolved.connect, resolved.allowedOrigins);
-    app.route('/connect', connectRoutes({ options: connect, client, secret: resolved.secret, allowedOrigins: resolved.allowedOrigins, logger: resolved.logger, now: resolved.now }));
+    app.route(
+      '/connect',
+      connectRoutes({ options: connect, client, secret: resolved.secret, allowedOrigins: resolved.allowedOrigins, logger: resolved.logger, now: resolved.now }),
+    );
   }
 
   return Object.assign(app, {

@@ -118,7 +118,8 @@ function resolveClock({ clock, now }: IzlyPayOptions): Clock {
 /** Checks every option and fills in defaults; throws an `Error` naming the first bad option. */
 export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayOptions {
   if (typeof options !== 'object' || options === null) fail('options are required');
-  if (typeof options.secret !== 'string' || options.secret.length < 32) fail('secret must be a string of at least 32 characters (e.g. 32 random bytes, base64)');
+  if (typeof options.secret !== 'string' || options.secret.length < 32)
+    fail('secret must be a string of at least 32 characters (e.g. 32 random bytes, base64)');
   if (typeof options.order !== 'function') fail('order must be a function (orderId, c) => { amount, message? } | null');
   const store = options.store;
   if (!store || typeof store.create !== 'function' || typeof store.transition !== 'function') {

@@ -131,11 +131,7 @@ export class AdapterClient {
       if (response.ok) return (await response.json()) as T;
       // The code is taken as the partner's own server sent it: checking it against the list would ship the list.
       const body = (await response.json().catch(() => null)) as Partial<ErrorAnswer<IzlyPayErrorCode>> | null;
-      throw new AdapterError(
-        body?.error?.code ?? `http_${response.status}`,
-        body?.error?.message ?? response.statusText,
-        response.status,
-      );
+      throw new AdapterError(body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? response.statusText, response.status);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof AdapterError) throw error;

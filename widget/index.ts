@@ -5,14 +5,6 @@
 export * from './pay-button/pay-button.js';
 export * from './connect-button/connect-button.js';
 export * from './events.js';
-export {
-  AdapterClient,
-  AdapterError,
-  isTransient,
-  isFinal,
-  type CreatedPayment,
-  type PaymentStatus,
-  type PublicPayment,
-} from './adapter-client.js';
+export { AdapterClient, AdapterError, isTransient, isFinal, type CreatedPayment, type PaymentStatus, type PublicPayment } from './adapter-client.js';
 export type { ButtonMode, ButtonSize } from './izly-button-base.js';
 export type { WidgetLang } from './strings.js';

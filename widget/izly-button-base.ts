@@ -16,8 +16,7 @@ export interface ButtonView {
 }
 
 /** Opened inside the click, or the popup blocker would stop it. */
-export const openPopup = (url: string, name: string): Window | null =>
-  window.open(url, name, 'popup=yes,width=480,height=720');
+export const openPopup = (url: string, name: string): Window | null => window.open(url, name, 'popup=yes,width=480,height=720');
 
 /** How often to look whether the student closed a popup (browsers fire no event for it). */
 export const POPUP_CHECK_MS = 400;

@@ -13,13 +13,25 @@ const CONNECT_ERRORS = {
   invalid_return_url: [400, 'returnUrl must be an absolute http(s) URL', 'L’adresse de retour n’est pas valide.'],
   return_url_not_allowed: [400, 'returnUrl is not on an allowed origin', 'L’adresse de retour n’est pas autorisée.'],
   cross_site_request: [403, 'A login cannot be started from another site', 'La connexion ne peut pas être lancée depuis un autre site.'],
-  login_not_started: [400, 'No login is in progress in this browser (cookie missing or invalid)', 'Aucune connexion n’est en cours dans ce navigateur. Recommencez depuis le site.'],
+  login_not_started: [
+    400,
+    'No login is in progress in this browser (cookie missing or invalid)',
+    'Aucune connexion n’est en cours dans ce navigateur. Recommencez depuis le site.',
+  ],
   login_expired: [400, 'The login took too long; start again', 'La connexion a pris trop de temps. Recommencez depuis le site.'],
-  state_mismatch: [400, 'The state returned by Izly does not match this browser’s login', 'Cette réponse d’Izly ne correspond pas à la connexion lancée dans ce navigateur.'],
+  state_mismatch: [
+    400,
+    'The state returned by Izly does not match this browser’s login',
+    'Cette réponse d’Izly ne correspond pas à la connexion lancée dans ce navigateur.',
+  ],
   state_missing: [400, 'Izly returned no state, which this site requires', 'La réponse d’Izly est incomplète (paramètre state absent).'],
   missing_code: [400, 'Izly returned no authorization code', 'La réponse d’Izly ne contient pas de code de connexion.'],
   login_cancelled: [403, 'The login was cancelled on Izly', 'La connexion avec Izly a été annulée.'],
-  code_rejected: [400, 'Izly refused the authorization code (expired, already used or issued to another site)', 'Le code de connexion a expiré ou a déjà servi. Recommencez depuis le site.'],
+  code_rejected: [
+    400,
+    'Izly refused the authorization code (expired, already used or issued to another site)',
+    'Le code de connexion a expiré ou a déjà servi. Recommencez depuis le site.',
+  ],
   refresh_rejected: [401, 'Izly refused the refresh token (unknown, already used or revoked): log in again', 'La session Izly a expiré. Reconnectez-vous.'],
   login_failed: [500, 'The site could not open its session', 'Le site n’a pas pu ouvrir votre session.'],
   // Status and English message as the payment routes answer them: one mapping of Izly's errors.

@@ -3,12 +3,7 @@
 // stylesheet are served by the routes beside them (relative URLs: every page lives under `/connect/`).
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import {
-  CONNECT_POPUP_MESSAGE_TYPE,
-  CONNECT_RETURN_PARAM,
-  type ConnectOutcome,
-  type IzlyConnectErrorCode,
-} from '../../contract/browser-contract.js';
+import { CONNECT_POPUP_MESSAGE_TYPE, CONNECT_RETURN_PARAM, type ConnectOutcome, type IzlyConnectErrorCode } from '../../contract/browser-contract.js';
 
 export const PAGE_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -25,7 +20,11 @@ export function returnUrlWith(url: string, outcome: ConnectOutcome): string {
   return target.href;
 }
 
-function page(title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>, extra: { head?: HtmlEscapedString | Promise<HtmlEscapedString>; bodyAttributes?: HtmlEscapedString | Promise<HtmlEscapedString> } = {}) {
+function page(
+  title: string,
+  body: HtmlEscapedString | Promise<HtmlEscapedString>,
+  extra: { head?: HtmlEscapedString | Promise<HtmlEscapedString>; bodyAttributes?: HtmlEscapedString | Promise<HtmlEscapedString> } = {},
+) {
   return html`<!doctype html>
 <html lang="fr">
 <head>

@@ -64,10 +64,7 @@ const FRENCH = /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 function validWallTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
   const check = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return (
-    check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day &&
-    hour < 24 && minute < 60 && second < 60
-  );
+  return check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
 }
 
 /**

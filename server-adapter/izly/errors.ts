@@ -41,7 +41,10 @@ export class IzlyApiError extends IzlyError {
   /** The answer's body as received (parsed JSON when it was JSON, else text), tokens redacted. */
   readonly body: unknown;
 
-  constructor(call: IzlyCall, details: { httpStatus: number; code: number | string | null; errorMessage: string; title: string; priority: number | null; body: unknown }) {
+  constructor(
+    call: IzlyCall,
+    details: { httpStatus: number; code: number | string | null; errorMessage: string; title: string; priority: number | null; body: unknown },
+  ) {
     const what = details.errorMessage || details.title || 'error';
     const code = details.code === null ? '' : ` (code ${details.code})`;
     super(call, `Izly answered ${details.httpStatus} to ${CALL_LABEL[call]}: ${what}${code}`);

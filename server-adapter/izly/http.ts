@@ -1,12 +1,5 @@
 // One request to Izly: timeout, retries for GETs, and the mapping of every failure to the error tree.
-import {
-  IzlyApiError,
-  IzlyError,
-  IzlyNetworkError,
-  IzlyTimeoutError,
-  IzlyUnexpectedAnswerError,
-  type IzlyCall,
-} from './errors.js';
+import { IzlyApiError, IzlyError, IzlyNetworkError, IzlyTimeoutError, IzlyUnexpectedAnswerError, type IzlyCall } from './errors.js';
 import { field, integerField, isJsonObject, redactBody, textField, type JsonObject } from './fields.js';
 
 /** How the transport reaches Izly; filled from the client's options. */
@@ -104,7 +97,10 @@ export async function sendIzlyRequest(settings: IzlyTransportSettings, request: 
 
 /** An error answer that may be retried; carries the error to throw when retries run out. */
 class RetriableStatus extends Error {
-  constructor(readonly response: IzlyApiError, readonly retryAfterMs: number | null) {
+  constructor(
+    readonly response: IzlyApiError,
+    readonly retryAfterMs: number | null,
+  ) {
     super(response.message);
   }
 }
@@ -153,6 +149,13 @@ async function attemptOnce(settings: IzlyTransportSettings, request: IzlyRequest
   const details = parsed.ok ? errorDetails(request.call, parsed.value) : null;
   const error = details
     ? new IzlyApiError(request.call, { httpStatus: response.status, ...details, body: redactBody(body) })
-    : new IzlyApiError(request.call, { httpStatus: response.status, code: null, errorMessage: response.statusText, title: '', priority: null, body: redactBody(body) });
+    : new IzlyApiError(request.call, {
+        httpStatus: response.status,
+        code: null,
+        errorMessage: response.statusText,
+        title: '',
+        priority: null,
+        body: redactBody(body),
+      });
   throw new RetriableStatus(error, retryAfterMs(response));
 }

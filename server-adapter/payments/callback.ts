@@ -63,7 +63,8 @@ export async function handleCallback(parts: FlowParts, query: { p?: string; s?: 
   // acknowledge replays without asking Izly again.
   if (record.status === 'paid' || record.status === 'refunded') return record;
 
-  const failureHint = callback.error && callback.error.code !== 0 ? `izly_error_${callback.error.code}${callback.error.message ? `: ${callback.error.message}` : ''}` : undefined;
+  const failureHint =
+    callback.error && callback.error.code !== 0 ? `izly_error_${callback.error.code}${callback.error.message ? `: ${callback.error.message}` : ''}` : undefined;
   try {
     return await reader.read(record, 'fresh', 'callback', failureHint?.slice(0, 200), operationId);
   } catch (error) {

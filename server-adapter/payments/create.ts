@@ -29,7 +29,10 @@ export async function createPayment(parts: FlowParts, input: NewPaymentInput, c:
   for (let attempt = 0; attempt < 3; attempt++) {
     // One lookup gives both the order's open payment and whether it is already paid.
     const ofOrder = await store.findByOrderId(input.orderId);
-    const open = await existingOpenPayment(parts, ofOrder.find((record) => isOpenStatus(record.status)));
+    const open = await existingOpenPayment(
+      parts,
+      ofOrder.find((record) => isOpenStatus(record.status)),
+    );
     if (open) return { record: sameOrder(open, order.amount), created: false };
     if (ofOrder.some((record) => record.status === 'paid')) throw new IzlyPayError(409, 'order_already_paid', 'This order is already paid');
 
@@ -101,7 +104,12 @@ async function initiate(parts: FlowParts, record: PaymentRecord): Promise<Paymen
       ...(record.message !== null ? { message: record.message } : {}),
     });
     const at = transitions.nowIso();
-    await store.appendEvent({ paymentId: record.id, at, type: 'izly_initiated', detail: { operationId: initiated.operationId, izlyStatus: initiated.status.raw } });
+    await store.appendEvent({
+      paymentId: record.id,
+      at,
+      type: 'izly_initiated',
+      detail: { operationId: initiated.operationId, izlyStatus: initiated.status.raw },
+    });
     // Izly just told the status: no poll needs to ask before the interval, here or, through a shared store, elsewhere.
     reader.readAgainLater(initiated.operationId);
     await store.claimStatusRead?.(record.id, 0);
@@ -117,7 +125,12 @@ async function initiate(parts: FlowParts, record: PaymentRecord): Promise<Paymen
     // Whether Izly refused or the answer was lost, its authorization URL never reached anyone, so no one
     // can pay that operation: the record fails and a new click starts a new payment.
     const failure = fromIzlyError(error);
-    await store.appendEvent({ paymentId: record.id, at: transitions.nowIso(), type: 'izly_initiate_failed', detail: { error: error.name, message: error.message } });
+    await store.appendEvent({
+      paymentId: record.id,
+      at: transitions.nowIso(),
+      type: 'izly_initiate_failed',
+      detail: { error: error.name, message: error.message },
+    });
     await transitions.move(record, ['created'], { status: 'failed', failureReason: failure.code, updatedAt: transitions.nowIso() });
     throw failure;
   }
@@ -137,7 +150,11 @@ async function settledCreation(parts: FlowParts, record: PaymentRecord): Promise
     while (current.status === 'created' && current.operationId === null && !pastDeadline.signal.aborted) {
       if (clock.now() - Date.parse(current.createdAt) >= abandonedCreationMs) {
         // Abandoned: its authorization URL, if Izly made one, never reached anyone, so no one can pay it.
-        return parts.transitions.move(current, ['created'], { status: 'failed', failureReason: 'initiation_incomplete', updatedAt: parts.transitions.nowIso() });
+        return parts.transitions.move(current, ['created'], {
+          status: 'failed',
+          failureReason: 'initiation_incomplete',
+          updatedAt: parts.transitions.nowIso(),
+        });
       }
       await parts.waiters.wait(current.id, 1_000, pastDeadline.signal);
       current = (await store.get(current.id)) ?? current;

@@ -45,7 +45,9 @@ export async function reconcile(parts: FlowParts, { olderThanMs = 60_000, hookGr
       if (record.operationId === null) {
         // Creation never finished (a crash between our record and Izly's answer): no one has a URL to pay it.
         const stale = clock.now() - Date.parse(record.createdAt) > Math.max(olderThanMs, INITIATION_GRACE_MS);
-        after = stale ? await transitions.move(record, ['created'], { status: 'failed', failureReason: 'initiation_incomplete', updatedAt: transitions.nowIso() }) : record;
+        after = stale
+          ? await transitions.move(record, ['created'], { status: 'failed', failureReason: 'initiation_incomplete', updatedAt: transitions.nowIso() })
+          : record;
       } else {
         after = await readForReconcile(parts, record);
       }
@@ -67,7 +69,12 @@ async function rerunUnfinishedHooks(parts: FlowParts, graceMs: number, report: R
     try {
       // Take the hook over with a compare-and-set on the version: of several instances reconciling at
       // once, one runs it.
-      const taken = await store.transition(record.id, [record.status], { pendingHookSince: transitions.nowIso(), updatedAt: record.updatedAt }, { version: record.version });
+      const taken = await store.transition(
+        record.id,
+        [record.status],
+        { pendingHookSince: transitions.nowIso(), updatedAt: record.updatedAt },
+        { version: record.version },
+      );
       if (!taken || taken.pendingHook === null) continue;
       logger.warn(`izly-pay: ${taken.pendingHook} for payment ${taken.id} never returned (the process stopped?); running it again`);
       report.hooks.push({ paymentId: taken.id, hook: taken.pendingHook });
@@ -85,7 +92,11 @@ async function readForReconcile(parts: FlowParts, record: PaymentRecord): Promis
   } catch (error) {
     // Izly does not know the operation (356): it can never be paid; past the expiry age it ends.
     if (error instanceof IzlyApiError && error.isUnknownOperation && clock.now() - Date.parse(record.createdAt) >= expireAfterMs) {
-      return parts.transitions.move(record, OPEN_STATUSES, { status: 'expired', failureReason: 'izly_unknown_operation', updatedAt: parts.transitions.nowIso() });
+      return parts.transitions.move(record, OPEN_STATUSES, {
+        status: 'expired',
+        failureReason: 'izly_unknown_operation',
+        updatedAt: parts.transitions.nowIso(),
+      });
     }
     throw error;
   }

@@ -16,7 +16,8 @@ export class Refunds {
     const record = await store.get(paymentId);
     if (!record) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
     if (record.status === 'refunded') throw new IzlyPayError(409, 'already_refunded', 'This payment is already refunded');
-    if (record.status !== 'paid' || record.operationId === null) throw new IzlyPayError(409, 'not_refundable', `Only a paid payment can be refunded (this one is ${record.status})`);
+    if (record.status !== 'paid' || record.operationId === null)
+      throw new IzlyPayError(409, 'not_refundable', `Only a paid payment can be refunded (this one is ${record.status})`);
     if (this.inProgress.has(paymentId)) throw new IzlyPayError(409, 'refund_in_progress', 'A refund of this payment is in progress');
     this.inProgress.add(paymentId);
     try {
@@ -40,7 +41,12 @@ export class Refunds {
       });
     } catch (error) {
       if (!(error instanceof IzlyError)) throw error;
-      await this.parts.options.store.appendEvent({ paymentId: record.id, at: transitions.nowIso(), type: 'refund_failed', detail: { error: error.name, message: error.message } });
+      await this.parts.options.store.appendEvent({
+        paymentId: record.id,
+        at: transitions.nowIso(),
+        type: 'refund_failed',
+        detail: { error: error.name, message: error.message },
+      });
       // Refused, or the answer was lost: Izly's status tells whether the money went back.
       const after = await reader.read(record, 'fresh', 'refund').catch(() => record);
       if (after.status === 'refunded') {

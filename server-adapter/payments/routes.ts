@@ -50,7 +50,8 @@ async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Prom
   if (!/^application\/json\s*(;|$)/i.test(contentType)) throw new IzlyPayError(415, 'unsupported_content_type', 'Send the request as application/json');
   const idempotencyKey = c.req.header('idempotency-key');
   if (!idempotencyKey) throw new IzlyPayError(400, 'missing_idempotency_key', 'The Idempotency-Key header is required');
-  if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new IzlyPayError(400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 200 letters, digits or . _ : -');
+  if (!IDEMPOTENCY_KEY.test(idempotencyKey))
+    throw new IzlyPayError(400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 200 letters, digits or . _ : -');
   let body: unknown;
   try {
     body = await c.req.json();
@@ -60,6 +61,7 @@ async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Prom
   if (typeof body !== 'object' || body === null) throw new IzlyPayError(400, 'invalid_request', 'The request body must be a JSON object');
   // Only `orderId` and `returnUrl` are read: an `amount` sent by the browser is ignored.
   const { orderId, returnUrl } = body as { orderId?: unknown; returnUrl?: unknown };
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (typeof orderId !== 'string' || orderId.length === 0 || orderId.length > 128 || /[\u0000-\u001f\u007f]/.test(orderId)) {
     throw new IzlyPayError(400, 'invalid_order_id', 'orderId must be a string of 1 to 128 printable characters');
   }
@@ -102,21 +104,25 @@ export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentS
     return c.json(paymentView(record, exposeCustomerEmail), 200, NO_STORE);
   });
 
-  app.post('/callback', limitBodySize(64 * 1024, (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Body too large' }, 400)), async (c) => {
-    let body: unknown = null;
-    try {
-      body = JSON.parse(await c.req.text());
-    } catch {
-      // The body is only a hint: a signed callback without a readable body is still confirmed with Izly.
-    }
-    try {
-      await service.handleCallback({ p: c.req.query('p'), s: c.req.query('s') }, parseIzlyCallback(body));
-      return c.json({ Code: 0, ErrorMessage: '' }, 200);
-    } catch (error) {
-      if (error instanceof CallbackRefusal) return c.json({ Code: error.izlyCode, ErrorMessage: error.message }, error.httpStatus);
-      throw error;
-    }
-  });
+  app.post(
+    '/callback',
+    limitBodySize(64 * 1024, (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Body too large' }, 400)),
+    async (c) => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch {
+        // The body is only a hint: a signed callback without a readable body is still confirmed with Izly.
+      }
+      try {
+        await service.handleCallback({ p: c.req.query('p'), s: c.req.query('s') }, parseIzlyCallback(body));
+        return c.json({ Code: 0, ErrorMessage: '' }, 200);
+      } catch (error) {
+        if (error instanceof CallbackRefusal) return c.json({ Code: error.izlyCode, ErrorMessage: error.message }, error.httpStatus);
+        throw error;
+      }
+    },
+  );
 
   if (authorizeRefund) {
     app.post('/payments/:paymentId/refund', async (c) => {

@@ -129,11 +129,17 @@ export class StatusReader {
         const payment = await this.client.getPayment(operationId);
         const current = (await store.get(record.id)) ?? record;
         const applied = await this.transitions.applyIzlyPayment(current, payment, source, failureHint);
-        if (source === 'poll' && applied.status === 'paid' && current.status !== 'paid' && this.policy.watchesForMissedCallbacks) this.expectCallback(applied.id);
+        if (source === 'poll' && applied.status === 'paid' && current.status !== 'paid' && this.policy.watchesForMissedCallbacks)
+          this.expectCallback(applied.id);
         return applied;
       } catch (error) {
         if (error instanceof IzlyError) {
-          await store.appendEvent({ paymentId: record.id, at: this.transitions.nowIso(), type: 'izly_read_failed', detail: { source, error: error.name, message: error.message } });
+          await store.appendEvent({
+            paymentId: record.id,
+            at: this.transitions.nowIso(),
+            type: 'izly_read_failed',
+            detail: { source, error: error.name, message: error.message },
+          });
         }
         throw error;
       }

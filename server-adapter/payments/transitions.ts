@@ -58,7 +58,12 @@ export class PaymentTransitions {
     }
     // Compare-and-set on the version: a newer status change (which owes its own hook) or a `reconcile()`
     // that took the hook over keeps its mark.
-    const cleared = await store.transition(record.id, [record.status], { pendingHook: null, pendingHookSince: null, updatedAt: record.updatedAt }, { version: record.version });
+    const cleared = await store.transition(
+      record.id,
+      [record.status],
+      { pendingHook: null, pendingHookSince: null, updatedAt: record.updatedAt },
+      { version: record.version },
+    );
     return cleared ?? (await store.get(record.id)) ?? record;
   }
 
@@ -90,7 +95,8 @@ export class PaymentTransitions {
     const amountMatch = matchAmount(record.amount, payment.amountRaw);
     // A poll's read that finds what the record already says is not logged: hundreds of waiting payments
     // would otherwise grow the log by hundreds of entries a second, saying nothing.
-    const saysNothingNew = source === 'poll' && payment.status.raw === record.izlyStatus && payment.operationId === record.operationId && amountMatch !== 'mismatch';
+    const saysNothingNew =
+      source === 'poll' && payment.status.raw === record.izlyStatus && payment.operationId === record.operationId && amountMatch !== 'mismatch';
     if (!saysNothingNew) {
       await store.appendEvent({
         paymentId: record.id,

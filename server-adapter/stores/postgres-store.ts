@@ -222,7 +222,12 @@ class PostgresStore implements PaymentStore {
   constructor(pool: pg.Pool, ownPool: boolean, logger: Logger) {
     this.#pool = pool;
     this.#ownPool = ownPool;
-    this.#wakeUp = new WakeUpConnection(pool, () => this.#schemaReady(), logger, () => this.#closed);
+    this.#wakeUp = new WakeUpConnection(
+      pool,
+      () => this.#schemaReady(),
+      logger,
+      () => this.#closed,
+    );
   }
 
   create = async (record: PaymentRecord): Promise<PaymentRecord> => {
@@ -264,7 +269,10 @@ class PostgresStore implements PaymentStore {
   listByStatus = async (statuses: readonly PaymentStatus[], olderThan?: Date): Promise<PaymentRecord[]> => {
     if (statuses.length === 0) return [];
     const rows = olderThan
-      ? await this.#query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE status = ANY($1::text[]) AND created_at < $2 ORDER BY created_at, seq`, [statuses, olderThan])
+      ? await this.#query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE status = ANY($1::text[]) AND created_at < $2 ORDER BY created_at, seq`, [
+          statuses,
+          olderThan,
+        ])
       : await this.#query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE status = ANY($1::text[]) ORDER BY created_at, seq`, [statuses]);
     return rows.map(fromRow);
   };
@@ -288,15 +296,13 @@ class PostgresStore implements PaymentStore {
 
   events = async (paymentId: string): Promise<PaymentEvent[]> => {
     const rows = await this.#query('SELECT id, payment_id, at, type, detail FROM izly_payment_events WHERE payment_id = $1 ORDER BY id', [paymentId]);
-    return rows.map(
-      (row): PaymentEvent => ({
-        id: Number(row.id),
-        paymentId: row.payment_id as string,
-        at: (row.at as Date).toISOString(),
-        type: row.type as PaymentEventType,
-        detail: row.detail as PaymentEvent['detail'],
-      }),
-    );
+    return rows.map((row): PaymentEvent => ({
+      id: Number(row.id),
+      paymentId: row.payment_id as string,
+      at: (row.at as Date).toISOString(),
+      type: row.type as PaymentEventType,
+      detail: row.detail as PaymentEvent['detail'],
+    }));
   };
 
   subscribe = async (wake: (paymentId: string) => void): Promise<() => Promise<void>> => {
@@ -386,7 +392,13 @@ class PostgresStore implements PaymentStore {
   }
 
   /** `transition` inside its transaction. */
-  async #transitionIn(client: pg.PoolClient, id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition): Promise<PaymentRecord | null> {
+  async #transitionIn(
+    client: pg.PoolClient,
+    id: string,
+    from: readonly PaymentStatus[],
+    patch: PaymentPatch,
+    condition: TransitionCondition,
+  ): Promise<PaymentRecord | null> {
     const changes = (Object.entries(patch) as Array<[Field, unknown]>).filter(([field, value]) => value !== undefined && PATCHABLE.has(field));
     // The row lock holds other instances' transitions of this payment until COMMIT, and tells the
     // previous status for the event log.

@@ -231,7 +231,10 @@ class SqliteStore implements PaymentStore {
       sql += ' AND created_at < ?';
       params.push(olderThan.toISOString());
     }
-    return this.#db.prepare<string[], Row>(`${sql} ORDER BY created_at, rowid`).all(...params).map(fromRow);
+    return this.#db
+      .prepare<string[], Row>(`${sql} ORDER BY created_at, rowid`)
+      .all(...params)
+      .map(fromRow);
   };
 
   listPendingHooks = async (markedBefore: Date): Promise<PaymentRecord[]> => {
@@ -246,9 +249,9 @@ class SqliteStore implements PaymentStore {
 
   events = async (paymentId: string): Promise<PaymentEvent[]> => {
     this.#check();
-    return this.#statements.selectEvents.all(paymentId).map(
-      (row): PaymentEvent => ({ id: row.id, paymentId: row.payment_id, at: row.at, type: row.type as PaymentEventType, detail: JSON.parse(row.detail) }),
-    );
+    return this.#statements.selectEvents
+      .all(paymentId)
+      .map((row): PaymentEvent => ({ id: row.id, paymentId: row.payment_id, at: row.at, type: row.type as PaymentEventType, detail: JSON.parse(row.detail) }));
   };
 
   close = async (): Promise<void> => {

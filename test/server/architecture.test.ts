@@ -28,7 +28,11 @@ function sourceFiles(folder: string): SourceFile[] {
       const path = join(folder, file).split('\\').join('/');
       const text = readFileSync(join(root, path), 'utf8');
       const imports = ts.preProcessFile(text, true, true).importedFiles.map(({ fileName }) =>
-        fileName.startsWith('.') ? relative(root, resolve(root, dirname(path), fileName)).split('\\').join('/') : fileName,
+        fileName.startsWith('.')
+          ? relative(root, resolve(root, dirname(path), fileName))
+              .split('\\')
+              .join('/')
+          : fileName,
       );
       return { path, text, imports };
     });
@@ -41,19 +45,31 @@ function code(text: string): string {
 
 const adapter = sourceFiles('server-adapter');
 /** The stores that need Node's drivers, and their package entry points. */
-const NODE_ONLY = new Set(['server-adapter/stores/sqlite-store.ts', 'server-adapter/stores/postgres-store.ts', 'server-adapter/sqlite.ts', 'server-adapter/postgres.ts']);
+const NODE_ONLY = new Set([
+  'server-adapter/stores/sqlite-store.ts',
+  'server-adapter/stores/postgres-store.ts',
+  'server-adapter/sqlite.ts',
+  'server-adapter/postgres.ts',
+]);
 
 describe('import directions in server-adapter/', () => {
   test('the folders exist as the README describes them', () => {
     for (const folder of ['izly', 'payments', 'connect', 'stores']) {
-      assert.ok(adapter.some((file) => file.path.startsWith(`server-adapter/${folder}/`)), `server-adapter/${folder}/ holds sources`);
+      assert.ok(
+        adapter.some((file) => file.path.startsWith(`server-adapter/${folder}/`)),
+        `server-adapter/${folder}/ holds sources`,
+      );
     }
   });
 
   test('the Izly client (izly/) imports only from izly/', () => {
     const wrong = adapter
       .filter((file) => file.path.startsWith('server-adapter/izly/'))
-      .flatMap((file) => file.imports.filter((spec) => spec.includes('/') && !spec.startsWith('server-adapter/izly/') && !spec.startsWith('hono')).map((spec) => `${file.path} → ${spec}`));
+      .flatMap((file) =>
+        file.imports
+          .filter((spec) => spec.includes('/') && !spec.startsWith('server-adapter/izly/') && !spec.startsWith('hono'))
+          .map((spec) => `${file.path} → ${spec}`),
+      );
     assert.deepEqual(wrong, []);
   });
 
@@ -68,7 +84,8 @@ describe('import directions in server-adapter/', () => {
     const wrong: string[] = [];
     for (const file of adapter.filter((file) => !NODE_ONLY.has(file.path))) {
       for (const spec of file.imports) {
-        if (/^(node:|bun:|better-sqlite3$|pg$|@hono\/node-server)/.test(spec) || NODE_ONLY.has(`${spec.replace(/\.js$/, '.ts')}`)) wrong.push(`${file.path} imports ${spec}`);
+        if (/^(node:|bun:|better-sqlite3$|pg$|@hono\/node-server)/.test(spec) || NODE_ONLY.has(`${spec.replace(/\.js$/, '.ts')}`))
+          wrong.push(`${file.path} imports ${spec}`);
       }
       for (const name of code(file.text).match(/\b(process|Buffer|Deno|Bun)\s*[.[]/g) ?? []) wrong.push(`${file.path} uses ${name}`);
     }

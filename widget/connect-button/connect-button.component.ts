@@ -1,19 +1,6 @@
-import {
-  CONNECT_POPUP_MESSAGE_TYPE,
-  CONNECT_RETURN_PARAM,
-  type ConnectButtonErrorCode,
-  type ConnectOutcome,
-} from '../../contract/browser-contract.js';
+import { CONNECT_POPUP_MESSAGE_TYPE, CONNECT_RETURN_PARAM, type ConnectButtonErrorCode, type ConnectOutcome } from '../../contract/browser-contract.js';
 import { IzlyConnectErrorEvent, IzlyConnectStartEvent, IzlyConnectSuccessEvent } from '../events.js';
-import {
-  IzlyButtonBase,
-  POPUP_CHECK_MS,
-  openPopup,
-  withWordmark,
-  type ButtonMode,
-  type ButtonSize,
-  type ButtonView,
-} from '../izly-button-base.js';
+import { IzlyButtonBase, POPUP_CHECK_MS, openPopup, withWordmark, type ButtonMode, type ButtonSize, type ButtonView } from '../izly-button-base.js';
 import { connectStrings, type ConnectStatusStrings, type WidgetLang } from '../strings.js';
 import styles from './connect-button.styles.js';
 
@@ -219,9 +206,7 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
     return {
       busy,
       done: this.state === 'success',
-      label: this.state === 'success' ? t.loggedIn
-        : this.state === 'error' ? t.retry
-        : this.label || withWordmark(t.logInWith),
+      label: this.state === 'success' ? t.loggedIn : this.state === 'error' ? t.retry : this.label || withWordmark(t.logInWith),
       // `idle` has no words: the status line stays empty.
       status: t.status[this.#message ?? (this.state as keyof ConnectStatusStrings)] ?? '',
     };

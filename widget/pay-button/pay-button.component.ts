@@ -1,13 +1,6 @@
 import type { PropertyValues } from 'lit';
 import { PAYMENT_RETURN_PARAM, type PayButtonErrorCode } from '../../contract/browser-contract.js';
-import {
-  AdapterClient,
-  AdapterError,
-  isFinal,
-  isTransient,
-  type CreatedPayment,
-  type PublicPayment,
-} from '../adapter-client.js';
+import { AdapterClient, AdapterError, isFinal, isTransient, type CreatedPayment, type PublicPayment } from '../adapter-client.js';
 import {
   IzlyPayCancelEvent,
   IzlyPayErrorEvent,
@@ -17,29 +10,12 @@ import {
   IzlyPayStartEvent,
   IzlyPaySuccessEvent,
 } from '../events.js';
-import {
-  IzlyButtonBase,
-  POPUP_CHECK_MS,
-  openPopup,
-  withWordmark,
-  type ButtonMode,
-  type ButtonSize,
-  type ButtonView,
-} from '../izly-button-base.js';
+import { IzlyButtonBase, POPUP_CHECK_MS, openPopup, withWordmark, type ButtonMode, type ButtonSize, type ButtonView } from '../izly-button-base.js';
 import { formatEuros, payStrings, type PayStatusStrings, type WidgetLang } from '../strings.js';
 import styles from './pay-button.styles.js';
 
 /** Where the button is in a payment's life; reflected on the `state` attribute. */
-export type PayButtonState =
-  | 'idle'
-  | 'creating'
-  | 'redirecting'
-  | 'awaiting'
-  | 'verifying'
-  | 'paid'
-  | 'failed'
-  | 'cancelled'
-  | 'error';
+export type PayButtonState = 'idle' | 'creating' | 'redirecting' | 'awaiting' | 'verifying' | 'paid' | 'failed' | 'cancelled' | 'error';
 
 export type PayButtonMode = ButtonMode;
 export type PayButtonSize = ButtonSize;
@@ -253,10 +229,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
 
     let created: CreatedPayment;
     try {
-      created = await this.#client().createPayment(
-        { orderId, returnUrl: currentReturnUrl() },
-        { idempotencyKey: this.#attemptKey, signal },
-      );
+      created = await this.#client().createPayment({ orderId, returnUrl: currentReturnUrl() }, { idempotencyKey: this.#attemptKey, signal });
     } catch (error) {
       popup?.close();
       this.#fail(error, signal);
@@ -395,9 +368,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
       this.#showError('verification_timeout', 'Not confirmed in time', payment.paymentId);
       return;
     }
-    const state = status === 'paid' || status === 'refunded' ? 'paid'
-      : status === 'failed' || status === 'expired' ? 'failed'
-      : 'cancelled';
+    const state = status === 'paid' || status === 'refunded' ? 'paid' : status === 'failed' || status === 'expired' ? 'failed' : 'cancelled';
     const message = status === 'expired' ? 'expired' : state === 'cancelled' && status !== 'cancelled' ? 'unfinished' : undefined;
     // Settled again after a background listen: the same outcome gets new words at most, never a second event.
     if (state === this.state) return this.#set(state, message);
@@ -405,9 +376,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     this.#forget(payment);
     this.#set(state, message);
     this.dispatchEvent(
-      state === 'paid' ? new IzlyPaySuccessEvent(payment)
-        : state === 'failed' ? new IzlyPayFailureEvent(payment)
-        : new IzlyPayCancelEvent(payment),
+      state === 'paid' ? new IzlyPaySuccessEvent(payment) : state === 'failed' ? new IzlyPayFailureEvent(payment) : new IzlyPayCancelEvent(payment),
     );
   }
 
@@ -431,9 +400,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
 
   #showError(code: PayButtonErrorCode, message: string, unsettledId: string | undefined): void {
     this.#unsettledId = unsettledId;
-    this.#set('error', code === 'network_error' ? 'offline'
-      : code === 'verification_timeout' ? 'unconfirmed'
-      : undefined);
+    this.#set('error', code === 'network_error' ? 'offline' : code === 'verification_timeout' ? 'unconfirmed' : undefined);
     this.dispatchEvent(new IzlyPayErrorEvent({ code, message, payment: this.#payment }));
   }
 
@@ -448,11 +415,15 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     return {
       busy,
       done: this.state === 'paid',
-      label: this.state === 'paid' ? t.paid
-        : this.#unsettledId && this.state === 'error' ? t.recheck
-        : busy || this.state === 'idle' ? this.label || withWordmark(t.payWith(price))
-        : t.retry,
-      status: typeof message === 'function' ? message(price) : message ?? '',
+      label:
+        this.state === 'paid'
+          ? t.paid
+          : this.#unsettledId && this.state === 'error'
+            ? t.recheck
+            : busy || this.state === 'idle'
+              ? this.label || withWordmark(t.payWith(price))
+              : t.retry,
+      status: typeof message === 'function' ? message(price) : (message ?? ''),
     };
   }
 }

@@ -198,7 +198,10 @@ export class TestBrowser {
     const headers: Record<string, string> = { Accept: init.accept ?? HTML_ACCEPT, ...init.headers };
     const ours = target.origin === new URL(this.partnerUrl).origin;
     if (ours) {
-      const cookie = [...this.cookies].filter(([, c]) => target.pathname.startsWith(c.path)).map(([name, c]) => `${name}=${c.value}`).join('; ');
+      const cookie = [...this.cookies]
+        .filter(([, c]) => target.pathname.startsWith(c.path))
+        .map(([name, c]) => `${name}=${c.value}`)
+        .join('; ');
       if (cookie) headers.Cookie = cookie;
     }
     const response = await fetch(target, { headers, redirect: 'manual' });
@@ -270,7 +273,13 @@ export async function logInAtIzly(
 
 /** The visible parts of an IzlyConnect page (error or popup). */
 export function readConnectPage(html: string) {
-  const decode = (text: string) => text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  const decode = (text: string) =>
+    text
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
   const match = (pattern: RegExp) => {
     const found = pattern.exec(html);
     return found?.[1] === undefined ? null : decode(found[1].replace(/<[^>]+>/g, '').trim());
@@ -284,7 +293,10 @@ export function readConnectPage(html: string) {
     lang: match(/<html lang="([^"]*)"/),
     /** The `data-*` attributes of the popup page's result element. */
     result: Object.fromEntries(
-      [...(/<[^>]*id="izly-connect-result"[^>]*>/.exec(html)?.[0] ?? '').matchAll(/data-([a-z-]+)="([^"]*)"/g)].map(([, name, value]) => [name!, decode(value!)]),
+      [...(/<[^>]*id="izly-connect-result"[^>]*>/.exec(html)?.[0] ?? '').matchAll(/data-([a-z-]+)="([^"]*)"/g)].map(([, name, value]) => [
+        name!,
+        decode(value!),
+      ]),
     ),
   };
 }
@@ -298,7 +310,12 @@ export async function startLogin(harness: ConnectHarness, browser: TestBrowser, 
 }
 
 /** Starts a login in `browser` and logs in at Izly; returns the callback URL Izly sends the browser to. */
-export async function loginUntilCallback(harness: ConnectHarness, browser: TestBrowser, query: Record<string, string> = {}, student: { identifier: string; password: string } = STUDENT): Promise<string> {
+export async function loginUntilCallback(
+  harness: ConnectHarness,
+  browser: TestBrowser,
+  query: Record<string, string> = {},
+  student: { identifier: string; password: string } = STUDENT,
+): Promise<string> {
   const outcome = await logInAtIzly(await startLogin(harness, browser, query), student);
   assert.equal(outcome.status, 303, `Izly's login answered ${outcome.status}`);
   return outcome.location ?? '';

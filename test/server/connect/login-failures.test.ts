@@ -215,13 +215,17 @@ describe('IzlyConnect: starting a login', () => {
 
   test('another site cannot start a login in the student’s browser (Sec-Fetch-Site: cross-site)', async () => {
     const browser = harness.browser();
-    const forced = await browser.get(`${harness.partnerUrl}/izly/connect/login`, { headers: { 'Sec-Fetch-Site': 'cross-site', Referer: 'https://evil.example/' } });
+    const forced = await browser.get(`${harness.partnerUrl}/izly/connect/login`, {
+      headers: { 'Sec-Fetch-Site': 'cross-site', Referer: 'https://evil.example/' },
+    });
     assertErrorPage(forced, 403, 'cross_site_request', `${harness.partnerUrl}/`);
     assert.equal(browser.setCookies.length, 0);
     const fromOurs = await browser.get(`${harness.partnerUrl}/izly/connect/login`, { headers: { 'Sec-Fetch-Site': 'same-origin' } });
     assert.equal(fromOurs.status, 302);
     // An allowed origin on another site (a front end on its own domain) may start one.
-    const fromAllowed = await browser.get(`${harness.partnerUrl}/izly/connect/login`, { headers: { 'Sec-Fetch-Site': 'cross-site', Referer: `${harness.partnerUrl}/page` } });
+    const fromAllowed = await browser.get(`${harness.partnerUrl}/izly/connect/login`, {
+      headers: { 'Sec-Fetch-Site': 'cross-site', Referer: `${harness.partnerUrl}/page` },
+    });
     assert.equal(fromAllowed.status, 302);
   });
 });

@@ -111,7 +111,10 @@ describe('IzlyConnect: a login in redirect mode', () => {
     const secondCallback = await loginUntilCallback(harness, second, {}, { identifier: 'impaye@izly.test', password: 'izly1234' });
     assert.equal((await second.get(secondCallback)).status, 303);
     assert.equal((await first.get(firstCallback)).status, 303);
-    assert.deepEqual(harness.logins.slice(-2).map((login) => login.user.clientCode), ['imoreau03', 'cmartin01']);
+    assert.deepEqual(
+      harness.logins.slice(-2).map((login) => login.user.clientCode),
+      ['imoreau03', 'cmartin01'],
+    );
     assert.equal(first.cookies.get('shop_session')?.value, 'session-of-cmartin01');
     assert.equal(second.cookies.get('shop_session')?.value, 'session-of-imoreau03');
   });

@@ -98,7 +98,10 @@ describe('IzlyConnect tokens on the server', () => {
 
   test('an unknown refresh token: refresh_rejected, so the partner knows to log the student in again', async () => {
     await rejectsWith(harness.izly.connect.refresh('bm90LWEtdG9rZW4='), 'refresh_rejected');
-    await rejectsWith(harness.izly.connect.getUser({ accessToken: 'bm90LWEtdG9rZW4=', refreshToken: 'bm90LWEtdG9rZW4y', tokenType: null, expiresIn: null, expiresAt: null }), 'refresh_rejected');
+    await rejectsWith(
+      harness.izly.connect.getUser({ accessToken: 'bm90LWEtdG9rZW4=', refreshToken: 'bm90LWEtdG9rZW4y', tokenType: null, expiresIn: null, expiresAt: null }),
+      'refresh_rejected',
+    );
   });
 
   test('nothing the helpers did wrote a token to the log', () => {

@@ -101,7 +101,9 @@ describe('createIzlyClient()', () => {
     });
 
     test('an unknown operation is IzlyApiError code 356, with Izly message, title and priority', async () => {
-      const error = await client().getPayment('999999').catch((e: unknown) => e);
+      const error = await client()
+        .getPayment('999999')
+        .catch((e: unknown) => e);
       assert.ok(error instanceof IzlyApiError);
       assert.equal(error.name, 'IzlyApiError');
       assert.equal(error.code, 356);
@@ -109,12 +111,16 @@ describe('createIzlyClient()', () => {
       assert.ok(error.errorMessage.length > 0);
       assert.equal(typeof error.priority, 'number');
       assert.equal(error.call, 'get');
-      const refund = await client().refundPayment('999999', 'A-1').catch((e: unknown) => e);
+      const refund = await client()
+        .refundPayment('999999', 'A-1')
+        .catch((e: unknown) => e);
       assert.ok(refund instanceof IzlyApiError && refund.code === 356);
     });
 
     test('a wrong API key is an IzlyApiError whose message holds no secret', async () => {
-      const error = await client({ apiKey: 'wrong-secret-key' }).initiatePayment({ amount: 1, clientOrderId: 'A' }).catch((e: unknown) => e);
+      const error = await client({ apiKey: 'wrong-secret-key' })
+        .initiatePayment({ amount: 1, clientOrderId: 'A' })
+        .catch((e: unknown) => e);
       assert.ok(error instanceof IzlyApiError);
       assert.ok(!error.message.includes('wrong-secret-key'));
       assert.ok(!JSON.stringify(error.body).includes('wrong-secret-key'));
@@ -139,14 +145,18 @@ describe('createIzlyClient()', () => {
 
     test('retries run out: the last error is thrown', async () => {
       sandbox.control.setFaults({ serverErrors: 5 });
-      const error = await client({ retries: 1 }).getPayment('1').catch((e: unknown) => e);
+      const error = await client({ retries: 1 })
+        .getPayment('1')
+        .catch((e: unknown) => e);
       assert.ok(error instanceof IzlyApiError && error.httpStatus === 503);
       assert.equal(sent.length, 2);
     });
 
     test('latency beyond the timeout is IzlyTimeoutError', async () => {
       sandbox.control.setFaults({ latencyMs: 500 });
-      const error = await client({ timeoutMs: 50, retries: 0 }).getPayment('1').catch((e: unknown) => e);
+      const error = await client({ timeoutMs: 50, retries: 0 })
+        .getPayment('1')
+        .catch((e: unknown) => e);
       assert.ok(error instanceof IzlyTimeoutError);
       assert.equal(error.name, 'IzlyTimeoutError');
       assert.equal(error.timeoutMs, 50);
@@ -155,7 +165,9 @@ describe('createIzlyClient()', () => {
 
     test('a truncated JSON body is IzlyUnexpectedAnswerError', async () => {
       sandbox.control.setFaults({ malformedJson: 1 });
-      const error = await client().initiatePayment({ amount: 100, clientOrderId: 'A' }).catch((e: unknown) => e);
+      const error = await client()
+        .initiatePayment({ amount: 100, clientOrderId: 'A' })
+        .catch((e: unknown) => e);
       assert.ok(error instanceof IzlyUnexpectedAnswerError);
       assert.equal(error.name, 'IzlyUnexpectedAnswerError');
     });

@@ -71,9 +71,18 @@ describe('dates (Paris local time)', () => {
 describe('statuses (contract, section 5)', () => {
   test('known names map case-insensitively, the raw value is kept', () => {
     const cases: Array<[unknown, string]> = [
-      ['Completed', 'paid'], ['SUCCEEDED', 'paid'], ['Refund', 'refunded'], ['refunded', 'refunded'],
-      ['Canceled', 'cancelled'], ['Cancelled', 'cancelled'], ['Failed', 'failed'], ['Refused', 'failed'],
-      ['Expired', 'expired'], ['Pending', 'pending'], ['WaitingValidation', 'pending'], ['InProgress', 'pending'],
+      ['Completed', 'paid'],
+      ['SUCCEEDED', 'paid'],
+      ['Refund', 'refunded'],
+      ['refunded', 'refunded'],
+      ['Canceled', 'cancelled'],
+      ['Cancelled', 'cancelled'],
+      ['Failed', 'failed'],
+      ['Refused', 'failed'],
+      ['Expired', 'expired'],
+      ['Pending', 'pending'],
+      ['WaitingValidation', 'pending'],
+      ['InProgress', 'pending'],
     ];
     for (const [value, state] of cases) {
       const status = mapIzlyStatus(value);

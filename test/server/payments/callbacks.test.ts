@@ -46,7 +46,11 @@ describe('POST /callback', () => {
       const { payment, body } = await decidedWithoutCallback('A-1');
       const reads = h.upstreamCount('GET', GETS);
       const unsigned = { ...body, OperationSMoney: { ...body.OperationSMoney, CallbackParameters: '' } };
-      for (const [query, sent] of [[`?p=${payment.paymentId}&s=AAAA`, body], ['', unsigned], [`?p=${payment.paymentId}&s=${'A'.repeat(43)}`, body]] as const) {
+      for (const [query, sent] of [
+        [`?p=${payment.paymentId}&s=AAAA`, body],
+        ['', unsigned],
+        [`?p=${payment.paymentId}&s=${'A'.repeat(43)}`, body],
+      ] as const) {
         const answer = await h.postCallback(query, sent);
         assert.equal(answer.status, 403, query);
       }

@@ -67,7 +67,12 @@ describe('StatusReader', () => {
     const record = await options.store.create(
       newPaymentRecord({ id: `pay_${orders}`, idempotencyKey: `key-${orders}`, orderId, amount: 250, returnUrl: 'https://shop.test/', message: null, at }),
     );
-    const initiated = await client.initiatePayment({ amount: 250, clientOrderId: orderId, callbackParameters: `p=${record.id}`, redirectUrlAfterPayment: 'https://shop.test/' });
+    const initiated = await client.initiatePayment({
+      amount: 250,
+      clientOrderId: orderId,
+      callbackParameters: `p=${record.id}`,
+      redirectUrlAfterPayment: 'https://shop.test/',
+    });
     reader.readAgainLater(initiated.operationId);
     const pending = await options.store.transition(record.id, ['created'], { status: 'pending', operationId: initiated.operationId, updatedAt: at });
     gets = 0;

@@ -57,7 +57,10 @@ describe('izlyPay() with sqliteStore across a restart', () => {
 
       const report = await restarted.reconcile({ olderThanMs: 0 });
       assert.deepEqual(report.changed, [{ paymentId: open.paymentId, from: 'pending', to: 'paid' }]);
-      assert.deepEqual(paidAfterRestart.map((p) => p.id), [open.paymentId]);
+      assert.deepEqual(
+        paidAfterRestart.map((p) => p.id),
+        [open.paymentId],
+      );
       // The same click again after the restart: the same payment, no second Izly operation.
       const again = await restarted.request('/payments', {
         method: 'POST',

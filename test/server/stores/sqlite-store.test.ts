@@ -44,9 +44,16 @@ describe('sqliteStore: a file made by an older release', () => {
         const record = await store.get('pay_old');
         assert.equal(record?.status, 'paid');
         assert.equal(record?.pendingHook, null);
-        const marked = await store.transition('pay_old', ['paid'], { pendingHook: 'onPaid', pendingHookSince: '2025-01-01T10:01:00.000Z', updatedAt: '2025-01-01T10:01:00.000Z' });
+        const marked = await store.transition('pay_old', ['paid'], {
+          pendingHook: 'onPaid',
+          pendingHookSince: '2025-01-01T10:01:00.000Z',
+          updatedAt: '2025-01-01T10:01:00.000Z',
+        });
         assert.equal(marked?.pendingHook, 'onPaid');
-        assert.deepEqual((await store.listPendingHooks(new Date('2025-01-02T00:00:00Z'))).map((r) => r.id), ['pay_old']);
+        assert.deepEqual(
+          (await store.listPendingHooks(new Date('2025-01-02T00:00:00Z'))).map((r) => r.id),
+          ['pay_old'],
+        );
       } finally {
         await store.close();
       }
@@ -68,9 +75,27 @@ describe('sqliteStore: records read lately are reused only while nothing changed
     try {
       const at = '2025-01-01T10:00:00.000Z';
       await store.create({
-        id: 'pay_cached', idempotencyKey: 'key-cached', orderId: 'A-cached', amount: 250, currency: 'EUR', status: 'pending', operationId: '7',
-        authorizationUrl: null, returnUrl: 'https://shop.test/', message: null, izlyStatus: 'Pending', customerEmail: null, amountMismatch: null,
-        failureReason: null, createdAt: at, updatedAt: at, paidAt: null, refundedAt: null, pendingHook: null, pendingHookSince: null, version: 1,
+        id: 'pay_cached',
+        idempotencyKey: 'key-cached',
+        orderId: 'A-cached',
+        amount: 250,
+        currency: 'EUR',
+        status: 'pending',
+        operationId: '7',
+        authorizationUrl: null,
+        returnUrl: 'https://shop.test/',
+        message: null,
+        izlyStatus: 'Pending',
+        customerEmail: null,
+        amountMismatch: null,
+        failureReason: null,
+        createdAt: at,
+        updatedAt: at,
+        paidAt: null,
+        refundedAt: null,
+        pendingHook: null,
+        pendingHookSince: null,
+        version: 1,
       });
       assert.equal((await store.get('pay_cached'))?.status, 'pending');
       assert.equal((await store.get('pay_cached'))?.status, 'pending');

@@ -80,7 +80,10 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         assert.equal(error.existing.id, first.id);
         await store.transition(first.id, ['created'], { status: 'failed', updatedAt: later() });
         const second = await store.create(newRecord({ orderId: 'A-1' }));
-        assert.deepEqual((await store.findByOrderId('A-1')).map((r) => r.id), [second.id, first.id]);
+        assert.deepEqual(
+          (await store.findByOrderId('A-1')).map((r) => r.id),
+          [second.id, first.id],
+        );
       });
 
       test('concurrent creates for one order: exactly one wins', async () => {
@@ -106,7 +109,10 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         assert.equal(updated?.version, 2);
         assert.deepEqual(await store.get(created.id), updated);
         const events = await store.events(created.id);
-        assert.deepEqual(events.map((e) => e.type), ['created', 'transition']);
+        assert.deepEqual(
+          events.map((e) => e.type),
+          ['created', 'transition'],
+        );
         assert.deepEqual(events[1]!.detail, { from: 'created', to: 'pending' });
       });
 
@@ -127,7 +133,9 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
       test('concurrent transitions from one status: exactly one wins', async () => {
         const created = await store.create(newRecord({ status: 'pending', operationId: '77' }));
         const results = await Promise.all(
-          Array.from({ length: 10 }, (_, i) => store.transition(created.id, ['created', 'pending'], { status: 'paid', paidAt: `2025-01-0${(i % 9) + 1}T00:00:00.000Z`, updatedAt: later() })),
+          Array.from({ length: 10 }, (_, i) =>
+            store.transition(created.id, ['created', 'pending'], { status: 'paid', paidAt: `2025-01-0${(i % 9) + 1}T00:00:00.000Z`, updatedAt: later() }),
+          ),
         );
         assert.equal(results.filter((r) => r !== null).length, 1);
         assert.equal((await store.get(created.id))?.version, 2);
@@ -146,7 +154,9 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
       test('concurrent transitions at one version: exactly one wins', async () => {
         const created = await store.create(newRecord({ status: 'paid', pendingHook: 'onPaid', pendingHookSince: '2025-01-01T00:00:00.000Z' }));
         const results = await Promise.all(
-          Array.from({ length: 10 }, () => store.transition(created.id, ['paid'], { pendingHookSince: later(), updatedAt: created.updatedAt }, { version: created.version })),
+          Array.from({ length: 10 }, () =>
+            store.transition(created.id, ['paid'], { pendingHookSince: later(), updatedAt: created.updatedAt }, { version: created.version }),
+          ),
         );
         assert.equal(results.filter((r) => r !== null).length, 1);
       });
@@ -164,9 +174,18 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         const a = await store.create(newRecord({ createdAt: '2025-01-01T10:00:00.000Z' }));
         const b = await store.create(newRecord({ status: 'pending', createdAt: '2025-01-01T11:00:00.000Z' }));
         const c = await store.create(newRecord({ status: 'paid', createdAt: '2025-01-01T09:00:00.000Z' }));
-        assert.deepEqual((await store.listByStatus(['created', 'pending'])).map((r) => r.id), [a.id, b.id]);
-        assert.deepEqual((await store.listByStatus(['created', 'pending'], new Date('2025-01-01T10:30:00Z'))).map((r) => r.id), [a.id]);
-        assert.deepEqual((await store.listByStatus(['paid'])).map((r) => r.id), [c.id]);
+        assert.deepEqual(
+          (await store.listByStatus(['created', 'pending'])).map((r) => r.id),
+          [a.id, b.id],
+        );
+        assert.deepEqual(
+          (await store.listByStatus(['created', 'pending'], new Date('2025-01-01T10:30:00Z'))).map((r) => r.id),
+          [a.id],
+        );
+        assert.deepEqual(
+          (await store.listByStatus(['paid'])).map((r) => r.id),
+          [c.id],
+        );
         assert.deepEqual(await store.listByStatus([]), []);
       });
 
@@ -176,12 +195,21 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         const early = await store.create(newRecord(marked('2025-01-01T10:00:00.000Z')));
         const recent = await store.create(newRecord({ status: 'failed', pendingHook: 'onFailed', pendingHookSince: '2025-01-01T11:00:00.000Z' }));
         await store.create(newRecord({ status: 'paid' }));
-        assert.deepEqual((await store.listPendingHooks(new Date('2025-01-01T10:30:00Z'))).map((r) => r.id), [early.id, late.id]);
+        assert.deepEqual(
+          (await store.listPendingHooks(new Date('2025-01-01T10:30:00Z'))).map((r) => r.id),
+          [early.id, late.id],
+        );
         const all = await store.listPendingHooks(new Date('2025-01-02T00:00:00Z'));
-        assert.deepEqual(all.map((r) => r.id), [early.id, late.id, recent.id]);
+        assert.deepEqual(
+          all.map((r) => r.id),
+          [early.id, late.id, recent.id],
+        );
         assert.deepEqual(all[2], recent);
         await store.transition(early.id, ['paid'], { pendingHook: null, pendingHookSince: null, updatedAt: later() });
-        assert.deepEqual((await store.listPendingHooks(new Date('2025-01-02T00:00:00Z'))).map((r) => r.id), [late.id, recent.id]);
+        assert.deepEqual(
+          (await store.listPendingHooks(new Date('2025-01-02T00:00:00Z'))).map((r) => r.id),
+          [late.id, recent.id],
+        );
       });
 
       test('keeps an event log per payment, in order', async () => {
@@ -191,7 +219,10 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         await store.appendEvent({ paymentId: b.id, at: later(), type: 'izly_read', detail: { izlyStatus: 'Pending' } });
         await store.appendEvent({ paymentId: a.id, at: later(), type: 'izly_read', detail: { izlyStatus: 'Completed', ok: true, none: null } });
         const events = await store.events(a.id);
-        assert.deepEqual(events.map((e) => e.type), ['created', 'callback', 'izly_read']);
+        assert.deepEqual(
+          events.map((e) => e.type),
+          ['created', 'callback', 'izly_read'],
+        );
         assert.deepEqual(events[2]!.detail, { izlyStatus: 'Completed', ok: true, none: null });
         assert.ok(events[0]!.id < events[1]!.id && events[1]!.id < events[2]!.id);
         assert.deepEqual(await store.events('pay_missing'), []);
@@ -211,7 +242,10 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           store = await reopen();
           assert.deepEqual(await store.get(created.id), paid);
           assert.deepEqual(await store.get(owed.id), owed);
-          assert.deepEqual((await store.events(created.id)).map((e) => e.type), ['created', 'transition', 'callback']);
+          assert.deepEqual(
+            (await store.events(created.id)).map((e) => e.type),
+            ['created', 'transition', 'callback'],
+          );
           assert.deepEqual(await store.get(open.id), open);
           await assert.rejects(store.create(newRecord({ orderId: 'A-open' })), PaymentConflictError);
         });
@@ -219,10 +253,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         test('two instances on the same data: one open payment per order, one CAS winner', async () => {
           const other = await reopen();
           extra.push(other);
-          const outcomes = await Promise.allSettled([
-            store.create(newRecord({ orderId: 'A-two' })),
-            other.create(newRecord({ orderId: 'A-two' })),
-          ]);
+          const outcomes = await Promise.allSettled([store.create(newRecord({ orderId: 'A-two' })), other.create(newRecord({ orderId: 'A-two' }))]);
           assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
           const [winner] = await other.findByOrderId('A-two');
           assert.ok(winner);

@@ -47,7 +47,9 @@ test('every built file of the widget is made of the widget, the browser contract
     const map = JSON.parse(readFileSync(join(root, `${file}.map`), 'utf8')) as { sources: string[] };
     for (const source of map.sources) {
       sources += 1;
-      const path = relative(root, resolve(root, dirname(file), source)).split('\\').join('/');
+      const path = relative(root, resolve(root, dirname(file), source))
+        .split('\\')
+        .join('/');
       const allowed = /^(widget|contract)\//.test(path) || /^node_modules\/(lit|lit-html|lit-element|@lit\/[^/]+)\//.test(path);
       if (!allowed) wrong.push(`${file} ← ${path}`);
     }

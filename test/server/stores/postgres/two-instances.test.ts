@@ -93,7 +93,11 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
         const body = await request.text();
         const deliveries = await Promise.all(
           [a, b].map(async (to) => {
-            const response = await fetch(`${to.url}${target.pathname}${target.search}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+            const response = await fetch(`${to.url}${target.pathname}${target.search}`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json' },
+              body,
+            });
             const answer = { instance: to.name, status: response.status, body: await response.text() };
             answers.push(answer);
             return answer;
@@ -146,11 +150,17 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
       const answers = await Promise.all(polls);
       const elapsed = performance.now() - began;
 
-      assert.deepEqual(answers.map((answer) => answer.status), ['paid', 'paid', 'paid', 'paid', 'paid', 'paid']);
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        ['paid', 'paid', 'paid', 'paid', 'paid', 'paid'],
+      );
       // Claims are at least an interval apart on the database's clock: without them each instance would
       // read once per interval, about twice this bound.
       const reads = readsSoFar();
-      assert.ok(reads <= Math.floor(elapsed / intervalMs) + 1, `${reads} status reads in ${elapsed.toFixed(0)} ms (A ${a.statusReads.length}, B ${b.statusReads.length})`);
+      assert.ok(
+        reads <= Math.floor(elapsed / intervalMs) + 1,
+        `${reads} status reads in ${elapsed.toFixed(0)} ms (A ${a.statusReads.length}, B ${b.statusReads.length})`,
+      );
       assert.equal(a.paid.length + b.paid.length, 1);
     } finally {
       izly.sandbox.control.updatePointOfSale('izly-pay-demo', { callbackAllowListed: true });
@@ -184,14 +194,21 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
       const own = await a.izly.reconcile({ olderThanMs: 0, hookGraceMs: 0 });
       assert.deepEqual(own.hooks, [], 'A does not start again a hook it is still running');
       const reports = await Promise.all([b.izly.reconcile({ hookGraceMs: 0 }), c.izly.reconcile({ hookGraceMs: 0 })]);
-      assert.deepEqual(reports.flatMap((report) => report.hooks), [{ paymentId: payment.paymentId, hook: 'onPaid' }]);
+      assert.deepEqual(
+        reports.flatMap((report) => report.hooks),
+        [{ paymentId: payment.paymentId, hook: 'onPaid' }],
+      );
       assert.equal(b.paid.length + c.paid.length, 1, 'one of B and C ran onPaid');
       assert.equal((await a.store.get(payment.paymentId))?.pendingHook, null);
 
       releaseHook();
       await hanging;
       const again = await Promise.all([b.izly.reconcile({ hookGraceMs: 0 }), c.izly.reconcile({ hookGraceMs: 0 })]);
-      assert.deepEqual(again.flatMap((report) => report.hooks), [], 'nothing owed any more');
+      assert.deepEqual(
+        again.flatMap((report) => report.hooks),
+        [],
+        'nothing owed any more',
+      );
     } finally {
       releaseHook();
       izly.sandbox.control.updatePointOfSale('izly-pay-demo', { callbackAllowListed: true });

@@ -58,7 +58,12 @@ export async function startIzly(): Promise<{ sandbox: Sandbox; url: string; clos
 /** Starts one adapter instance on the shared database. `wrapStore` lets a test watch the store's calls. */
 export async function startInstance(
   name: string,
-  { izlyUrl, databaseUrl, adapter = {}, wrapStore = (store) => store }: { izlyUrl: string; databaseUrl: string; adapter?: Partial<IzlyPayOptions>; wrapStore?: (store: PaymentStore) => PaymentStore },
+  {
+    izlyUrl,
+    databaseUrl,
+    adapter = {},
+    wrapStore = (store) => store,
+  }: { izlyUrl: string; databaseUrl: string; adapter?: Partial<IzlyPayOptions>; wrapStore?: (store: PaymentStore) => PaymentStore },
 ): Promise<Instance> {
   const paid: PaymentRecord[] = [];
   const statusReads: string[] = [];

@@ -10,10 +10,27 @@ import { createTestDatabase, SKIP_WITHOUT_POSTGRES, type TestDatabase } from './
 function record(id: string): PaymentRecord {
   const at = new Date().toISOString();
   return {
-    id, idempotencyKey: `key-${id}`, orderId: `order-${id}`, amount: 100, currency: 'EUR', status: 'created', operationId: null,
-    authorizationUrl: null, returnUrl: 'https://shop.example/', message: null, izlyStatus: null, customerEmail: null,
-    amountMismatch: null, failureReason: null, createdAt: at, updatedAt: at, paidAt: null, refundedAt: null,
-    pendingHook: null, pendingHookSince: null, version: 1,
+    id,
+    idempotencyKey: `key-${id}`,
+    orderId: `order-${id}`,
+    amount: 100,
+    currency: 'EUR',
+    status: 'created',
+    operationId: null,
+    authorizationUrl: null,
+    returnUrl: 'https://shop.example/',
+    message: null,
+    izlyStatus: null,
+    customerEmail: null,
+    amountMismatch: null,
+    failureReason: null,
+    createdAt: at,
+    updatedAt: at,
+    paidAt: null,
+    refundedAt: null,
+    pendingHook: null,
+    pendingHookSince: null,
+    version: 1,
   };
 }
 
@@ -39,7 +56,9 @@ describe('postgresStore: the wake-up connection', { skip: SKIP_WITHOUT_POSTGRES 
       await listening.subscribe!((paymentId) => heard.push(paymentId));
       const created = await other.create(record('pay_wake'));
 
-      const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN izly_pay_payments'");
+      const { rowCount } = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN izly_pay_payments'",
+      );
       assert.equal(rowCount, 1, 'one LISTEN connection to cut');
       await connectionLost;
       assert.match(warnings[0]!, /wake-up connection lost/);
