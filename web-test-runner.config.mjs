@@ -20,8 +20,7 @@ async function answerWith(handler, ctx, url) {
   ctx.res.on('close', () => aborted.abort());
   const request = new Request(url, {
     method: ctx.method,
-    headers: Object.entries(ctx.req.headers).flatMap(([name, value]) =>
-      Array.isArray(value) ? value.map((v) => [name, v]) : [[name, value ?? '']]),
+    headers: Object.entries(ctx.req.headers).flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => [name, v]) : [[name, value ?? '']])),
     body: ['GET', 'HEAD'].includes(ctx.method) ? undefined : Buffer.concat(chunks),
     signal: aborted.signal,
   });
@@ -77,10 +76,7 @@ export default {
       return send(ctx, await answerWith(mount.fetch, ctx, url.href));
     },
   ],
-  plugins: [
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
-    izlyServers(),
-  ],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), izlyServers()],
   reporters: [defaultReporter(), totalsReporter('browser')],
   testFramework: { config: { timeout: 20000 } },
 };

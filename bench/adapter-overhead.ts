@@ -22,21 +22,36 @@ export async function adapterOverhead(settings: LoadSettings): Promise<BenchResu
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
     }
     const figures: Figure[] = [];
-    for (const [store, result] of [['memory', memory], ['sqlite', sqlite]] as Array<[string, LoadResult]>) {
+    for (const [store, result] of [
+      ['memory', memory],
+      ['sqlite', sqlite],
+    ] as Array<[string, LoadResult]>) {
       const route = `GET /izly/payments/:id (${store === 'sqlite' ? 'SQLite' : 'memory'} store)`;
       const rps = result.requestsPerSecond;
       figures.push(
         figure({
-          id: `adapter.${store}.rps`, group: '2. Adapter overhead', label: `${route} req/s`, value: rps, unit: 'req/s',
+          id: `adapter.${store}.rps`,
+          group: '2. Adapter overhead',
+          label: `${route} req/s`,
+          value: rps,
+          unit: 'req/s',
           baseline: { label: 'bare Hono', value: bare.requestsPerSecond },
           goal: { text: 'ratio ≥ 0.7', met: rps / bare.requestsPerSecond >= 0.7 },
         }),
         figure({
-          id: `adapter.${store}.p50`, group: '2. Adapter overhead', label: `${route} p50`, value: result.latencyP50Ms, unit: 'ms',
+          id: `adapter.${store}.p50`,
+          group: '2. Adapter overhead',
+          label: `${route} p50`,
+          value: result.latencyP50Ms,
+          unit: 'ms',
           baseline: { label: 'bare Hono', value: bare.latencyP50Ms },
         }),
         figure({
-          id: `adapter.${store}.p99`, group: '2. Adapter overhead', label: `${route} p99`, value: result.latencyP99Ms, unit: 'ms',
+          id: `adapter.${store}.p99`,
+          group: '2. Adapter overhead',
+          label: `${route} p99`,
+          value: result.latencyP99Ms,
+          unit: 'ms',
           baseline: { label: 'bare Hono', value: bare.latencyP99Ms },
         }),
       );

@@ -8,8 +8,7 @@ import { availableParallelism } from 'node:os';
 /** Which core a process runs on: `server` (core 0), `load` (core 1) or `any`. */
 export type CoreRole = 'server' | 'load' | 'any';
 
-const pinningAvailable =
-  process.platform === 'linux' && availableParallelism() >= 2 && spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+const pinningAvailable = process.platform === 'linux' && availableParallelism() >= 2 && spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
 
 /** How processes are placed on cores, said in the output. */
 export function placementNote(): string {
@@ -60,7 +59,7 @@ export interface BenchChild<Ready> {
 /** Starts `bench/children/<name>.ts` on a core and waits (bounded) for its `ready` message. */
 export async function startChild<Ready>(
   file: string,
-  options: { role: CoreRole; nodeArgs?: string[]; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } ,
+  options: { role: CoreRole; nodeArgs?: string[]; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number },
 ): Promise<BenchChild<Ready>> {
   const [command, args] = commandFor(options.role, [...(options.nodeArgs ?? []), '--import', 'tsx', file]);
   const child = spawn(command, args, {

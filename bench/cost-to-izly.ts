@@ -142,15 +142,29 @@ export async function costToIzly(options: { tabs: number[]; windowSeconds: numbe
   try {
     const figures: Figure[] = [
       figure({
-        id: 'cost.callback.redirect', group, label: 'with callback, redirect (nobody polls while the student decides)', value: redirect, unit: 'calls',
-        baseline: null, goal: { text: 'exactly 2', met: redirect === 2 },
+        id: 'cost.callback.redirect',
+        group,
+        label: 'with callback, redirect (nobody polls while the student decides)',
+        value: redirect,
+        unit: 'calls',
+        baseline: null,
+        goal: { text: 'exactly 2', met: redirect === 2 },
       }),
       figure({
-        id: 'cost.callback.popup', group, label: `with callback, popup (a tab long-polls; student decides in ${options.thinkSeconds} s)`, value: popup, unit: 'calls',
-        baseline: null, goal: { text: 'exactly 2', met: popup === 2 },
+        id: 'cost.callback.popup',
+        group,
+        label: `with callback, popup (a tab long-polls; student decides in ${options.thinkSeconds} s)`,
+        value: popup,
+        unit: 'calls',
+        baseline: null,
+        goal: { text: 'exactly 2', met: popup === 2 },
       }),
       figure({
-        id: 'cost.callback.popup-first', group, label: 'the same, first payment after start (no callback seen yet)', value: firstPopup, unit: 'calls',
+        id: 'cost.callback.popup-first',
+        group,
+        label: 'the same, first payment after start (no callback seen yet)',
+        value: firstPopup,
+        unit: 'calls',
         baseline: null,
       }),
     ];
@@ -160,7 +174,11 @@ export async function costToIzly(options: { tabs: number[]; windowSeconds: numbe
     for (const [tabs, calls] of blocked) {
       figures.push(
         figure({
-          id: `cost.blocked.${tabs}`, group, label: `callbacks blocked, ${tabs} tab${tabs > 1 ? 's' : ''} for ${options.windowSeconds} s`, value: calls, unit: 'calls',
+          id: `cost.blocked.${tabs}`,
+          group,
+          label: `callbacks blocked, ${tabs} tab${tabs > 1 ? 's' : ''} for ${options.windowSeconds} s`,
+          value: calls,
+          unit: 'calls',
           baseline: { label: `${options.tabs[0]} tab`, value: single },
           ...(tabs !== options.tabs[0] ? { goal: { text: `same as ${options.tabs[0]} tab (±1)`, met: Math.abs(calls - single) <= 1 } } : {}),
         }),
@@ -170,7 +188,7 @@ export async function costToIzly(options: { tabs: number[]; windowSeconds: numbe
       figures,
       notes: [
         'counted: every request through the fetch of the adapter\'s Izly client (initiate, status reads), from the click to the moment every tab has seen "paid"',
-        'default adapter settings (callbacks: \'auto\'): a waiting payment is read at Izly at most every 2 s (+ up to 20% jitter) until a verified callback has been seen, then every 30 s (+ jitter) as a safety net; lines run in the order first popup, redirect, popup: the callback of the first popup is the one that tells the adapter that callbacks arrive',
+        "default adapter settings (callbacks: 'auto'): a waiting payment is read at Izly at most every 2 s (+ up to 20% jitter) until a verified callback has been seen, then every 30 s (+ jitter) as a safety net; lines run in the order first popup, redirect, popup: the callback of the first popup is the one that tells the adapter that callbacks arrive",
         `callbacks blocked: a second partner whose POS was never allow-listed (no callback ever seen, so reads stay at the 2 s rate limit); tabs long-poll with wait=${LONG_POLL_WAIT_SECONDS} as the widget does; window ${options.windowSeconds} s, then the student pays (±1 on "same": where the window edge falls against the read schedule)`,
       ],
     };

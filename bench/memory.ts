@@ -25,7 +25,13 @@ async function hold(world: World, variant: Variant, urls: string[], signal: Abor
   const counter = variant === 'bare' ? 'held' : 'longPolls';
   const holding = async () => (await world.partner.ask<Record<string, number>>({ type: 'stats' }))[counter]!;
   const before = await holding();
-  const answers = Promise.all(urls.map((url) => fetch(url, { signal }).then((response) => response.text()).catch(() => undefined)));
+  const answers = Promise.all(
+    urls.map((url) =>
+      fetch(url, { signal })
+        .then((response) => response.text())
+        .catch(() => undefined),
+    ),
+  );
   await until(async () => (await holding()) >= before + urls.length, 20_000, `${urls.length} held requests`);
   return { answers };
 }
@@ -91,14 +97,22 @@ export async function memoryPerLongPoll(options: { longPolls: number; repetition
   return {
     figures: [
       figure({
-        id: 'memory.long-poll.rss', group: '6. Memory', label: 'RSS added per 1,000 waiting long polls', value, unit: 'MB',
+        id: 'memory.long-poll.rss',
+        group: '6. Memory',
+        label: 'RSS added per 1,000 waiting long polls',
+        value,
+        unit: 'MB',
         baseline: { label: 'bare Hono route holding requests', value: medianMB(bares, 'rss') },
         goal: { text: '< 20 MB', met: value < 20 },
       }),
       // RSS can under-count (held requests reuse pages freed earlier but still resident); live heap objects
       // are resident for sure, so the goal is met only when the heap alone is under it too.
       figure({
-        id: 'memory.long-poll.heap', group: '6. Memory', label: 'JS heap added per 1,000 waiting long polls', value: heap, unit: 'MB',
+        id: 'memory.long-poll.heap',
+        group: '6. Memory',
+        label: 'JS heap added per 1,000 waiting long polls',
+        value: heap,
+        unit: 'MB',
         baseline: { label: 'bare Hono route holding requests', value: medianMB(bares, 'heap') },
         goal: { text: '< 20 MB', met: heap < 20 },
       }),

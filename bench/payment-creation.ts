@@ -57,27 +57,46 @@ export async function paymentCreation(settings: LoadSettings): Promise<BenchResu
     const sqlite = checked('adapter (SQLite)', await throughPartner('sqlite', '/izly/payments'));
 
     const figures: Figure[] = [];
-    for (const [store, result] of [['memory', memory], ['sqlite', sqlite]] as Array<[string, LoadResult]>) {
+    for (const [store, result] of [
+      ['memory', memory],
+      ['sqlite', sqlite],
+    ] as Array<[string, LoadResult]>) {
       const label = `POST /izly/payments (${store === 'sqlite' ? 'SQLite' : 'memory'} store)`;
       figures.push(
         figure({
-          id: `create.${store}.rps`, group: '3. Payment creation', label: `${label} req/s`, value: result.requestsPerSecond, unit: 'req/s',
+          id: `create.${store}.rps`,
+          group: '3. Payment creation',
+          label: `${label} req/s`,
+          value: result.requestsPerSecond,
+          unit: 'req/s',
           baseline: { label: 'sandbox WebPayments direct', value: direct.requestsPerSecond },
           goal: { text: 'ratio ≥ 0.5', met: result.requestsPerSecond / direct.requestsPerSecond >= 0.5 },
         }),
         figure({
-          id: `create.${store}.p99`, group: '3. Payment creation', label: `${label} p99`, value: result.latencyP99Ms, unit: 'ms',
+          id: `create.${store}.p99`,
+          group: '3. Payment creation',
+          label: `${label} p99`,
+          value: result.latencyP99Ms,
+          unit: 'ms',
           baseline: { label: 'sandbox WebPayments direct', value: direct.latencyP99Ms },
         }),
         figure({
-          id: `create.${store}.vs-forward`, group: '3. Payment creation', label: `${label} req/s against the floor`, value: result.requestsPerSecond, unit: 'req/s',
+          id: `create.${store}.vs-forward`,
+          group: '3. Payment creation',
+          label: `${label} req/s against the floor`,
+          value: result.requestsPerSecond,
+          unit: 'req/s',
           baseline: { label: 'bare route forwarding to the sandbox', value: forward.requestsPerSecond },
         }),
       );
     }
     figures.push(
       figure({
-        id: 'create.forward.rps', group: '3. Payment creation', label: 'bare route forwarding to the sandbox with fetch (the floor) req/s', value: forward.requestsPerSecond, unit: 'req/s',
+        id: 'create.forward.rps',
+        group: '3. Payment creation',
+        label: 'bare route forwarding to the sandbox with fetch (the floor) req/s',
+        value: forward.requestsPerSecond,
+        unit: 'req/s',
         baseline: { label: 'sandbox WebPayments direct', value: direct.requestsPerSecond },
       }),
     );
@@ -86,7 +105,7 @@ export async function paymentCreation(settings: LoadSettings): Promise<BenchResu
       notes: [
         `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s; a fresh server process per line (sandbox + adapter in one process on the server core), so stores start empty`,
         `payments created: sandbox direct ${direct.total}, bare forwarder ${forward.total}, adapter memory ${memory.total}, adapter SQLite ${sqlite.total} (each request a new order and key)`,
-        'the floor: a bare Hono route on the partner server that POSTs the same payment to the sandbox with fetch and answers its JSON — a second HTTP server and an HTTP client per payment, which no adapter avoids; the ratio against it is the adapter\'s own share',
+        "the floor: a bare Hono route on the partner server that POSTs the same payment to the sandbox with fetch and answers its JSON — a second HTTP server and an HTTP client per payment, which no adapter avoids; the ratio against it is the adapter's own share",
       ],
     };
   } finally {

@@ -63,7 +63,11 @@ export function formatTable(results: Array<{ name: string; result: BenchResult }
       f.goal ? `${f.goal.text} ${f.goal.met ? 'met' : 'MISSED'}` : '',
     ]);
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-    const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  ')
+        .trimEnd();
     lines.push('', `━━ ${name}`, line(header), ...rows.map(line));
     for (const note of result.notes) lines.push(`   · ${note}`);
   }

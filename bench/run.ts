@@ -54,7 +54,11 @@ const benchmarks: Array<{ key: string; name: string; run: () => Promise<BenchRes
   { key: 'weight', name: '1. Weight (min+gzip)', run: () => weight({ alwaysBuild: !quick }) },
   { key: 'adapter', name: '2. Adapter overhead (GET a paid payment)', run: () => adapterOverhead(settings.load) },
   { key: 'create', name: '3. Payment creation (POST, sandbox in the same process)', run: () => paymentCreation(settings.load) },
-  { key: 'paid', name: '4. Time to "paid" (callback arrival → answer at the client)', run: () => timeToPaid({ waiting: settings.waiting, warmUpPayments: settings.warmUpPayments }) },
+  {
+    key: 'paid',
+    name: '4. Time to "paid" (callback arrival → answer at the client)',
+    run: () => timeToPaid({ waiting: settings.waiting, warmUpPayments: settings.warmUpPayments }),
+  },
   {
     key: 'paid-2',
     name: '4b. Time to "paid", two instances on PostgreSQL (callback on A, long poll on B)',
@@ -65,7 +69,11 @@ const benchmarks: Array<{ key: string; name: string; run: () => Promise<BenchRes
     name: '5. Cost to Izly (upstream calls per payment)',
     run: () => costToIzly({ tabs: settings.tabs, windowSeconds: settings.pollWindowSeconds, thinkSeconds: settings.thinkSeconds }),
   },
-  { key: 'memory', name: '6. Memory (RSS per 1,000 waiting long polls)', run: () => memoryPerLongPoll({ longPolls: settings.longPolls, repetitions: settings.memoryRepetitions, settleMs: settings.memorySettleMs }) },
+  {
+    key: 'memory',
+    name: '6. Memory (RSS per 1,000 waiting long polls)',
+    run: () => memoryPerLongPoll({ longPolls: settings.longPolls, repetitions: settings.memoryRepetitions, settleMs: settings.memorySettleMs }),
+  },
   { key: 'startup', name: '7. Start-up (spawn → first page served)', run: () => startUp({ runs: settings.startUps, warmUp: settings.startUpWarmUp }) },
 ];
 
@@ -78,7 +86,9 @@ const startedAt = new Date();
 console.log(`izly-pay benchmarks${quick ? ' (--quick: short runs, small counts; figures are not comparable with a full run)' : ''}`);
 console.log(`Placement: ${placementNote()}.`);
 const loadAtStart = loadavg()[0]!;
-console.log(`Load average (1 min) before the run: ${loadAtStart.toFixed(2)}${loadAtStart > 0.5 ? ' — other processes are running: figures will be skewed' : ''}.`);
+console.log(
+  `Load average (1 min) before the run: ${loadAtStart.toFixed(2)}${loadAtStart > 0.5 ? ' — other processes are running: figures will be skewed' : ''}.`,
+);
 
 const results: Array<{ name: string; result: BenchResult }> = [];
 for (const benchmark of selected) {
@@ -96,7 +106,14 @@ const out = args.out ?? (quick ? join(mkdtempSync(join(tmpdir(), 'izly-bench-'))
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 writeResults(
   out,
-  { command, quick, loadAverageAtStart: Number(loadAtStart.toFixed(2)), startedAt: startedAt.toISOString(), durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000), placement: placementNote() },
+  {
+    command,
+    quick,
+    loadAverageAtStart: Number(loadAtStart.toFixed(2)),
+    startedAt: startedAt.toISOString(),
+    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    placement: placementNote(),
+  },
   results,
 );
 console.log(`\nFigures written to ${out}`);

@@ -81,7 +81,11 @@ export async function startUp(options: { runs: number; warmUp: boolean }): Promi
   return {
     figures: [
       figure({
-        id: 'startup.demo', group: '7. Start-up', label: 'demo (sandbox + shop + adapter, SQLite) to first page', value: median(demo), unit: 'ms',
+        id: 'startup.demo',
+        group: '7. Start-up',
+        label: 'demo (sandbox + shop + adapter, SQLite) to first page',
+        value: median(demo),
+        unit: 'ms',
         baseline: { label: 'bare Hono hello world', value: median(hello) },
       }),
     ],

@@ -128,17 +128,30 @@ async function scenario(mode: Mode, count: number, warmUpPayments: number, datab
 }
 
 /** Both scenarios at each count, as figures `{idPrefix}.{count}.p50|p99`. */
-async function measureCounts(options: { waiting: number[]; warmUpPayments: number; idPrefix: string; group: string; databaseUrl?: string }): Promise<{ figures: Figure[]; notes: string[] }> {
+async function measureCounts(options: {
+  waiting: number[];
+  warmUpPayments: number;
+  idPrefix: string;
+  group: string;
+  databaseUrl?: string;
+}): Promise<{ figures: Figure[]; notes: string[] }> {
   const figures: Figure[] = [];
   const notes: string[] = [];
   for (const count of options.waiting) {
     const longPoll = await scenario('long-poll', count, options.warmUpPayments, options.databaseUrl);
     const polling = await scenario('polling', count, options.warmUpPayments, options.databaseUrl);
-    for (const [name, p] of [['p50', 50], ['p99', 99]] as const) {
+    for (const [name, p] of [
+      ['p50', 50],
+      ['p99', 99],
+    ] as const) {
       const value = percentile(longPoll.latencies, p);
       figures.push(
         figure({
-          id: `${options.idPrefix}.${count}.${name}`, group: options.group, label: `${count} waiting, long poll ${name}`, value, unit: 'ms',
+          id: `${options.idPrefix}.${count}.${name}`,
+          group: options.group,
+          label: `${count} waiting, long poll ${name}`,
+          value,
+          unit: 'ms',
           baseline: { label: 'polling every 2 s', value: percentile(polling.latencies, p) },
           ...(name === 'p99' && count === 1000 ? { goal: { text: 'p99 ≤ 100 ms at 1,000', met: value <= 100 } } : {}),
         }),
@@ -146,7 +159,9 @@ async function measureCounts(options: { waiting: number[]; warmUpPayments: numbe
     }
     const describe = (r: ScenarioResult) =>
       `${r.latencies.length} measured, ${r.beforeCallback} settled by a status read before their callback, ${r.missing} missing, ${r.clientErrors} client errors`;
-    notes.push(`${count} waiting (decisions spread over ${(longPoll.spreadMs / 1000).toFixed(2)} s): long poll ${describe(longPoll)}; polling ${describe(polling)}`);
+    notes.push(
+      `${count} waiting (decisions spread over ${(longPoll.spreadMs / 1000).toFixed(2)} s): long poll ${describe(longPoll)}; polling ${describe(polling)}`,
+    );
   }
   return { figures, notes };
 }
@@ -166,7 +181,12 @@ export async function timeToPaid(options: { waiting: number[]; warmUpPayments: n
  */
 export async function timeToPaidAcrossInstances(options: { waiting: number[]; warmUpPayments: number }): Promise<BenchResult> {
   if (!BENCH_DATABASE_SERVER) {
-    return { figures: [], notes: ['skipped: no PostgreSQL server (set IZLY_PAY_BENCH_DATABASE_URL, or IZLY_PAY_TEST_DATABASE_URL as .ci/run does, to a URL whose user may CREATE DATABASE)'] };
+    return {
+      figures: [],
+      notes: [
+        'skipped: no PostgreSQL server (set IZLY_PAY_BENCH_DATABASE_URL, or IZLY_PAY_TEST_DATABASE_URL as .ci/run does, to a URL whose user may CREATE DATABASE)',
+      ],
+    };
   }
   const database = await createBenchDatabase(BENCH_DATABASE_SERVER);
   try {

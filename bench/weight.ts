@@ -36,7 +36,10 @@ function bundleIsStale(): boolean {
 /** Runs the project's build (rollup.config.mjs) when asked to, or when the bundle is stale. */
 export function buildWidget(always: boolean): { built: boolean } {
   if (!always && !bundleIsStale()) return { built: false };
-  const build = spawnSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', 'rollup.config.mjs', '--silent'], { stdio: 'inherit', timeout: 180_000 });
+  const build = spawnSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', 'rollup.config.mjs', '--silent'], {
+    stdio: 'inherit',
+    timeout: 180_000,
+  });
   if (build.status !== 0) throw new Error('the widget build failed (npm run build)');
   return { built: true };
 }

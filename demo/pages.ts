@@ -106,12 +106,14 @@ export function shopPage({ items, purchases, sandboxUrl, student }: ShopPageOpti
         <code>&lt;izly-pay-button&gt;</code> chargé par une simple balise script. Le prix est décidé par le serveur
         de la boutique ; Izly confirme chaque paiement.
       </p>
-      ${sandboxUrl
-        ? html`<p class="hint">
+      ${
+        sandboxUrl
+          ? html`<p class="hint">
             Sandbox Izly : connectez-vous avec <code>etudiant@izly.test</code> / <code>izly1234</code> (100 €),
             <code>fauche@izly.test</code> (1,50 €) ou <code>impaye@izly.test</code> (impayé en cours).
           </p>`
-        : ''}
+          : ''
+      }
       <ul class="products">
         ${items.map(
           ({ product, order }) => html`<li class="product" data-sku="${product.sku}">
@@ -131,9 +133,10 @@ export function shopPage({ items, purchases, sandboxUrl, student }: ShopPageOpti
 /** "Mes achats": the visitor's paid and refunded orders; also served alone so the page can refresh it. */
 export function purchasesFragment(purchases: ShopOrder[], productName: (sku: string) => string): Html {
   return html`<h2 id="purchases-title">Mes achats</h2>
-    ${purchases.length === 0
-      ? html`<p class="empty">Aucun achat pour l’instant.</p>`
-      : html`<div class="table-wrap"><table>
+    ${
+      purchases.length === 0
+        ? html`<p class="empty">Aucun achat pour l’instant.</p>`
+        : html`<div class="table-wrap"><table>
           <thead><tr><th>Commande</th><th>Produit</th><th>Montant</th><th>État</th><th>Payé le</th></tr></thead>
           <tbody>
             ${purchases.map(
@@ -143,7 +146,8 @@ export function purchasesFragment(purchases: ShopOrder[], productName: (sku: str
               </tr>`,
             )}
           </tbody>
-        </table></div>`}`;
+        </table></div>`
+    }`;
 }
 
 /** One payment as the staff sees it on the orders page. */
@@ -176,9 +180,10 @@ export function ordersPage({ rows, notice, sandboxUrl }: OrdersPageOptions): Htm
       <h1>Commandes et paiements</h1>
       <p class="lead">Chaque paiement Izly de la boutique, son état confirmé par Izly, et l’historique de ses rappels.</p>
       ${notice ? html`<p class="notice ${notice.kind}" role="status">${notice.text}</p>` : ''}
-      ${rows.length === 0
-        ? html`<p class="empty">Aucun paiement pour l’instant.</p>`
-        : html`<div class="table-wrap"><table>
+      ${
+        rows.length === 0
+          ? html`<p class="empty">Aucun paiement pour l’instant.</p>`
+          : html`<div class="table-wrap"><table>
             <thead><tr>
               <th>Commande</th><th>Montant</th><th>État</th><th>Créé / mis à jour</th><th>Historique</th><th><span class="visually-hidden">Actions</span></th>
             </tr></thead>
@@ -199,16 +204,19 @@ export function ordersPage({ rows, notice, sandboxUrl }: OrdersPageOptions): Htm
                     </details>
                   </td>
                   <td>
-                    ${row.refundable
-                      ? html`<form method="post" action="/orders/${row.paymentId}/refund">
+                    ${
+                      row.refundable
+                        ? html`<form method="post" action="/orders/${row.paymentId}/refund">
                           <button class="refund" type="submit">Rembourser</button>
                         </form>`
-                      : ''}
+                        : ''
+                    }
                   </td>
                 </tr>`,
               )}
             </tbody>
-          </table></div>`}
+          </table></div>`
+      }
     `,
   });
 }

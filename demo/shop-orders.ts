@@ -73,9 +73,8 @@ export class ShopOrders {
     const product = productBySku(sku);
     if (!product) throw new Error(`unknown product ${sku}`);
     const create = this.db.transaction((): OrderRow => {
-      const open = this.db
-        .prepare(`SELECT * FROM orders WHERE visitor = ? AND sku = ? AND status = 'open' ORDER BY seq DESC LIMIT 1`)
-        .get(visitor, sku) as OrderRow | undefined;
+      const open = this.db.prepare(`SELECT * FROM orders WHERE visitor = ? AND sku = ? AND status = 'open' ORDER BY seq DESC LIMIT 1`).get(visitor, sku) as
+        OrderRow | undefined;
       if (open) return open;
       const next = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM orders').get() as { seq: number }).seq;
       const orderId = `A-${1000 + next}`;
@@ -108,9 +107,7 @@ export class ShopOrders {
 
   /** The visitor's paid and refunded orders, newest first. */
   purchasesOf(visitor: string): ShopOrder[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM orders WHERE visitor = ? AND status != 'open' ORDER BY seq DESC`)
-      .all(visitor) as OrderRow[];
+    const rows = this.db.prepare(`SELECT * FROM orders WHERE visitor = ? AND status != 'open' ORDER BY seq DESC`).all(visitor) as OrderRow[];
     return rows.map(fromRow);
   }
 }

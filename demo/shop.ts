@@ -157,7 +157,10 @@ export function createShop({ config, orders, sessions, store, sandboxUrl, widget
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
     if (c.res.headers.get('content-type')?.startsWith('text/html')) {
-      c.header('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'");
+      c.header(
+        'Content-Security-Policy',
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+      );
     }
   });
 
@@ -177,9 +180,7 @@ export function createShop({ config, orders, sessions, store, sandboxUrl, widget
     const items = catalogue.map((product) => ({
       product,
       order:
-        returningOrder && returningOrder.sku === product.sku && returningOrder.visitor === visitor
-          ? returningOrder
-          : orders.openOrderFor(visitor, product.sku),
+        returningOrder && returningOrder.sku === product.sku && returningOrder.visitor === visitor ? returningOrder : orders.openOrderFor(visitor, product.sku),
     }));
     const purchases = purchasesFragment(orders.purchasesOf(visitor), productName);
     return c.html(shopPage({ items, purchases, sandboxUrl, student: studentOf(c) ?? null }));

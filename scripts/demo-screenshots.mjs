@@ -55,7 +55,10 @@ try {
 
   const staff = await browser.newPage({ viewport: { width: 1100, height: 600 }, httpCredentials: { username: 'equipe', password: 'demo' } });
   await staff.goto(`${shop}/orders`);
-  await staff.locator('details').first().evaluate((details) => (details.open = true));
+  await staff
+    .locator('details')
+    .first()
+    .evaluate((details) => (details.open = true));
   await staff.screenshot({ path: 'docs/demo-orders.png', fullPage: true });
   console.log('docs/demo-shop.png, docs/demo-izly-page.png, docs/demo-orders.png');
 } finally {

@@ -8,7 +8,10 @@ import ts from 'typescript';
 const folder = process.argv[2] ?? 'server-adapter';
 const count = Number(process.argv[3] ?? 10);
 const found = [];
-for (const file of readdirSync(folder, { recursive: true }).map(String).filter((name) => /\.tsx?$/.test(name))) {
+const files = readdirSync(folder, { recursive: true })
+  .map(String)
+  .filter((name) => /\.tsx?$/.test(name));
+for (const file of files) {
   const path = join(folder, file);
   const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
   const visit = (node) => {

@@ -21,10 +21,15 @@ if (args.includes('--from')) {
 } else {
   scratch = mkdtempSync(join(tmpdir(), 'izly-reliability-'));
   source = join(scratch, 'reliability.jsonl');
-  const suite = readdirSync('test/server/reliability').filter((file) => file.endsWith('.test.ts')).map((file) => join('test/server/reliability', file));
+  const suite = readdirSync('test/server/reliability')
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => join('test/server/reliability', file));
   const runs = [suite, ...(args.includes('--no-stress') ? [] : [['test/stress/load.test.ts']])];
   for (const files of runs) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env: { ...process.env, RELIABILITY_LOG: source } });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+      stdio: 'inherit',
+      env: { ...process.env, RELIABILITY_LOG: source },
+    });
     if (run.status !== 0) {
       console.error('reliability-report: a test failed; docs/reliability.md is left as it was');
       rmSync(scratch, { recursive: true, force: true });
@@ -50,7 +55,11 @@ const checks = [...latest.values()].sort((a, b) => rank(a.area) - rank(b.area));
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const seeds = [...new Set(checks.map((check) => check.seed).filter((seed) => seed !== undefined))];
 const total = checks.reduce((sum, check) => sum + check.cases, 0);
-const lastRun = checks.map((check) => check.at).sort().at(-1)?.slice(0, 10);
+const lastRun = checks
+  .map((check) => check.at)
+  .sort()
+  .at(-1)
+  ?.slice(0, 10);
 
 const lines = [
   '# Reliability and security',
@@ -76,7 +85,10 @@ if (loads.length > 0) {
     '|---:|---:|---|---:|---|---|---:|---:|',
     ...loads
       .sort((a, b) => a.figures.payments - b.figures.payments || String(a.figures.callbacks).localeCompare(String(b.figures.callbacks)))
-      .map(({ figures: f }) => `| ${f.payments} | ${f.concurrency} | ${f.callbacks} | ${f.paymentsPerSecond} | ${f.createP50Ms} / ${f.createP99Ms} ms | ${f.paidP50Ms} / ${f.paidP99Ms} ms | ${f.requests} | ${f.serverErrors} |`),
+      .map(
+        ({ figures: f }) =>
+          `| ${f.payments} | ${f.concurrency} | ${f.callbacks} | ${f.paymentsPerSecond} | ${f.createP50Ms} / ${f.createP99Ms} ms | ${f.paidP50Ms} / ${f.paidP99Ms} ms | ${f.requests} | ${f.serverErrors} |`,
+      ),
   );
 }
 
@@ -92,7 +104,10 @@ const readme = readFileSync('README.md', 'utf8');
 const start = '<!-- reliability-report:start -->';
 const end = '<!-- reliability-report:end -->';
 if (readme.includes(start) && readme.includes(end)) {
-  const section = lines.slice(2).map((line) => (line.startsWith('## ') ? `#${line}` : line)).join('\n');
+  const section = lines
+    .slice(2)
+    .map((line) => (line.startsWith('## ') ? `#${line}` : line))
+    .join('\n');
   const before = readme.slice(0, readme.indexOf(start) + start.length);
   const after = readme.slice(readme.indexOf(end));
   writeFileSync('README.md', `${before}\n${section}\n${after}`);

@@ -49,7 +49,11 @@ for (const [name, min, gzip] of rows) console.log(`${name.padEnd(width)}  ${kb(m
 const BUDGET = 10_000;
 const bytes = (n) => `${n.toLocaleString('en-US')} bytes`;
 console.log('');
-for (const [file, tag] of [['izly-pay-button.js', '<izly-pay-button>'], ['izly-connect-button.js', '<izly-connect-button>'], ['izly-pay.js', 'both elements']]) {
+for (const [file, tag] of [
+  ['izly-pay-button.js', '<izly-pay-button>'],
+  ['izly-connect-button.js', '<izly-connect-button>'],
+  ['izly-pay.js', 'both elements'],
+]) {
   const row = rows.find(([name]) => name === join('dist', file));
   if (!row) continue;
   const budget = file === 'izly-pay-button.js' ? ` (budget ${bytes(BUDGET)}: ${row[2] < BUDGET ? 'within' : 'OVER'})` : '';

@@ -49,11 +49,14 @@ function nodeSuite(name, dir, extraArgs = []) {
   console.log(`\n━━ ${name} (${files.length} files)`);
   const tapFile = join(resultsDir, `${name}.tap`);
   const status = run(process.execPath, [
-    '--import', 'tsx',
+    '--import',
+    'tsx',
     '--test',
     ...extraArgs,
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
     ...files,
   ]);
   const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';

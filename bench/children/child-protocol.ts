@@ -15,7 +15,7 @@ export function answerRequests(handler: Handler): void {
       .then(() => handler(message))
       .then(
         (answer) => process.send!({ id: message.id, ...answer }),
-        (error: unknown) => process.send!({ id: message.id, error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+        (error: unknown) => process.send!({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
       );
   });
 }

@@ -30,7 +30,10 @@ describe('Log in with Izly in the demo shop', () => {
     const page = await context.newPage();
     await page.goto(`${shopUrl}/`);
 
-    await page.locator('izly-connect-button').getByRole('button', { name: /Se connecter avec Izly/ }).click();
+    await page
+      .locator('izly-connect-button')
+      .getByRole('button', { name: /Se connecter avec Izly/ })
+      .click();
     await page.waitForURL(`${sandboxUrl}/oauth/Home/Authorize**`);
     assert.match((await page.textContent('main')) ?? '', /Boutique démo/);
     await page.getByLabel('Identifiant').fill('etudiant@izly.test');
@@ -44,13 +47,19 @@ describe('Log in with Izly in the demo shop', () => {
     assert.match((await student.textContent()) ?? '', /cmartin01/);
     assert.equal(await page.locator('izly-connect-button').count(), 0, 'no login button once logged in');
     const cookies = await context.cookies(shopUrl);
-    assert.ok(cookies.every((cookie) => !/^MTs1Nj|access|refresh/i.test(cookie.value)), 'no Izly token in a cookie');
+    assert.ok(
+      cookies.every((cookie) => !/^MTs1Nj|access|refresh/i.test(cookie.value)),
+      'no Izly token in a cookie',
+    );
 
     const order = await orderOf(page, 'cafe');
     await payButton(page, 'cafe').getByRole('button').click();
     await page.waitForURL(`${sandboxUrl}/payment/**`);
     await decideOnIzly(page, 'etudiant@izly.test', 'izly1234');
-    await page.getByRole('link', { name: /Boutique démo|Retour/ }).first().click();
+    await page
+      .getByRole('link', { name: /Boutique démo|Retour/ })
+      .first()
+      .click();
     await waitForState(page, 'cafe', 'paid');
 
     // Orders follow the logged-in account, not the browser: an anonymous visitor elsewhere does not see them.

@@ -58,7 +58,10 @@ describe('the demo shop, paid with Izly in Chromium', () => {
     assert.match(izlyPage ?? '', /3,30\s€/);
 
     await decideOnIzly(page, STUDENT, PASSWORD);
-    await page.getByRole('link', { name: /Boutique démo|Retour/ }).first().click();
+    await page
+      .getByRole('link', { name: /Boutique démo|Retour/ })
+      .first()
+      .click();
     await page.waitForURL(`${shopUrl}/**`);
     await waitForState(page, 'ticket-ru', 'paid');
     assert.equal(await orderOf(page, 'ticket-ru'), order, 'the button that resumes is the one of the order paid');
@@ -91,7 +94,11 @@ describe('the demo shop, paid with Izly in Chromium', () => {
     await payButton(page, 'laverie').getByRole('button').click();
     await page.waitForURL(`${sandboxUrl}/payment/**`);
     await page.getByRole('button', { name: 'Annuler' }).click();
-    await page.getByRole('link').filter({ hasText: /Boutique démo|Retour/ }).first().click();
+    await page
+      .getByRole('link')
+      .filter({ hasText: /Boutique démo|Retour/ })
+      .first()
+      .click();
     await page.waitForURL(`${shopUrl}/**`);
     await waitForState(page, 'laverie', 'cancelled');
     assert.equal(await balanceOf(sandboxUrl, STUDENT), balanceBefore);
@@ -105,7 +112,10 @@ describe('the demo shop, paid with Izly in Chromium', () => {
     await decideOnIzly(page, STUDENT, 'not-the-password');
     assert.match((await page.getByRole('alert').textContent()) ?? '', /mot de passe|identifiant/i);
     await decideOnIzly(page, STUDENT, PASSWORD);
-    await page.getByRole('link', { name: /Boutique démo|Retour/ }).first().click();
+    await page
+      .getByRole('link', { name: /Boutique démo|Retour/ })
+      .first()
+      .click();
     await waitForState(page, 'cafe', 'paid');
   });
 
@@ -120,7 +130,11 @@ describe('the demo shop, paid with Izly in Chromium', () => {
       await page.waitForURL(`${sandboxUrl}/payment/**`);
       await decideOnIzly(page, email, PASSWORD);
       assert.match((await page.getByRole('alert').textContent()) ?? '', reason);
-      await page.getByRole('link').filter({ hasText: /Boutique démo|Retour/ }).first().click();
+      await page
+        .getByRole('link')
+        .filter({ hasText: /Boutique démo|Retour/ })
+        .first()
+        .click();
       await page.waitForURL(`${shopUrl}/**`);
       await waitForState(page, 'ticket-ru', 'failed');
       assert.equal(await balanceOf(sandboxUrl, email), balanceBefore);
@@ -134,7 +148,10 @@ describe('the demo shop, paid with Izly in Chromium', () => {
     await payButton(page, 'cafe').getByRole('button').click();
     await page.waitForURL(`${sandboxUrl}/payment/**`);
     await decideOnIzly(page, STUDENT, PASSWORD);
-    await page.getByRole('link', { name: /Boutique démo|Retour/ }).first().click();
+    await page
+      .getByRole('link', { name: /Boutique démo|Retour/ })
+      .first()
+      .click();
     await waitForState(page, 'cafe', 'paid');
     assert.equal(await balanceOf(sandboxUrl, STUDENT), balanceBefore - 90);
 
@@ -176,7 +193,10 @@ describe('the demo shop before Izly allow-lists its callback URL', () => {
     await payButton(page, 'laverie').getByRole('button').click();
     await page.waitForURL(`${sandboxUrl}/payment/**`);
     await decideOnIzly(page, STUDENT, PASSWORD);
-    await page.getByRole('link', { name: /Boutique démo|Retour/ }).first().click();
+    await page
+      .getByRole('link', { name: /Boutique démo|Retour/ })
+      .first()
+      .click();
     await waitForState(page, 'laverie', 'paid');
 
     const operations = await sandboxApi<Array<{ id: number; clientOrderId: string }>>(sandboxUrl, '/operations');

@@ -26,19 +26,24 @@ describe('the shop restarted between the payment and the callback', () => {
     sandboxUrl = `http://localhost:${sandboxPort}`;
     // The sandbox in its own process, as `npx izly-sandbox` runs it, so it lives through the shop's crash.
     const configFile = join(data.path, 'sandbox.json');
-    writeFileSync(configFile, JSON.stringify({
-      callbackRetries: 3,
-      callbackRetryDelayMs: 2000,
-      pointsOfSale: [{
-        appIdentifier: 'izly-pay-demo',
-        apiKey: 'sandbox-api-key',
-        siteName: 'Boutique démo',
-        callbackUrl: `${shopUrl}/izly/callback`,
-        urlAfterConnection: `${shopUrl}/izly/connect/callback`,
-        urlAfterPayment: `${shopUrl}/`,
-        urlAfterCancellation: `${shopUrl}/izly/connect/cancel`,
-      }],
-    }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        callbackRetries: 3,
+        callbackRetryDelayMs: 2000,
+        pointsOfSale: [
+          {
+            appIdentifier: 'izly-pay-demo',
+            apiKey: 'sandbox-api-key',
+            siteName: 'Boutique démo',
+            callbackUrl: `${shopUrl}/izly/callback`,
+            urlAfterConnection: `${shopUrl}/izly/connect/callback`,
+            urlAfterPayment: `${shopUrl}/`,
+            urlAfterCancellation: `${shopUrl}/izly/connect/cancel`,
+          },
+        ],
+      }),
+    );
     sandbox = await startScript('sandbox/cli.ts', {}, /http:\/\//, 30_000, ['--port', String(sandboxPort), '--config', configFile]);
     shopEnv = {
       PORT: String(shopPort),
@@ -76,9 +81,15 @@ describe('the shop restarted between the payment and the callback', () => {
     const attempts = await sandboxApi<Array<{ outcome: string; body: { OperationSMoney: { ClientOrderId: string } } }>>(sandboxUrl, '/callbacks/settled');
     const mine = attempts.filter((attempt) => attempt.body.OperationSMoney.ClientOrderId === order);
     assert.equal(mine[0]?.outcome, 'error', 'the first callback found the shop down');
-    assert.ok(mine.some((attempt) => attempt.outcome === 'delivered'), 'a retry reached the restarted shop');
+    assert.ok(
+      mine.some((attempt) => attempt.outcome === 'delivered'),
+      'a retry reached the restarted shop',
+    );
 
-    await page.getByRole('link', { name: /Boutique démo|Retour/ }).first().click();
+    await page
+      .getByRole('link', { name: /Boutique démo|Retour/ })
+      .first()
+      .click();
     await page.waitForURL(`${shopUrl}/**`);
     await waitForState(page, 'ticket-ru', 'paid');
     await page.locator(`#purchases tr[data-order="${order}"]`).waitFor();

@@ -90,7 +90,12 @@ export async function startDemo(env: Record<string, string> = {}): Promise<Runni
   const sandboxPort = await freePort();
   const data = temporaryFolder('izly-pay-e2e-');
   try {
-    const demo = await startScript('demo/start.ts', { PORT: String(port), SANDBOX_PORT: String(sandboxPort), DEMO_DATA_DIR: data.path, ...env }, /Ready: /, 60_000);
+    const demo = await startScript(
+      'demo/start.ts',
+      { PORT: String(port), SANDBOX_PORT: String(sandboxPort), DEMO_DATA_DIR: data.path, ...env },
+      /Ready: /,
+      60_000,
+    );
     return {
       shopUrl: `http://localhost:${port}`,
       sandboxUrl: `http://localhost:${sandboxPort}`,

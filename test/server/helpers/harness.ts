@@ -40,7 +40,10 @@ export interface Harness {
   /** Requests the adapter sent to Izly matching a method and a path pattern. */
   upstreamCount(method: string, path: RegExp): number;
   /** `POST {partner}/izly/payments` as the widget sends it. */
-  createPayment(orderId: string, init?: { key?: string; returnUrl?: string; body?: Record<string, unknown>; headers?: Record<string, string> }): Promise<Response>;
+  createPayment(
+    orderId: string,
+    init?: { key?: string; returnUrl?: string; body?: Record<string, unknown>; headers?: Record<string, string> },
+  ): Promise<Response>;
   /** `GET {partner}/izly/payments/:id[?wait=]`. */
   getPayment(paymentId: string, waitSeconds?: number): Promise<Response>;
   /** Posts a callback to the partner as anyone on the internet could. */

@@ -14,7 +14,11 @@ const LEAK_PATTERNS = [/\bat .+\(.+:\d+:\d+\)/, /node:internal/, /\/node_modules
 async function refusalBody(response: Response, label: string): Promise<unknown> {
   const text = await response.text();
   assert.ok(response.status >= 400 && response.status < 500, `${label}: expected a 4xx, got ${response.status} ${text.slice(0, 200)}`);
-  assert.match(response.headers.get('content-type') ?? '', /^application\/json/, `${label}: not JSON (${response.headers.get('content-type')}): ${text.slice(0, 200)}`);
+  assert.match(
+    response.headers.get('content-type') ?? '',
+    /^application\/json/,
+    `${label}: not JSON (${response.headers.get('content-type')}): ${text.slice(0, 200)}`,
+  );
   for (const pattern of LEAK_PATTERNS) assert.doesNotMatch(text, pattern, `${label}: the answer leaks internals: ${text.slice(0, 300)}`);
   try {
     return JSON.parse(text);

@@ -46,18 +46,41 @@ describe('bad input on the adapter routes', () => {
     const fresh = t.freshOrders[0]!;
     const returnUrl = `${origin}/shop`;
     const port = new URL(origin).port;
-    const create = (label: string, body: unknown, headers?: Record<string, string>): BadRequest => ({ label: `POST /payments: ${label}`, path: '/payments', init: createBody(body, headers), shape: 'adapter' });
+    const create = (label: string, body: unknown, headers?: Record<string, string>): BadRequest => ({
+      label: `POST /payments: ${label}`,
+      path: '/payments',
+      init: createBody(body, headers),
+      shape: 'adapter',
+    });
     const badOrderIds: Array<[string, unknown]> = [
-      ['missing orderId', undefined], ['orderId a number', 42], ['orderId null', null], ['orderId an array', ['A']], ['orderId an object', { id: fresh }],
-      ['orderId empty', ''], ['orderId of 129 characters', 'x'.repeat(129)], ['orderId with NUL', `${fresh}\u0000`], ['orderId with a newline', `${fresh}\n`],
-      ['orderId with DEL', `${fresh}\u007f`], ['unknown orderId', 'no-such-order'], ['unknown unicode orderId', 'commande-💳-\u202e'], ['orderId with a lone surrogate', '\ud800'],
-      ['orderId a SQL injection', "' OR 1=1 --"], ['orderId "__proto__"', '__proto__'],
+      ['missing orderId', undefined],
+      ['orderId a number', 42],
+      ['orderId null', null],
+      ['orderId an array', ['A']],
+      ['orderId an object', { id: fresh }],
+      ['orderId empty', ''],
+      ['orderId of 129 characters', 'x'.repeat(129)],
+      ['orderId with NUL', `${fresh}\u0000`],
+      ['orderId with a newline', `${fresh}\n`],
+      ['orderId with DEL', `${fresh}\u007f`],
+      ['unknown orderId', 'no-such-order'],
+      ['unknown unicode orderId', 'commande-💳-\u202e'],
+      ['orderId with a lone surrogate', '\ud800'],
+      ['orderId a SQL injection', "' OR 1=1 --"],
+      ['orderId "__proto__"', '__proto__'],
     ];
     const badReturnUrls: Array<[string, unknown]> = [
-      ['missing returnUrl', undefined], ['returnUrl a number', 1], ['returnUrl not a URL', 'not a url'], ['returnUrl javascript:', 'javascript:alert(1)'],
-      ['returnUrl data:', 'data:text/html,<script>alert(1)</script>'], ['returnUrl ftp:', `ftp://127.0.0.1:${port}/`], ['returnUrl protocol-relative', '//evil.example/'],
-      ['returnUrl on a foreign origin', 'https://evil.example/shop'], ['returnUrl on another port', `http://127.0.0.1:${Number(port) + 1}/`],
-      ['returnUrl with userinfo to a foreign host', `http://127.0.0.1:${port}@evil.example/`], ['returnUrl host suffix', `http://127.0.0.1.evil.example:${port}/`],
+      ['missing returnUrl', undefined],
+      ['returnUrl a number', 1],
+      ['returnUrl not a URL', 'not a url'],
+      ['returnUrl javascript:', 'javascript:alert(1)'],
+      ['returnUrl data:', 'data:text/html,<script>alert(1)</script>'],
+      ['returnUrl ftp:', `ftp://127.0.0.1:${port}/`],
+      ['returnUrl protocol-relative', '//evil.example/'],
+      ['returnUrl on a foreign origin', 'https://evil.example/shop'],
+      ['returnUrl on another port', `http://127.0.0.1:${Number(port) + 1}/`],
+      ['returnUrl with userinfo to a foreign host', `http://127.0.0.1:${port}@evil.example/`],
+      ['returnUrl host suffix', `http://127.0.0.1.evil.example:${port}/`],
       ['returnUrl https instead of http', origin.replace('http:', 'https:')],
     ];
     return [
@@ -90,19 +113,45 @@ describe('bad input on the adapter routes', () => {
         init: { ...createBody(''), body: new Blob([`{"orderId":"${'x'.repeat(40_000)}"}`]).stream(), duplex: 'half' } as RequestInit,
         shape: 'adapter',
       },
-      ...['GET', 'PUT', 'PATCH', 'DELETE'].map((method): BadRequest => ({ label: `${method} /payments`, path: '/payments', init: { method }, shape: 'adapter' })),
-      ...[['unknown id', 'pay_nope'], ['NUL', '%00'], ['encoded traversal', '..%2F..%2Fcallback'], ['invalid escape', '%E0%A4%A'], ['10 000 characters', 'p'.repeat(10_000)], ['unicode', encodeURIComponent('paiement-é-💳')], ['SQL', encodeURIComponent("' OR '1'='1")]].map(
-        ([label, id]): BadRequest => ({ label: `GET /payments/:id ${label}`, path: `/payments/${id}`, init: {}, shape: 'adapter' }),
-      ),
-      ...['-1', 'abc', 'NaN', 'Infinity', '-Infinity', '1e400', '--1'].map((wait): BadRequest => ({ label: `GET /payments/:id?wait=${wait}`, path: `/payments/${t.pending.paymentId}?wait=${wait}`, init: {}, shape: 'adapter' })),
-      ...['PUT', 'PATCH', 'DELETE', 'POST'].map((method): BadRequest => ({ label: `${method} /payments/:id`, path: `/payments/${t.pending.paymentId}`, init: { method, headers: JSON_HEADERS, body: method === 'DELETE' ? null : '{}' }, shape: 'adapter' })),
+      ...['GET', 'PUT', 'PATCH', 'DELETE'].map((method): BadRequest => ({
+        label: `${method} /payments`,
+        path: '/payments',
+        init: { method },
+        shape: 'adapter',
+      })),
+      ...[
+        ['unknown id', 'pay_nope'],
+        ['NUL', '%00'],
+        ['encoded traversal', '..%2F..%2Fcallback'],
+        ['invalid escape', '%E0%A4%A'],
+        ['10 000 characters', 'p'.repeat(10_000)],
+        ['unicode', encodeURIComponent('paiement-é-💳')],
+        ['SQL', encodeURIComponent("' OR '1'='1")],
+      ].map(([label, id]): BadRequest => ({ label: `GET /payments/:id ${label}`, path: `/payments/${id}`, init: {}, shape: 'adapter' })),
+      ...['-1', 'abc', 'NaN', 'Infinity', '-Infinity', '1e400', '--1'].map((wait): BadRequest => ({
+        label: `GET /payments/:id?wait=${wait}`,
+        path: `/payments/${t.pending.paymentId}?wait=${wait}`,
+        init: {},
+        shape: 'adapter',
+      })),
+      ...['PUT', 'PATCH', 'DELETE', 'POST'].map((method): BadRequest => ({
+        label: `${method} /payments/:id`,
+        path: `/payments/${t.pending.paymentId}`,
+        init: { method, headers: JSON_HEADERS, body: method === 'DELETE' ? null : '{}' },
+        shape: 'adapter',
+      })),
       ...refundCases(),
       ...callbackCases(),
     ];
   }
 
   function refundCases(): BadRequest[] {
-    const refund = (label: string, id: string, headers: Record<string, string>, method = 'POST'): BadRequest => ({ label: `refund: ${label}`, path: `/payments/${id}/refund`, init: { method, headers }, shape: 'adapter' });
+    const refund = (label: string, id: string, headers: Record<string, string>, method = 'POST'): BadRequest => ({
+      label: `refund: ${label}`,
+      path: `/payments/${id}/refund`,
+      init: { method, headers },
+      shape: 'adapter',
+    });
     return [
       refund('not staff', t.paid.paymentId, { Origin: origin }),
       refund('staff from a foreign origin', t.paid.paymentId, { 'X-Staff': 'yes', Origin: 'https://evil.example' }),
@@ -114,7 +163,10 @@ describe('bad input on the adapter routes', () => {
   }
 
   function callbackCases(): BadRequest[] {
-    const genuineBody = { OperationSMoney: { Id: t.pending.operationId, ClientOrderId: t.pending.orderId, Status: 'Completed' }, Error: { Code: 0, Message: '' } };
+    const genuineBody = {
+      OperationSMoney: { Id: t.pending.operationId, ClientOrderId: t.pending.orderId, Status: 'Completed' },
+      Error: { Code: 0, Message: '' },
+    };
     const callback = (label: string, query: string, body: unknown, method = 'POST'): BadRequest => ({
       label: `callback: ${label}`,
       path: `/callback${query}`,
@@ -132,7 +184,10 @@ describe('bad input on the adapter routes', () => {
       callback('signature not base64url', `?p=${p}&s=%ZZ%00`, genuineBody),
       callback('signature of 10 000 characters', `?p=${p}&s=${'A'.repeat(10_000)}`, genuineBody),
       callback('signature for an unknown id', `?p=pay_nope&s=${t.pending.signature}`, genuineBody),
-      callback('forged CallbackParameters in the body', '', { ...genuineBody, OperationSMoney: { ...genuineBody.OperationSMoney, CallbackParameters: `p=${p}&s=${t.paid.signature}` } }),
+      callback('forged CallbackParameters in the body', '', {
+        ...genuineBody,
+        OperationSMoney: { ...genuineBody.OperationSMoney, CallbackParameters: `p=${p}&s=${t.paid.signature}` },
+      }),
       callback('CallbackParameters not a string', '', { OperationSMoney: { CallbackParameters: { p, s: t.pending.signature } } }),
       callback('body not JSON', `?p=${p}&s=bad`, '{"OperationSMoney":'),
       callback('body an array', `?p=${p}&s=bad`, '[]'),
@@ -155,7 +210,8 @@ describe('bad input on the adapter routes', () => {
     recordCheck({
       id: 'adapter-hand-listed',
       area: 'Bad input',
-      tried: 'Adapter routes, listed by hand: malformed, huge, deeply nested and non-object bodies; wrong types, control characters, unicode, path tricks in ids; foreign, data: and javascript: returnUrls; wrong methods and content types; bad waits, signatures, refunds',
+      tried:
+        'Adapter routes, listed by hand: malformed, huge, deeply nested and non-object bodies; wrong types, control characters, unicode, path tricks in ids; foreign, data: and javascript: returnUrls; wrong methods and content types; bad waits, signatures, refunds',
       cases: cases.length,
       held: 'every answer a 4xx with the JSON error shape, no stack trace; no record, operation or balance changed; Izly never called',
     });
@@ -176,14 +232,21 @@ describe('bad input on the adapter routes', () => {
     const known = new Set(t.h.orders.keys());
     const before = await snapshot(t.h);
     const body = fc.oneof(
-      fc.record(
-        {
-          orderId: fc.oneof(anyValue, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 140 })).filter((value) => !known.has(value as string)),
-          returnUrl: fc.oneof(anyValue, fc.webUrl(), fc.constant(`${origin}/shop`), fc.webPath().map((path) => `${origin}${path}`)),
-          amount: anyValue,
-        },
-        { requiredKeys: [] },
-      ).map((value) => JSON.stringify(value)),
+      fc
+        .record(
+          {
+            orderId: fc.oneof(anyValue, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 140 })).filter((value) => !known.has(value as string)),
+            returnUrl: fc.oneof(
+              anyValue,
+              fc.webUrl(),
+              fc.constant(`${origin}/shop`),
+              fc.webPath().map((path) => `${origin}${path}`),
+            ),
+            amount: anyValue,
+          },
+          { requiredKeys: [] },
+        )
+        .map((value) => JSON.stringify(value)),
       fc.json(),
       fc.string({ unit: 'binary', maxLength: 200 }),
     );
@@ -202,13 +265,25 @@ describe('bad input on the adapter routes', () => {
       { numRuns: 150, seed: FUZZ_SEED },
     );
     assert.equal(await snapshot(t.h), before);
-    recordCheck({ id: 'adapter-generated-create', area: 'Bad input', tried: 'POST /payments, generated by fast-check: random JSON and text bodies, fields of every type, unknown orders, random returnUrls, Idempotency-Keys, content types and origins', cases: runs, held: 'every answer a 4xx with the JSON error shape; no record changed', seed: FUZZ_SEED });
+    recordCheck({
+      id: 'adapter-generated-create',
+      area: 'Bad input',
+      tried:
+        'POST /payments, generated by fast-check: random JSON and text bodies, fields of every type, unknown orders, random returnUrls, Idempotency-Keys, content types and origins',
+      cases: runs,
+      held: 'every answer a 4xx with the JSON error shape; no record changed',
+      seed: FUZZ_SEED,
+    });
   });
 
   test('generated GET /payments/:id and ?wait=', async () => {
     const before = await snapshot(t.h);
     const id = fc
-      .oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 80 }), fc.stringMatching(/^[a-zA-Z0-9_%.~-]{1,60}$/), fc.constant(t.pending.paymentId.slice(0, -1)))
+      .oneof(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 80 }),
+        fc.stringMatching(/^[a-zA-Z0-9_%.~-]{1,60}$/),
+        fc.constant(t.pending.paymentId.slice(0, -1)),
+      )
       .map((raw) => (/%/.test(raw) ? raw : encodeURIComponent(raw)))
       // A dot segment is resolved by the URL parser before any server sees it.
       .filter((encoded) => !['.', '..'].includes(encoded.replace(/%2e/gi, '.')));
@@ -223,32 +298,53 @@ describe('bad input on the adapter routes', () => {
       { numRuns: 120, seed: FUZZ_SEED },
     );
     assert.equal(await snapshot(t.h), before);
-    recordCheck({ id: 'adapter-generated-read', area: 'Bad input', tried: 'GET /payments/:id?wait=, generated: unicode, percent-escapes and near-miss ids, random wait values', cases: runs, held: 'every answer a 4xx (404 or 400) with the JSON error shape; no record changed', seed: FUZZ_SEED });
+    recordCheck({
+      id: 'adapter-generated-read',
+      area: 'Bad input',
+      tried: 'GET /payments/:id?wait=, generated: unicode, percent-escapes and near-miss ids, random wait values',
+      cases: runs,
+      held: 'every answer a 4xx (404 or 400) with the JSON error shape; no record changed',
+      seed: FUZZ_SEED,
+    });
   });
 
   test('generated POST /callback: random signatures, ids and bodies', async () => {
     const before = await snapshot(t.h);
     const readsBefore = t.h.upstreamCount('GET', /WebPayments/i);
     const p = fc.oneof(fc.constantFrom(t.pending.paymentId, t.paid.paymentId, 'pay_nope'), fc.string({ maxLength: 40 }));
-    const s = fc.oneof(fc.constantFrom(t.pending.signature, t.paid.signature, ''), fc.base64String({ maxLength: 64 }).map((b) => b.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')), fc.string({ maxLength: 60 }));
+    const s = fc.oneof(
+      fc.constantFrom(t.pending.signature, t.paid.signature, ''),
+      fc.base64String({ maxLength: 64 }).map((b) => b.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')),
+      fc.string({ maxLength: 60 }),
+    );
     const operation = fc.record(
       {
         Id: fc.oneof(fc.constantFrom(t.pending.operationId, t.paid.operationId), anyValue),
         ClientOrderId: fc.oneof(fc.constantFrom(t.pending.orderId, t.paid.orderId), anyValue),
         Status: fc.oneof(fc.constantFrom('Completed', 'Failed', 'Refund', 'Canceled'), anyValue),
         Amount: anyValue,
-        CallbackParameters: fc.oneof(fc.tuple(p, s).map(([pv, sv]) => `p=${encodeURIComponent(pv)}&s=${encodeURIComponent(sv)}`), anyValue),
+        CallbackParameters: fc.oneof(
+          fc.tuple(p, s).map(([pv, sv]) => `p=${encodeURIComponent(pv)}&s=${encodeURIComponent(sv)}`),
+          anyValue,
+        ),
       },
       { requiredKeys: [] },
     );
     const body = fc.oneof(
-      fc.record({ OperationSMoney: operation, Error: fc.oneof(fc.record({ Code: anyValue, Message: anyValue }), anyValue) }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+      fc
+        .record({ OperationSMoney: operation, Error: fc.oneof(fc.record({ Code: anyValue, Message: anyValue }), anyValue) }, { requiredKeys: [] })
+        .map((value) => JSON.stringify(value)),
       fc.json(),
       fc.string({ maxLength: 100 }),
     );
-    const pairs = new Map([[t.pending.paymentId, t.pending.signature], [t.paid.paymentId, t.paid.signature]]);
+    const pairs = new Map([
+      [t.pending.paymentId, t.pending.signature],
+      [t.paid.paymentId, t.paid.signature],
+    ]);
     // A payment's own signature is a genuine callback, not bad input: the generator never pairs them.
-    const query = fc.tuple(fc.option(p, { nil: undefined }), fc.option(s, { nil: undefined })).filter(([pv, sv]) => pv === undefined || sv === undefined || pairs.get(pv) !== sv);
+    const query = fc
+      .tuple(fc.option(p, { nil: undefined }), fc.option(s, { nil: undefined }))
+      .filter(([pv, sv]) => pv === undefined || sv === undefined || pairs.get(pv) !== sv);
     const bodyWithoutGenuinePair = body.filter((text) => ![...pairs].some(([id, signature]) => text.includes(id) && text.includes(signature)));
     let runs = 0;
     await fc.assert(
@@ -258,13 +354,26 @@ describe('bad input on the adapter routes', () => {
         if (pv !== undefined) params.set('p', pv);
         if (sv !== undefined) params.set('s', sv);
         const search = params.size ? `?${params}` : '';
-        await send({ label: `generated callback ${search} ${text.slice(0, 150)}`, path: `/callback${search}`, init: { method: 'POST', headers: JSON_HEADERS, body: text }, shape: 'callback' });
+        await send({
+          label: `generated callback ${search} ${text.slice(0, 150)}`,
+          path: `/callback${search}`,
+          init: { method: 'POST', headers: JSON_HEADERS, body: text },
+          shape: 'callback',
+        });
       }),
       { numRuns: 150, seed: FUZZ_SEED },
     );
     assert.equal(await snapshot(t.h), before);
     assert.equal(t.h.upstreamCount('GET', /WebPayments/i), readsBefore, 'a refused callback never reaches Izly');
-    recordCheck({ id: 'adapter-generated-callback', area: 'Bad input', tried: "POST /callback, generated: missing, random and other payments' signatures in the query and in the body's CallbackParameters, bodies of every shape", cases: runs, held: 'every answer a 4xx with the contract error object {Code, ErrorMessage}; no record changed; Izly never asked', seed: FUZZ_SEED });
+    recordCheck({
+      id: 'adapter-generated-callback',
+      area: 'Bad input',
+      tried:
+        "POST /callback, generated: missing, random and other payments' signatures in the query and in the body's CallbackParameters, bodies of every shape",
+      cases: runs,
+      held: 'every answer a 4xx with the contract error object {Code, ErrorMessage}; no record changed; Izly never asked',
+      seed: FUZZ_SEED,
+    });
   });
 
   test('generated POST /payments/:id/refund: ids, staff flag and origins', async () => {
@@ -282,6 +391,13 @@ describe('bad input on the adapter routes', () => {
       { numRuns: 80, seed: FUZZ_SEED },
     );
     assert.equal(await snapshot(t.h), before);
-    recordCheck({ id: 'adapter-generated-refund', area: 'Bad input', tried: 'POST /payments/:id/refund (opt-in route), generated: unknown and unpaid ids, without the partner\'s authorization, from foreign origins', cases: runs, held: 'every answer a 4xx with the JSON error shape; nothing refunded', seed: FUZZ_SEED });
+    recordCheck({
+      id: 'adapter-generated-refund',
+      area: 'Bad input',
+      tried: "POST /payments/:id/refund (opt-in route), generated: unknown and unpaid ids, without the partner's authorization, from foreign origins",
+      cases: runs,
+      held: 'every answer a 4xx with the JSON error shape; nothing refunded',
+      seed: FUZZ_SEED,
+    });
   });
 });

@@ -24,7 +24,10 @@ describe('bad input on the sandbox partner API', () => {
   test('hand-listed bad requests: each a 4xx in Izly’s error shape, nothing changed', async () => {
     const paid = t.paid.operationId;
     const valid = { Amount: 100, ClientOrderId: 'X-1' };
-    const initiate = (body: unknown, headers: Record<string, string> = HEADERS) => ({ path: '/api/Izly/WebPayments', init: { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) } });
+    const initiate = (body: unknown, headers: Record<string, string> = HEADERS) => ({
+      path: '/api/Izly/WebPayments',
+      init: { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) },
+    });
     const cases: Array<[string, { path: string; init: RequestInit }]> = [
       ['no Authorization', initiate(valid, { ...HEADERS, Authorization: '' })],
       ['Bearer instead of Basic', initiate(valid, { ...HEADERS, Authorization: `Bearer ${API_KEY}` })],
@@ -70,9 +73,18 @@ describe('bad input on the sandbox partner API', () => {
       ['refund without clientOrderId', { path: `/api/Izly/WebPayments/${paid}/Refund`, init: { method: 'POST', headers: HEADERS } }],
       ['refund with another clientOrderId', { path: `/api/Izly/WebPayments/${paid}/Refund?clientOrderId=other`, init: { method: 'POST', headers: HEADERS } }],
       ['refund with an invalid escape', { path: `/api/Izly/WebPayments/${paid}/Refund?clientOrderId=%E0%A4%A`, init: { method: 'POST', headers: HEADERS } }],
-      ['refund of a pending operation', { path: `/api/Izly/WebPayments/${t.pending.operationId}/Refund?clientOrderId=${t.pending.orderId}`, init: { method: 'POST', headers: HEADERS } }],
+      [
+        'refund of a pending operation',
+        { path: `/api/Izly/WebPayments/${t.pending.operationId}/Refund?clientOrderId=${t.pending.orderId}`, init: { method: 'POST', headers: HEADERS } },
+      ],
       ['refund of an unknown operation', { path: '/api/Izly/WebPayments/99999999/Refund?clientOrderId=x', init: { method: 'POST', headers: HEADERS } }],
-      ['refund with a wrong key', { path: `/api/Izly/WebPayments/${paid}/Refund?clientOrderId=${t.paid.orderId}`, init: { method: 'POST', headers: { ...HEADERS, Authorization: 'Basic nope' } } }],
+      [
+        'refund with a wrong key',
+        {
+          path: `/api/Izly/WebPayments/${paid}/Refund?clientOrderId=${t.paid.orderId}`,
+          init: { method: 'POST', headers: { ...HEADERS, Authorization: 'Basic nope' } },
+        },
+      ],
       ['GET on the initiate path', { path: '/api/Izly/WebPayments', init: { headers: HEADERS } }],
       ['PUT on the initiate path', { path: '/api/Izly/WebPayments', init: { method: 'PUT', headers: HEADERS, body: JSON.stringify(valid) } }],
       ['DELETE of an operation', { path: `/api/Izly/WebPayments/${paid}`, init: { method: 'DELETE', headers: HEADERS } }],
@@ -86,13 +98,22 @@ describe('bad input on the sandbox partner API', () => {
     recordCheck({
       id: 'sandbox-hand-listed',
       area: 'Bad input',
-      tried: 'Sandbox partner API (WebPayments initiate, get, refund), listed by hand: credentials, content types, malformed and huge bodies, zero, negative, fractional, enormous and textual amounts, path tricks in ids, wrong methods',
+      tried:
+        'Sandbox partner API (WebPayments initiate, get, refund), listed by hand: credentials, content types, malformed and huge bodies, zero, negative, fractional, enormous and textual amounts, path tricks in ids, wrong methods',
       cases: cases.length,
       held: "every answer a 4xx in Izly's error shape {Code, ErrorMessage, Title, Priority}; no operation or balance changed",
     });
   });
 
-  const anyValue = fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
+  const anyValue = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 60 }),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.integer(), { maxLength: 3 }),
+    fc.object({ maxDepth: 1 }),
+  );
   const badAmount = fc.oneof(
     fc.integer({ max: 0 }),
     fc.integer({ min: 100_001 }),
@@ -113,7 +134,17 @@ describe('bad input on the sandbox partner API', () => {
     const before = await snapshot(t.h);
     const body = fc.oneof(
       fc
-        .record({ amount: badAmount, clientOrderId: anyValue, callbackParameters: anyValue, redirectUrlAfterPayment: fc.oneof(anyValue, fc.webUrl()), message: anyValue, software: anyValue }, { requiredKeys: ['amount'] })
+        .record(
+          {
+            amount: badAmount,
+            clientOrderId: anyValue,
+            callbackParameters: anyValue,
+            redirectUrlAfterPayment: fc.oneof(anyValue, fc.webUrl()),
+            message: anyValue,
+            software: anyValue,
+          },
+          { requiredKeys: ['amount'] },
+        )
         .chain((fields) => fc.constantFrom('pascal', 'camel', 'lower').map((spelling) => respell(fields, spelling)))
         .map((value) => JSON.stringify(value)),
       fc.json().filter((text) => !/amount/i.test(text)),
@@ -123,25 +154,46 @@ describe('bad input on the sandbox partner API', () => {
     await fc.assert(
       fc.asyncProperty(body, headers, async (text, sent) => {
         runs += 1;
-        await expectIzlyRefusal(await call('/api/Izly/WebPayments', { method: 'POST', headers: present(sent), body: text }), `generated initiate ${JSON.stringify(sent)} ${text.slice(0, 150)}`);
+        await expectIzlyRefusal(
+          await call('/api/Izly/WebPayments', { method: 'POST', headers: present(sent), body: text }),
+          `generated initiate ${JSON.stringify(sent)} ${text.slice(0, 150)}`,
+        );
       }),
       { numRuns: 150, seed: FUZZ_SEED },
     );
     assert.equal(await snapshot(t.h), before);
-    recordCheck({ id: 'sandbox-generated-initiate', area: 'Bad input', tried: 'Sandbox initiate, generated: invalid amounts (≤ 0, > 1000 €, fractional, text, arrays), other fields of every type in PascalCase, camelCase or lower case, random JSON and text, any credentials', cases: runs, held: "every answer a 4xx in Izly's error shape; no operation created", seed: FUZZ_SEED });
+    recordCheck({
+      id: 'sandbox-generated-initiate',
+      area: 'Bad input',
+      tried:
+        'Sandbox initiate, generated: invalid amounts (≤ 0, > 1000 €, fractional, text, arrays), other fields of every type in PascalCase, camelCase or lower case, random JSON and text, any credentials',
+      cases: runs,
+      held: "every answer a 4xx in Izly's error shape; no operation created",
+      seed: FUZZ_SEED,
+    });
   });
 
   test('generated get and refund calls: unknown and malformed ids, wrong order ids, any credentials', async () => {
     const before = await snapshot(t.h);
     const known = new Set([t.pending.operationId, t.paid.operationId].map(String));
     const id = fc
-      .oneof(fc.bigInt({ min: 10n ** 9n, max: 10n ** 30n }).map(String), fc.integer({ max: -1 }).map(String), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).map(encodeURIComponent))
+      .oneof(
+        fc.bigInt({ min: 10n ** 9n, max: 10n ** 30n }).map(String),
+        fc.integer({ max: -1 }).map(String),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).map(encodeURIComponent),
+      )
       .filter((encoded) => !known.has(encoded) && !['.', '..'].includes(encoded.replace(/%2e/gi, '.')));
     const wrongOrderId = fc.string({ maxLength: 60 }).filter((value) => value !== t.paid.orderId && value !== `/${t.paid.orderId}`);
     const request = fc.oneof(
       fc.tuple(id, headers).map(([operationId, sent]) => ({ path: `/api/Izly/WebPayments/${operationId}`, init: { method: 'GET', headers: present(sent) } })),
-      fc.tuple(id, fc.string({ maxLength: 20 }), headers).map(([operationId, orderId, sent]) => ({ path: `/api/Izly/WebPayments/${operationId}/Refund?clientOrderId=${encodeURIComponent(orderId)}`, init: { method: 'POST', headers: present(sent) } })),
-      fc.tuple(wrongOrderId, headers).map(([orderId, sent]) => ({ path: `/api/Izly/WebPayments/${t.paid.operationId}/Refund?clientOrderId=${encodeURIComponent(orderId)}`, init: { method: 'POST', headers: present(sent) } })),
+      fc.tuple(id, fc.string({ maxLength: 20 }), headers).map(([operationId, orderId, sent]) => ({
+        path: `/api/Izly/WebPayments/${operationId}/Refund?clientOrderId=${encodeURIComponent(orderId)}`,
+        init: { method: 'POST', headers: present(sent) },
+      })),
+      fc.tuple(wrongOrderId, headers).map(([orderId, sent]) => ({
+        path: `/api/Izly/WebPayments/${t.paid.operationId}/Refund?clientOrderId=${encodeURIComponent(orderId)}`,
+        init: { method: 'POST', headers: present(sent) },
+      })),
     );
     let runs = 0;
     await fc.assert(
@@ -152,12 +204,28 @@ describe('bad input on the sandbox partner API', () => {
       { numRuns: 150, seed: FUZZ_SEED },
     );
     assert.equal(await snapshot(t.h), before);
-    recordCheck({ id: 'sandbox-generated-get-refund', area: 'Bad input', tried: 'Sandbox get and refund, generated: huge, negative and unicode ids, wrong clientOrderId on a paid operation, any credentials', cases: runs, held: "every answer a 4xx in Izly's error shape; nothing refunded", seed: FUZZ_SEED });
+    recordCheck({
+      id: 'sandbox-generated-get-refund',
+      area: 'Bad input',
+      tried: 'Sandbox get and refund, generated: huge, negative and unicode ids, wrong clientOrderId on a paid operation, any credentials',
+      cases: runs,
+      held: "every answer a 4xx in Izly's error shape; nothing refunded",
+      seed: FUZZ_SEED,
+    });
   });
 });
 
 /** The same fields spelt PascalCase, camelCase or lower case (the sandbox binds names case-insensitively). */
 function respell(fields: Record<string, unknown>, spelling: 'pascal' | 'camel' | 'lower'): Record<string, unknown> {
-  const pascal: Record<string, string> = { amount: 'Amount', clientOrderId: 'ClientOrderId', callbackParameters: 'CallbackParameters', redirectUrlAfterPayment: 'RedirectUrlAfterPayment', message: 'Message', software: 'Software' };
-  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [spelling === 'pascal' ? pascal[name]! : spelling === 'lower' ? name.toLowerCase() : name, value]));
+  const pascal: Record<string, string> = {
+    amount: 'Amount',
+    clientOrderId: 'ClientOrderId',
+    callbackParameters: 'CallbackParameters',
+    redirectUrlAfterPayment: 'RedirectUrlAfterPayment',
+    message: 'Message',
+    software: 'Software',
+  };
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, value]) => [spelling === 'pascal' ? pascal[name]! : spelling === 'lower' ? name.toLowerCase() : name, value]),
+  );
 }

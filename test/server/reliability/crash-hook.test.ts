@@ -53,7 +53,13 @@ describe('the partner killed (SIGKILL) during onPaid, restarted: reconcile() run
   async function startPartner(mode: HookMode): Promise<void> {
     partner = await startScript(
       PARTNER_SCRIPT,
-      { PARTNER_PORT: String(port), PARTNER_DB: join(folder.path, 'payments.db'), SHOP_DB: join(folder.path, 'shop.db'), IZLY_BASE_URL: sandboxUrl, HOOK_MODE: mode },
+      {
+        PARTNER_PORT: String(port),
+        PARTNER_DB: join(folder.path, 'payments.db'),
+        SHOP_DB: join(folder.path, 'shop.db'),
+        IZLY_BASE_URL: sandboxUrl,
+        HOOK_MODE: mode,
+      },
       /ready/,
     );
   }
@@ -98,7 +104,11 @@ describe('the partner killed (SIGKILL) during onPaid, restarted: reconcile() run
   }
 
   const reconcile = async () => (await (await fetch(`${partnerUrl}/admin/reconcile`, { method: 'POST' })).json()) as ReconcileReport;
-  const hookStarts = (paymentId: string) => partnerOutput.concat(partner!.output()).split('\n').filter((line) => line === `onPaid started ${paymentId}`).length;
+  const hookStarts = (paymentId: string) =>
+    partnerOutput
+      .concat(partner!.output())
+      .split('\n')
+      .filter((line) => line === `onPaid started ${paymentId}`).length;
   let partnerOutput = '';
 
   async function killDuringHook(mode: HookMode, orderId: string, waitFor: 'started' | 'fulfilled'): Promise<string> {

@@ -51,13 +51,17 @@ describe('the partner killed (SIGKILL) at each step of a payment, restarted on t
   });
 
   async function startPartner(): Promise<void> {
-    partner = await startScript(PARTNER_SCRIPT, {
-      PARTNER_PORT: String(port),
-      PARTNER_DB: join(folder.path, 'payments.db'),
-      PAID_LOG: join(folder.path, 'paid.log'),
-      IZLY_BASE_URL: sandboxUrl,
-      IZLY_TIMEOUT_MS: '1000',
-    }, /ready/);
+    partner = await startScript(
+      PARTNER_SCRIPT,
+      {
+        PARTNER_PORT: String(port),
+        PARTNER_DB: join(folder.path, 'payments.db'),
+        PAID_LOG: join(folder.path, 'paid.log'),
+        IZLY_BASE_URL: sandboxUrl,
+        IZLY_TIMEOUT_MS: '1000',
+      },
+      /ready/,
+    );
   }
 
   async function kill(step: string): Promise<void> {
@@ -83,8 +87,14 @@ describe('the partner killed (SIGKILL) at each step of a payment, restarted on t
       headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key, Origin: partnerUrl },
       body: JSON.stringify({ orderId, returnUrl: `${partnerUrl}/order` }),
     });
-  const readPayment = async (paymentId: string, wait = 10) => (await (await fetch(`${partnerUrl}/izly/payments/${paymentId}?wait=${wait}`)).json()) as { status: string };
-  const onPaidLines = (paymentId: string) => (existsSync(join(folder.path, 'paid.log')) ? readFileSync(join(folder.path, 'paid.log'), 'utf8').split('\n').filter((line) => line === paymentId).length : 0);
+  const readPayment = async (paymentId: string, wait = 10) =>
+    (await (await fetch(`${partnerUrl}/izly/payments/${paymentId}?wait=${wait}`)).json()) as { status: string };
+  const onPaidLines = (paymentId: string) =>
+    existsSync(join(folder.path, 'paid.log'))
+      ? readFileSync(join(folder.path, 'paid.log'), 'utf8')
+          .split('\n')
+          .filter((line) => line === paymentId).length
+      : 0;
   const debits = (orderId: string) => sandbox.control.operations().filter((o) => o.clientOrderId === orderId && o.status === 'Completed').length;
 
   /** Reads until the payment is final (or the wait runs out) and checks it is paid exactly once. */

@@ -14,7 +14,8 @@ describe('forgery and tampering', () => {
   afterEach(() => t.h.close());
 
   const status = async (paymentId: string) => ((await (await t.h.getPayment(paymentId)).json()) as { status: string }).status;
-  const genuineCallbacks = (operationId: number): CallbackAttempt[] => t.h.sandbox.control.callbackLog().filter((attempt) => attempt.operationId === operationId);
+  const genuineCallbacks = (operationId: number): CallbackAttempt[] =>
+    t.h.sandbox.control.callbackLog().filter((attempt) => attempt.operationId === operationId);
   const replay = (attempt: CallbackAttempt, body: unknown = attempt.body) =>
     fetch(attempt.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -24,9 +25,20 @@ describe('forgery and tampering', () => {
     const before = await snapshot(h);
     const signed = (target = pending) => `?${target.callbackParameters}`;
     const lies: Array<[string, string, unknown]> = [
-      ['body claims Completed while Izly says Pending', signed(), { OperationSMoney: { Id: pending.operationId, ClientOrderId: pending.orderId, Status: 'Completed', Amount: '420.00' }, Error: { Code: 0, Message: '' } }],
+      [
+        'body claims Completed while Izly says Pending',
+        signed(),
+        {
+          OperationSMoney: { Id: pending.operationId, ClientOrderId: pending.orderId, Status: 'Completed', Amount: '420.00' },
+          Error: { Code: 0, Message: '' },
+        },
+      ],
       ['body claims Completed with no ids', signed(), { OperationSMoney: { Status: 'Completed' }, Error: { Code: 0 } }],
-      ['body claims a failure while Izly says Pending', signed(), { OperationSMoney: { Id: pending.operationId, Status: 'Failed' }, Error: { Code: 2002, Message: 'Solde insuffisant' } }],
+      [
+        'body claims a failure while Izly says Pending',
+        signed(),
+        { OperationSMoney: { Id: pending.operationId, Status: 'Failed' }, Error: { Code: 2002, Message: 'Solde insuffisant' } },
+      ],
     ];
     for (const [label, query, body] of lies) {
       const answer = await h.postCallback(query, body);
@@ -34,9 +46,21 @@ describe('forgery and tampering', () => {
       assert.equal(await status(pending.paymentId), 'pending', label);
     }
     const pointing: Array<[string, string, unknown]> = [
-      ["pending payment's signature, paid payment's operation", signed(), { OperationSMoney: { Id: paid.operationId, ClientOrderId: pending.orderId, Status: 'Completed' } }],
-      ["pending payment's signature, paid payment's order", signed(), { OperationSMoney: { Id: pending.operationId, ClientOrderId: paid.orderId, Status: 'Completed' } }],
-      ["paid payment's signature, pending payment's operation", signed(paid), { OperationSMoney: { Id: pending.operationId, ClientOrderId: paid.orderId, Status: 'Completed' } }],
+      [
+        "pending payment's signature, paid payment's operation",
+        signed(),
+        { OperationSMoney: { Id: paid.operationId, ClientOrderId: pending.orderId, Status: 'Completed' } },
+      ],
+      [
+        "pending payment's signature, paid payment's order",
+        signed(),
+        { OperationSMoney: { Id: pending.operationId, ClientOrderId: paid.orderId, Status: 'Completed' } },
+      ],
+      [
+        "paid payment's signature, pending payment's operation",
+        signed(paid),
+        { OperationSMoney: { Id: pending.operationId, ClientOrderId: paid.orderId, Status: 'Completed' } },
+      ],
       ['an operation that does not exist', signed(), { OperationSMoney: { Id: 424242, ClientOrderId: pending.orderId, Status: 'Completed' } }],
     ];
     for (const [label, query, body] of pointing) await expectCallbackRefusal(await h.postCallback(query, body), label);
@@ -46,8 +70,18 @@ describe('forgery and tampering', () => {
     // Only audit events were added; statuses, amounts and Izly's operations are as they were (the izlyStatus
     // read back is the same "Pending").
     const after = JSON.parse(await snapshot(h)) as { records: Array<{ status: string; amount: number }> };
-    assert.deepEqual(after.records.map((r) => [r.status, r.amount]), (JSON.parse(before) as typeof after).records.map((r) => [r.status, r.amount]));
-    recordCheck({ id: 'lying-callbacks', area: 'Forgery and tampering', tried: 'Correctly signed callbacks that lie: success or failure claimed while Izly says Pending; pointing at another payment’s operation or order, or at an operation that does not exist', cases: lies.length + pointing.length, held: 'the payment moves only on Izly’s GET; callbacks naming another operation or order refused (409, Code 3); onPaid never called' });
+    assert.deepEqual(
+      after.records.map((r) => [r.status, r.amount]),
+      (JSON.parse(before) as typeof after).records.map((r) => [r.status, r.amount]),
+    );
+    recordCheck({
+      id: 'lying-callbacks',
+      area: 'Forgery and tampering',
+      tried:
+        'Correctly signed callbacks that lie: success or failure claimed while Izly says Pending; pointing at another payment’s operation or order, or at an operation that does not exist',
+      cases: lies.length + pointing.length,
+      held: 'the payment moves only on Izly’s GET; callbacks naming another operation or order refused (409, Code 3); onPaid never called',
+    });
   });
 
   test('a genuine callback replayed, duplicated and reordered: one paid transition, one onPaid', async () => {
@@ -81,7 +115,14 @@ describe('forgery and tampering', () => {
     assert.equal(await status(first.paymentId), 'failed');
     assert.equal(h.hooks.paid.filter((p) => p.orderId === 'R-1').length, 1);
     assert.equal(h.sandbox.control.operations().filter((o) => o.clientOrderId === 'R-1' && o.status === 'Completed').length, 1);
-    recordCheck({ id: 'replayed-callbacks', area: 'Forgery and tampering', tried: 'Genuine callbacks duplicated by Izly, replayed 20 times at once, and reordered (an older failure after the success, bodies swapped between the two)', cases, held: 'one paid transition and one onPaid call; the failed attempt stays failed; one debit at Izly' });
+    recordCheck({
+      id: 'replayed-callbacks',
+      area: 'Forgery and tampering',
+      tried:
+        'Genuine callbacks duplicated by Izly, replayed 20 times at once, and reordered (an older failure after the success, bodies swapped between the two)',
+      cases,
+      held: 'one paid transition and one onPaid call; the failed attempt stays failed; one debit at Izly',
+    });
   });
 
   test('the browser cannot choose the amount, reuse a key for another order, or send the student elsewhere', async () => {
@@ -89,8 +130,20 @@ describe('forgery and tampering', () => {
     const { h, freshOrders } = t;
     const [orderA, orderB] = freshOrders as [string, string];
     let cases = 0;
-    const tampered: Array<Record<string, unknown>> = [{ amount: 1 }, { amount: -420 }, { amount: 0.01 }, { Amount: 1 }, { currency: 'USD' }, { status: 'paid' }, { paymentId: t.paid.paymentId }];
-    const created = (await (await h.createPayment(orderA, { body: { amount: 1, Amount: 1, status: 'paid' } })).json()) as { paymentId: string; amount: number; status: string };
+    const tampered: Array<Record<string, unknown>> = [
+      { amount: 1 },
+      { amount: -420 },
+      { amount: 0.01 },
+      { Amount: 1 },
+      { currency: 'USD' },
+      { status: 'paid' },
+      { paymentId: t.paid.paymentId },
+    ];
+    const created = (await (await h.createPayment(orderA, { body: { amount: 1, Amount: 1, status: 'paid' } })).json()) as {
+      paymentId: string;
+      amount: number;
+      status: string;
+    };
     assert.equal(created.amount, 420);
     assert.equal(created.status, 'pending');
     for (const body of tampered) {
@@ -99,7 +152,10 @@ describe('forgery and tampering', () => {
       assert.deepEqual([again.paymentId, again.amount], [created.paymentId, 420], JSON.stringify(body));
     }
     const operations = h.sandbox.control.operations().filter((o) => o.clientOrderId === orderA);
-    assert.deepEqual(operations.map((o) => o.amount), [420]);
+    assert.deepEqual(
+      operations.map((o) => o.amount),
+      [420],
+    );
 
     const key = crypto.randomUUID();
     assert.equal((await h.createPayment(orderB, { key })).status, 201);
@@ -117,7 +173,14 @@ describe('forgery and tampering', () => {
       if (operation.redirectUrlAfterPayment) assert.equal(new URL(operation.redirectUrlAfterPayment).origin, h.partnerUrl);
     }
     cases += 1 + tampered.length;
-    recordCheck({ id: 'browser-tampering', area: 'Forgery and tampering', tried: 'Browser-side tampering: amount, currency, status or payment id added to POST /payments; an Idempotency-Key reused for another order; returnUrl on a foreign origin or a javascript: URL', cases, held: 'the server’s amount is charged (one Izly operation of that amount); key reuse refused 409; foreign return URLs refused 400, Izly only ever gets the shop’s origin' });
+    recordCheck({
+      id: 'browser-tampering',
+      area: 'Forgery and tampering',
+      tried:
+        'Browser-side tampering: amount, currency, status or payment id added to POST /payments; an Idempotency-Key reused for another order; returnUrl on a foreign origin or a javascript: URL',
+      cases,
+      held: 'the server’s amount is charged (one Izly operation of that amount); key reuse refused 409; foreign return URLs refused 400, Izly only ever gets the shop’s origin',
+    });
   });
 
   test('cross-site POST /payments: refused without a trace at Izly', async () => {
@@ -140,14 +203,22 @@ describe('forgery and tampering', () => {
       await expectAdapterRefusal(answer, label);
     }
     assert.equal(await snapshot(h), before);
-    recordCheck({ id: 'cross-site', area: 'Forgery and tampering', tried: 'Cross-site POST /payments: foreign, null and sibling-port Origins; form-encoded, text/plain, multipart and missing content types (what a page on another site can send without a CORS preflight)', cases: attempts.length, held: '403 origin_not_allowed or 415 unsupported_content_type; no record, no Izly operation' });
+    recordCheck({
+      id: 'cross-site',
+      area: 'Forgery and tampering',
+      tried:
+        'Cross-site POST /payments: foreign, null and sibling-port Origins; form-encoded, text/plain, multipart and missing content types (what a page on another site can send without a CORS preflight)',
+      cases: attempts.length,
+      held: '403 origin_not_allowed or 415 unsupported_content_type; no record, no Izly operation',
+    });
   });
 
   test('no secret in any answer or log line, through forgeries, refusals and Izly failures', async () => {
     const lines: string[] = [];
     const logger = { warn: (message: string) => void lines.push(message), error: (message: string) => void lines.push(message) };
     const original = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
-    for (const name of Object.keys(original) as Array<keyof typeof original>) console[name] = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+    for (const name of Object.keys(original) as Array<keyof typeof original>)
+      console[name] = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
     const answers: string[] = [];
     const keep = async (response: Response) => {
       answers.push(`${response.status} ${JSON.stringify([...response.headers])} ${await response.text()}`);
@@ -175,12 +246,22 @@ describe('forgery and tampering', () => {
       h.orders.set('boom', { amount: Number.NaN });
       await keep(await h.createPayment('boom'));
       await keep(await h.getPayment(p, 0));
-      const signatures = h.sandbox.control.operations().map((o) => new URLSearchParams(o.callbackParameters).get('s') ?? '').filter(Boolean);
+      const signatures = h.sandbox.control
+        .operations()
+        .map((o) => new URLSearchParams(o.callbackParameters).get('s') ?? '')
+        .filter(Boolean);
       const secrets = secretsOf(h, signatures);
       assert.ok(lines.length >= 5, `expected warnings to be logged, got ${lines.length}`);
       for (const answer of answers) assertNoSecret(answer, secrets, 'answer');
       for (const line of lines) assertNoSecret(line, secrets, 'log line');
-      recordCheck({ id: 'secrets', area: 'Forgery and tampering', tried: 'Secrets in answers and logs: forged and mismatched callbacks, a foreign origin, Izly answering 503, timing out and garbling its JSON, a broken order() hook; the adapter’s logger and the console captured', cases: answers.length + lines.length, held: `no API key, Basic credentials, callback secret or payment signature (${signatures.length} checked) in ${answers.length} answers and ${lines.length} log lines` });
+      recordCheck({
+        id: 'secrets',
+        area: 'Forgery and tampering',
+        tried:
+          'Secrets in answers and logs: forged and mismatched callbacks, a foreign origin, Izly answering 503, timing out and garbling its JSON, a broken order() hook; the adapter’s logger and the console captured',
+        cases: answers.length + lines.length,
+        held: `no API key, Basic credentials, callback secret or payment signature (${signatures.length} checked) in ${answers.length} answers and ${lines.length} log lines`,
+      });
     } finally {
       Object.assign(console, original);
     }

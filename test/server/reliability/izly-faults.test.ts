@@ -16,7 +16,13 @@ describe('Izly faults', () => {
   afterEach(() => h.close());
   after(() => {
     if (held.length > 0) {
-      recordCheck({ id: 'izly-faults', area: 'Faults', tried: `Izly faults: ${held.join('; ')}`, cases: held.length, held: 'every payment ends in the right state exactly once (one debit, one onPaid); the browser gets a clear 502/504 error or the stored status, never a 500' });
+      recordCheck({
+        id: 'izly-faults',
+        area: 'Faults',
+        tried: `Izly faults: ${held.join('; ')}`,
+        cases: held.length,
+        held: 'every payment ends in the right state exactly once (one debit, one onPaid); the browser gets a clear 502/504 error or the stored status, never a 500',
+      });
     }
   });
 
@@ -33,7 +39,10 @@ describe('Izly faults', () => {
     await h.sandbox.control.settled();
     assert.equal(h.sandbox.control.operations().filter((o) => o.status === 'Completed').length, 1);
     assert.equal(h.sandbox.control.account(STUDENT.identifier)!.balance, 10000 - 250);
-    assert.deepEqual(h.hooks.paid.map((p) => p.id), [paymentId]);
+    assert.deepEqual(
+      h.hooks.paid.map((p) => p.id),
+      [paymentId],
+    );
   }
 
   for (const [name, faults, adapter, code] of [
@@ -131,7 +140,10 @@ describe('Izly faults', () => {
     await h.izly.reconcile({ olderThanMs: 0 });
     await h.izly.reconcile({ olderThanMs: 0 });
     assert.equal(await status(payment.paymentId), 'expired');
-    assert.deepEqual(h.hooks.failed.map((p) => p.id), [payment.paymentId]);
+    assert.deepEqual(
+      h.hooks.failed.map((p) => p.id),
+      [payment.paymentId],
+    );
     assert.equal(h.hooks.paid.length, 0);
     held.push('error 356 (unknown operation)');
   });

@@ -32,13 +32,23 @@ function percentile(values: number[], p: number): number {
 /** Runs `task(i)` for i < count with at most `concurrency` at a time. */
 async function pool(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 /** Runs the load and checks that every payment was paid exactly once with no 5xx; returns the figures. */
-export async function runLoad({ payments, callbacks, concurrency = payments }: { payments: number; callbacks: 'on' | 'blocked'; concurrency?: number }): Promise<LoadReport> {
+export async function runLoad({
+  payments,
+  callbacks,
+  concurrency = payments,
+}: {
+  payments: number;
+  callbacks: 'on' | 'blocked';
+  concurrency?: number;
+}): Promise<LoadReport> {
   // Status reads at most every 250 ms per operation: what a partner would configure under load.
   const h = await startHarness({ adapter: { statusReadIntervalMs: 250 } });
   try {

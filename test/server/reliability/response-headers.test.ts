@@ -20,16 +20,31 @@ describe('response headers of the adapter', () => {
     const evil = { Origin: 'https://evil.example' };
     const answers: Array<[string, Response, boolean]> = [
       ['POST /payments 201', await h.createPayment(freshOrders[0]!), true],
-      ['POST /payments 200 (same key)', await h.createPayment(freshOrders[1]!, { key: 'same-key' }).then(() => h.createPayment(freshOrders[1]!, { key: 'same-key' })), true],
+      [
+        'POST /payments 200 (same key)',
+        await h.createPayment(freshOrders[1]!, { key: 'same-key' }).then(() => h.createPayment(freshOrders[1]!, { key: 'same-key' })),
+        true,
+      ],
       ['POST /payments 403', await h.createPayment(freshOrders[2]!, { headers: evil }), true],
-      ['POST /payments 415', await fetch(`${h.partnerUrl}/izly/payments`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...evil }, body: '{}' }), true],
+      [
+        'POST /payments 415',
+        await fetch(`${h.partnerUrl}/izly/payments`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...evil }, body: '{}' }),
+        true,
+      ],
       ['POST /payments 404 unknown order', await h.createPayment('nope'), true],
       ['GET /payments/:id pending', await h.getPayment(pending.paymentId), true],
       ['GET /payments/:id paid', await h.getPayment(paid.paymentId, 1), true],
       ['GET /payments/:id from a foreign origin', await fetch(`${h.partnerUrl}/izly/payments/${paid.paymentId}`, { headers: evil }), true],
       ['GET /payments/:id 404', await h.getPayment('pay_nope'), true],
       ['GET /payments/:id 400', await fetch(`${h.partnerUrl}/izly/payments/${pending.paymentId}?wait=-1`), true],
-      ['OPTIONS preflight from a foreign origin', await fetch(`${h.partnerUrl}/izly/payments`, { method: 'OPTIONS', headers: { ...evil, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,idempotency-key' } }), true],
+      [
+        'OPTIONS preflight from a foreign origin',
+        await fetch(`${h.partnerUrl}/izly/payments`, {
+          method: 'OPTIONS',
+          headers: { ...evil, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,idempotency-key' },
+        }),
+        true,
+      ],
       ['refund 403', await fetch(`${h.partnerUrl}/izly/payments/${paid.paymentId}/refund`, { method: 'POST' }), true],
       ['refund 200', await fetch(`${h.partnerUrl}/izly/payments/${paid.paymentId}/refund`, { method: 'POST', headers: { 'X-Staff': 'yes' } }), true],
       ['refund 409', await fetch(`${h.partnerUrl}/izly/payments/${paid.paymentId}/refund`, { method: 'POST', headers: { 'X-Staff': 'yes' } }), true],
@@ -39,10 +54,25 @@ describe('response headers of the adapter', () => {
     for (const [label, response, isPaymentAnswer] of answers) {
       await response.arrayBuffer();
       const names = [...response.headers.keys()];
-      assert.deepEqual(names.filter((name) => name.startsWith('access-control-')), [], `${label}: CORS headers`);
-      assert.deepEqual(names.filter((name) => BANNERS.includes(name)), [], `${label}: banner`);
+      assert.deepEqual(
+        names.filter((name) => name.startsWith('access-control-')),
+        [],
+        `${label}: CORS headers`,
+      );
+      assert.deepEqual(
+        names.filter((name) => BANNERS.includes(name)),
+        [],
+        `${label}: banner`,
+      );
       if (isPaymentAnswer) assert.equal(response.headers.get('cache-control'), 'no-store', `${label}: Cache-Control`);
     }
-    recordCheck({ id: 'headers', area: 'Response headers', tried: 'Headers of every route’s answers: created, replayed, read, long-polled, refunded, refused (400, 403, 404, 405, 409, 415), a foreign-origin preflight, callbacks', cases: answers.length, held: 'no Access-Control-* header (no CORS unless the partner adds it), Cache-Control: no-store on every payment answer, no X-Powered-By or Server banner' });
+    recordCheck({
+      id: 'headers',
+      area: 'Response headers',
+      tried:
+        'Headers of every route’s answers: created, replayed, read, long-polled, refunded, refused (400, 403, 404, 405, 409, 415), a foreign-origin preflight, callbacks',
+      cases: answers.length,
+      held: 'no Access-Control-* header (no CORS unless the partner adds it), Cache-Control: no-store on every payment answer, no X-Powered-By or Server banner',
+    });
   });
 });
