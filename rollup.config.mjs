@@ -19,14 +19,18 @@ const minifyStyles = () => ({
   transform(code, id) {
     if (!id.endsWith('.styles.ts')) return null;
     return {
-      code: code.replace(/\bcss`([^`]*)`/g, (_, text) => `css\`${text
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/\s+/g, ' ')
-        .replace(/\s*([{};,>])\s*/g, '$1')
-        .replace(/:\s+/g, ':')
-        .replace(/;}/g, '}')
-        .replace(/([\s:(,-])0\.(\d)/g, '$1.$2')
-        .trim()}\``),
+      code: code.replace(
+        /\bcss`([^`]*)`/g,
+        (_, text) =>
+          `css\`${text
+            .replace(/\/\*[\s\S]*?\*\//g, '')
+            .replace(/\s+/g, ' ')
+            .replace(/\s*([{};,>])\s*/g, '$1')
+            .replace(/:\s+/g, ':')
+            .replace(/;}/g, '}')
+            .replace(/([\s:(,-])0\.(\d)/g, '$1.$2')
+            .trim()}\``,
+      ),
       map: null,
     };
   },
@@ -54,12 +58,7 @@ const resolveProduction = () => nodeResolve({ browser: true, exportConditions: [
 const standalone = (input, file) => ({
   input,
   output: { file, format: 'es', sourcemap: true },
-  plugins: [
-    resolveProduction(),
-    minifyStyles(),
-    typescript(),
-    terser({ module: true, ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
-  ],
+  plugins: [resolveProduction(), minifyStyles(), typescript(), terser({ module: true, ecma: 2020, compress: { passes: 2 }, format: { comments: false } })],
 });
 
 export default [

@@ -66,12 +66,8 @@ function callbackUrlFor(callbackUrl: string, callbackParameters: string, placeme
   return parameters === '' ? callbackUrl : callbackUrl + separator + parameters;
 }
 
-function callbackBodyValue(
-  operation: Operation, pos: PointOfSale, account: Account, izly: IzlyBehaviour,
-): JsonValue {
-  const amount = izly.callbackAmountFormat === 'decimal-euros'
-    ? new DecimalNumber(centsToEuroText(operation.amount))
-    : centsAsDecimalText(operation.amount);
+function callbackBodyValue(operation: Operation, pos: PointOfSale, account: Account, izly: IzlyBehaviour): JsonValue {
+  const amount = izly.callbackAmountFormat === 'decimal-euros' ? new DecimalNumber(centsToEuroText(operation.amount)) : centsAsDecimalText(operation.amount);
   return {
     OperationSMoney: {
       Id: operation.id,
@@ -159,10 +155,7 @@ export class CallbackDispatcher {
     });
   }
 
-  private async deliver(
-    delivery: { operationId: number; appIdentifier: string; url: string; text: string },
-    duplicate: boolean,
-  ): Promise<void> {
+  private async deliver(delivery: { operationId: number; appIdentifier: string; url: string; text: string }, duplicate: boolean): Promise<void> {
     const { callbackRetries, callbackRetryDelayMs, callbackTimeoutMs } = this.state.config;
     for (let attempt = 1; attempt <= 1 + callbackRetries; attempt += 1) {
       // The first attempt also waits (0 ms) so that the AD's page is answered first.

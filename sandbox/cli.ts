@@ -131,10 +131,15 @@ function banner(origin: string): string {
     'Accounts',
     table([
       ['e-mail', 'phone', 'password', 'balance', 'unpaid debt'],
-      ...sandbox.control.accounts().map((account) => [
-        account.email, account.phone, account.password,
-        formatEurosFrench(account.balance).replace(/[\u00a0\u202f]/g, ' '), account.unpaidDebt ? 'yes' : 'no',
-      ]),
+      ...sandbox.control
+        .accounts()
+        .map((account) => [
+          account.email,
+          account.phone,
+          account.password,
+          formatEurosFrench(account.balance).replace(/[\u00a0\u202f]/g, ' '),
+          account.unpaidDebt ? 'yes' : 'no',
+        ]),
     ]),
     '',
   );

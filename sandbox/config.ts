@@ -136,32 +136,69 @@ export const DEFAULT_POINT_OF_SALE: Readonly<PointOfSale> = {
 
 export const DEFAULT_ACCOUNTS: ReadonlyArray<Readonly<Account>> = [
   {
-    id: '6000050617', email: 'etudiant@izly.test', phone: '0612345678', password: DEFAULT_PASSWORD,
-    balance: 10000, unpaidDebt: false, firstName: 'Camille', lastName: 'Martin',
-    clientCode: 'cmartin01', numeroAffectation: '75012345',
+    id: '6000050617',
+    email: 'etudiant@izly.test',
+    phone: '0612345678',
+    password: DEFAULT_PASSWORD,
+    balance: 10000,
+    unpaidDebt: false,
+    firstName: 'Camille',
+    lastName: 'Martin',
+    clientCode: 'cmartin01',
+    numeroAffectation: '75012345',
   },
   {
-    id: '6000050618', email: 'fauche@izly.test', phone: '0698765432', password: DEFAULT_PASSWORD,
-    balance: 150, unpaidDebt: false, firstName: 'Lucas', lastName: 'Petit',
-    clientCode: 'lpetit02', numeroAffectation: '75023456',
+    id: '6000050618',
+    email: 'fauche@izly.test',
+    phone: '0698765432',
+    password: DEFAULT_PASSWORD,
+    balance: 150,
+    unpaidDebt: false,
+    firstName: 'Lucas',
+    lastName: 'Petit',
+    clientCode: 'lpetit02',
+    numeroAffectation: '75023456',
   },
   {
-    id: '6000050619', email: 'impaye@izly.test', phone: '0611223344', password: DEFAULT_PASSWORD,
-    balance: 5000, unpaidDebt: true, firstName: 'Inès', lastName: 'Moreau',
-    clientCode: 'imoreau03', numeroAffectation: '75034567',
+    id: '6000050619',
+    email: 'impaye@izly.test',
+    phone: '0611223344',
+    password: DEFAULT_PASSWORD,
+    balance: 5000,
+    unpaidDebt: true,
+    firstName: 'Inès',
+    lastName: 'Moreau',
+    clientCode: 'imoreau03',
+    numeroAffectation: '75034567',
   },
 ];
 
 const POINT_OF_SALE_FIELDS: Record<keyof PointOfSale, 'string' | 'boolean' | 'number'> = {
-  appIdentifier: 'string', apiKey: 'string', siteName: 'string', callbackUrl: 'string',
-  urlAfterConnection: 'string', urlAfterPayment: 'string', urlAfterCancellation: 'string',
-  paymentEnabled: 'boolean', approved: 'boolean', izlyPay: 'boolean', callbackAllowListed: 'boolean',
-  beneficiaryId: 'string', balance: 'number',
+  appIdentifier: 'string',
+  apiKey: 'string',
+  siteName: 'string',
+  callbackUrl: 'string',
+  urlAfterConnection: 'string',
+  urlAfterPayment: 'string',
+  urlAfterCancellation: 'string',
+  paymentEnabled: 'boolean',
+  approved: 'boolean',
+  izlyPay: 'boolean',
+  callbackAllowListed: 'boolean',
+  beneficiaryId: 'string',
+  balance: 'number',
 };
 
 const ACCOUNT_FIELDS: Record<keyof Account, 'string' | 'boolean' | 'number'> = {
-  id: 'string', email: 'string', phone: 'string', password: 'string', balance: 'number',
-  unpaidDebt: 'boolean', firstName: 'string', lastName: 'string', clientCode: 'string',
+  id: 'string',
+  email: 'string',
+  phone: 'string',
+  password: 'string',
+  balance: 'number',
+  unpaidDebt: 'boolean',
+  firstName: 'string',
+  lastName: 'string',
+  clientCode: 'string',
   numeroAffectation: 'string',
 };
 
@@ -230,9 +267,20 @@ function readConfigFile(path: string): SandboxOptions {
 
 /** Every option, so that the compiler says when one is added here but not to `SandboxOptions` or back. */
 const OPTION_NAMES: Record<keyof SandboxOptions, true> = {
-  publicUrl: true, fetch: true, callbackRetries: true, callbackRetryDelayMs: true, callbackTimeoutMs: true, izly: true,
-  pointsOfSale: true, accounts: true, configFile: true, now: true, operationTtlMs: true, authorizationCodeTtlMs: true,
-  accessTokenTtlSeconds: true, firstOperationId: true,
+  publicUrl: true,
+  fetch: true,
+  callbackRetries: true,
+  callbackRetryDelayMs: true,
+  callbackTimeoutMs: true,
+  izly: true,
+  pointsOfSale: true,
+  accounts: true,
+  configFile: true,
+  now: true,
+  operationTtlMs: true,
+  authorizationCodeTtlMs: true,
+  accessTokenTtlSeconds: true,
+  firstOperationId: true,
 };
 
 /** A misspelt option would otherwise be ignored and the sandbox silently be another Izly than intended. */
@@ -265,20 +313,38 @@ export function resolveConfig(options: SandboxOptions): SandboxConfig {
     ...checkPointOfSaleFields(entry, `pointsOfSale[${index}]`),
   }));
   if (pointsOfSale.length === 0) throw new Error('pointsOfSale must not be empty');
-  assertUnique(pointsOfSale.map((pos) => pos.appIdentifier), 'pointsOfSale: appIdentifier');
-  assertUnique(pointsOfSale.map((pos) => pos.apiKey), 'pointsOfSale: apiKey');
+  assertUnique(
+    pointsOfSale.map((pos) => pos.appIdentifier),
+    'pointsOfSale: appIdentifier',
+  );
+  assertUnique(
+    pointsOfSale.map((pos) => pos.apiKey),
+    'pointsOfSale: apiKey',
+  );
 
   const accounts = merged.accounts
     ? merged.accounts.map((entry, index) => {
         const fields = checkAccountFields(entry, `accounts[${index}]`);
         if (!fields.email) throw new Error(`accounts[${index}]: "email" is required`);
         return {
-          id: String(7000000000 + index), phone: '', password: DEFAULT_PASSWORD, balance: 0, unpaidDebt: false,
-          firstName: '', lastName: '', clientCode: '', numeroAffectation: '', email: fields.email, ...fields,
+          id: String(7000000000 + index),
+          phone: '',
+          password: DEFAULT_PASSWORD,
+          balance: 0,
+          unpaidDebt: false,
+          firstName: '',
+          lastName: '',
+          clientCode: '',
+          numeroAffectation: '',
+          email: fields.email,
+          ...fields,
         };
       })
     : DEFAULT_ACCOUNTS.map((account) => ({ ...account }));
-  assertUnique(accounts.map((account) => account.email.toLowerCase()), 'accounts: email');
+  assertUnique(
+    accounts.map((account) => account.email.toLowerCase()),
+    'accounts: email',
+  );
 
   // Switches layer: the defaults, then the file's, then the options' (the CLI's flags) over those.
   let izly = izlyPreset('default');

@@ -48,12 +48,19 @@ function userAnswer(account: Account, shape: IzlyBehaviour['usersAnswer']): Sand
   switch (shape) {
     case 'flat':
       return {
-        Id: account.id, Email: account.email, ClientCode: account.clientCode, NumeroAffectation: account.numeroAffectation,
-        FirstName: account.firstName, LastName: account.lastName, Phone: account.phone,
+        Id: account.id,
+        Email: account.email,
+        ClientCode: account.clientCode,
+        NumeroAffectation: account.numeroAffectation,
+        FirstName: account.firstName,
+        LastName: account.lastName,
+        Phone: account.phone,
       };
     case 'profile':
       return {
-        Id: account.id, ClientCode: account.clientCode, NumeroAffectation: account.numeroAffectation,
+        Id: account.id,
+        ClientCode: account.clientCode,
+        NumeroAffectation: account.numeroAffectation,
         Profile: { Email: account.email, FirstName: account.firstName, LastName: account.lastName, PhoneNumber: account.phone },
       };
     case 'minimal':
@@ -82,9 +89,7 @@ function oauthError(status: 400 | 401, error: string, description: string, heade
   });
 }
 
-function LoginPage({ basePath, pos, action, error, identifier }: {
-  basePath: string; pos: PointOfSale; action: string; error?: string; identifier?: string;
-}) {
+function LoginPage({ basePath, pos, action, error, identifier }: { basePath: string; pos: PointOfSale; action: string; error?: string; identifier?: string }) {
   return (
     <Layout basePath={basePath} title="Connexion avec Izly">
       <div class="card">
@@ -92,13 +97,21 @@ function LoginPage({ basePath, pos, action, error, identifier }: {
         <p>
           <strong id="site-name">{pos.siteName}</strong> souhaite vous identifier avec votre compte Izly.
         </p>
-        {error ? <p class="alert" role="alert" id="form-error">{error}</p> : null}
+        {error ? (
+          <p class="alert" role="alert" id="form-error">
+            {error}
+          </p>
+        ) : null}
         <form method="post" action={action}>
           <CredentialFields error={error} identifier={identifier} />
           {/* Se connecter comes first so that Enter in a field logs in. */}
           <div class="actions">
-            <button type="submit" name="action" value="login" class="primary">Se connecter</button>
-            <button type="submit" name="action" value="cancel" class="secondary" formnovalidate>Annuler</button>
+            <button type="submit" name="action" value="login" class="primary">
+              Se connecter
+            </button>
+            <button type="submit" name="action" value="cancel" class="secondary" formnovalidate>
+              Annuler
+            </button>
           </div>
         </form>
       </div>
@@ -111,7 +124,9 @@ function InvalidRequestPage({ basePath, reason }: { basePath: string; reason: st
     <Layout basePath={basePath} title="Demande de connexion invalide">
       <div class="card">
         <h1>Demande de connexion invalide</h1>
-        <p class="alert" role="alert">{reason}</p>
+        <p class="alert" role="alert">
+          {reason}
+        </p>
         <p>Le site qui vous a envoyé ici doit corriger son lien de connexion Izly.</p>
       </div>
     </Layout>
@@ -157,7 +172,10 @@ export function izlyConnectRoutes({ state, faults }: SandboxServices) {
     if (!account || account.password !== field('password')) {
       return htmlPage(
         <LoginPage
-          basePath={basePath} pos={pos} action={formAction(c.req.url)} identifier={identifier}
+          basePath={basePath}
+          pos={pos}
+          action={formAction(c.req.url)}
+          identifier={identifier}
           error={credentialsError(identifier, field('password'))}
         />,
         { redirectTargets: [pos.urlAfterConnection, pos.urlAfterCancellation] },
@@ -219,11 +237,10 @@ export function izlyConnectRoutes({ state, faults }: SandboxServices) {
     const expiresIn = state.config.accessTokenTtlSeconds;
     state.accessTokens.set(accessToken, { appIdentifier: pos.appIdentifier, email, expiresAt: state.now() + expiresIn * 1000 });
     state.refreshTokens.set(refreshToken, { appIdentifier: pos.appIdentifier, email, expiresAt: null });
-    return c.json(
-      { access_token: accessToken, refresh_token: refreshToken, token_type: 'bearer', expires_in: expiresIn },
-      200,
-      { 'cache-control': 'no-store', pragma: 'no-cache' },
-    );
+    return c.json({ access_token: accessToken, refresh_token: refreshToken, token_type: 'bearer', expires_in: expiresIn }, 200, {
+      'cache-control': 'no-store',
+      pragma: 'no-cache',
+    });
   });
 
   app.get('/api/izly/users', faults.middleware('users'), (c) => {

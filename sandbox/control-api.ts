@@ -22,23 +22,23 @@ function attempt(change: () => unknown): Response {
     return Response.json(change() ?? null);
   } catch (error) {
     const message = (error as Error).message;
-    return message.startsWith('unknown ')
-      ? controlError(404, 'not_found', message)
-      : controlError(400, 'invalid_request', message);
+    return message.startsWith('unknown ') ? controlError(404, 'not_found', message) : controlError(400, 'invalid_request', message);
   }
 }
 
 export function controlApiRoutes(control: SandboxControl) {
   const app = new Hono().basePath('/sandbox/api');
 
-  app.get('/state', (c) => c.json({
-    pointsOfSale: control.pointsOfSale(),
-    accounts: control.accounts(),
-    operations: control.operations(),
-    callbackLog: control.callbackLog(),
-    faults: control.faults(),
-    izly: control.izly(),
-  }));
+  app.get('/state', (c) =>
+    c.json({
+      pointsOfSale: control.pointsOfSale(),
+      accounts: control.accounts(),
+      operations: control.operations(),
+      callbackLog: control.callbackLog(),
+      faults: control.faults(),
+      izly: control.izly(),
+    }),
+  );
 
   app.get('/points-of-sale', (c) => c.json(control.pointsOfSale()));
   app.get('/points-of-sale/:appIdentifier', (c) => {

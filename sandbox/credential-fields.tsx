@@ -3,9 +3,7 @@
 
 /** The message above the form after a refused attempt. */
 export function credentialsError(identifier: string, password: string): string {
-  return identifier && password
-    ? 'Identifiant ou mot de passe incorrect. Vérifiez-les et réessayez.'
-    : 'Saisissez votre identifiant et votre mot de passe.';
+  return identifier && password ? 'Identifiant ou mot de passe incorrect. Vérifiez-les et réessayez.' : 'Saisissez votre identifiant et votre mot de passe.';
 }
 
 /**
@@ -17,18 +15,32 @@ export function CredentialFields({ error, identifier }: { error?: string; identi
     <>
       <div class="field">
         <label for="identifier">Identifiant</label>
-        <span class="hint" id="identifier-hint">Adresse e-mail ou numéro de téléphone</span>
+        <span class="hint" id="identifier-hint">
+          Adresse e-mail ou numéro de téléphone
+        </span>
         <input
-          id="identifier" name="identifier" type="text" autocomplete="username" spellcheck={false}
-          required aria-describedby={error ? 'identifier-hint form-error' : 'identifier-hint'}
-          aria-invalid={error ? 'true' : undefined} value={identifier ?? ''} autofocus={!identifier}
+          id="identifier"
+          name="identifier"
+          type="text"
+          autocomplete="username"
+          spellcheck={false}
+          required
+          aria-describedby={error ? 'identifier-hint form-error' : 'identifier-hint'}
+          aria-invalid={error ? 'true' : undefined}
+          value={identifier ?? ''}
+          autofocus={!identifier}
         />
       </div>
       <div class="field">
         <label for="password">Mot de passe</label>
         <input
-          id="password" name="password" type="password" autocomplete="current-password" required
-          aria-invalid={error ? 'true' : undefined} autofocus={Boolean(identifier)}
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          aria-invalid={error ? 'true' : undefined}
+          autofocus={Boolean(identifier)}
         />
       </div>
     </>

@@ -105,15 +105,16 @@ export class FaultInjector {
     return async (c, next) => {
       const faults = this.faults;
       // Only a refund that happened loses its answer: a refused one (409, 356...) answers as usual.
-      const call = route === 'refund' && faults.refundAnswersLost
-        ? async () => {
-            await next();
-            if (c.res.status === 200 && faults.refundAnswersLost) {
-              faults.refundAnswersLost -= 1;
-              c.res = lostAnswer();
+      const call =
+        route === 'refund' && faults.refundAnswersLost
+          ? async () => {
+              await next();
+              if (c.res.status === 200 && faults.refundAnswersLost) {
+                faults.refundAnswersLost -= 1;
+                c.res = lostAnswer();
+              }
             }
-          }
-        : next;
+          : next;
       const targeted = !faults.routes || faults.routes.includes(route);
       if (!targeted) return call();
       if (faults.latencyMs) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));

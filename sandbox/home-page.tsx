@@ -23,14 +23,21 @@ function OperationsTable({ operations }: { operations: Operation[] }) {
   }
   return (
     <>
-      <h2 id="operations-heading">Opérations <span class="muted">(les plus récentes d’abord)</span></h2>
+      <h2 id="operations-heading">
+        Opérations <span class="muted">(les plus récentes d’abord)</span>
+      </h2>
       <div class="table-scroll">
         <table aria-labelledby="operations-heading">
           <thead>
             <tr>
-              <th scope="col">OperationId</th><th scope="col">Créée</th><th scope="col">Point de vente</th>
-              <th scope="col">ClientOrderId</th><th scope="col">Montant</th><th scope="col">Statut</th>
-              <th scope="col">Payeur</th><th scope="col">Erreur</th>
+              <th scope="col">OperationId</th>
+              <th scope="col">Créée</th>
+              <th scope="col">Point de vente</th>
+              <th scope="col">ClientOrderId</th>
+              <th scope="col">Montant</th>
+              <th scope="col">Statut</th>
+              <th scope="col">Payeur</th>
+              <th scope="col">Erreur</th>
             </tr>
           </thead>
           <tbody>
@@ -39,9 +46,13 @@ function OperationsTable({ operations }: { operations: Operation[] }) {
                 <td class="number">{operation.id}</td>
                 <td>{parisTime(operation.createdAt)}</td>
                 <td>{operation.appIdentifier}</td>
-                <td><code>{operation.clientOrderId}</code></td>
+                <td>
+                  <code>{operation.clientOrderId}</code>
+                </td>
                 <td class="number">{formatEurosFrench(operation.amount)}</td>
-                <td><span class={`status status-${operation.status}`}>{operation.status}</span></td>
+                <td>
+                  <span class={`status status-${operation.status}`}>{operation.status}</span>
+                </td>
                 <td>{operation.customerEmail ?? ''}</td>
                 <td>{operation.errorCode ? `${operation.errorCode} ${operation.errorMessage}` : ''}</td>
               </tr>
@@ -69,8 +80,12 @@ function CallbackLogTable({ log }: { log: CallbackAttempt[] }) {
         <table aria-labelledby="callbacks-heading">
           <thead>
             <tr>
-              <th scope="col">Heure</th><th scope="col">OperationId</th><th scope="col">Essai</th>
-              <th scope="col">URL</th><th scope="col">Résultat</th><th scope="col">Détail</th>
+              <th scope="col">Heure</th>
+              <th scope="col">OperationId</th>
+              <th scope="col">Essai</th>
+              <th scope="col">URL</th>
+              <th scope="col">Résultat</th>
+              <th scope="col">Détail</th>
             </tr>
           </thead>
           <tbody>
@@ -78,10 +93,17 @@ function CallbackLogTable({ log }: { log: CallbackAttempt[] }) {
               <tr>
                 <td>{parisTime(entry.at)}</td>
                 <td class="number">{entry.operationId}</td>
-                <td class="number">{entry.attempt}{entry.duplicate ? ' (doublon)' : ''}</td>
-                <td><code>{entry.url}</code></td>
-                <td><span class={`status status-${entry.outcome}`}>{entry.outcome}</span></td>
-                <td>{entry.status !== undefined ? `HTTP ${entry.status}` : entry.error ?? ''}</td>
+                <td class="number">
+                  {entry.attempt}
+                  {entry.duplicate ? ' (doublon)' : ''}
+                </td>
+                <td>
+                  <code>{entry.url}</code>
+                </td>
+                <td>
+                  <span class={`status status-${entry.outcome}`}>{entry.outcome}</span>
+                </td>
+                <td>{entry.status !== undefined ? `HTTP ${entry.status}` : (entry.error ?? '')}</td>
               </tr>
             ))}
           </tbody>
@@ -102,8 +124,8 @@ export function homePageRoutes(control: SandboxControl, { publicUrl, basePath }:
         <div class="card">
           <h1>Bac à sable Izly</h1>
           <p>
-            Un Izly local qui parle le contrat partenaire : <code>POST {publicUrl}/api/Izly/WebPayments</code>,
-            la page d’autorisation de paiement, les rappels et IzlyConnect. Les données vivent en mémoire.
+            Un Izly local qui parle le contrat partenaire : <code>POST {publicUrl}/api/Izly/WebPayments</code>, la page d’autorisation de paiement, les rappels
+            et IzlyConnect. Les données vivent en mémoire.
           </p>
           <p class="muted">
             Contrôle en JSON : <a href={`${basePath}/sandbox/api/state`}>{`${basePath}/sandbox/api/state`}</a>.
@@ -114,15 +136,38 @@ export function homePageRoutes(control: SandboxControl, { publicUrl, basePath }:
           <section class="card" aria-labelledby={`pos-${pos.appIdentifier}`}>
             <h2 id={`pos-${pos.appIdentifier}`}>Point de vente « {pos.siteName} »</h2>
             <dl class="credentials">
-              <dt>AppIdentifier</dt><dd><code>{pos.appIdentifier}</code></dd>
-              <dt>Clé d’API</dt><dd><code>{pos.apiKey}</code></dd>
-              <dt>URL de callback</dt><dd><code>{pos.callbackUrl}</code></dd>
-              <dt>URL après connexion</dt><dd><code>{pos.urlAfterConnection}</code></dd>
-              <dt>URL après paiement</dt><dd><code>{pos.urlAfterPayment}</code></dd>
-              <dt>URL après annulation</dt><dd><code>{pos.urlAfterCancellation}</code></dd>
-              <dt>Agréé, paiement, IzlyPay</dt><dd>{yesNo(pos.approved)}, {yesNo(pos.paymentEnabled)}, {yesNo(pos.izlyPay)}</dd>
-              <dt>Callback autorisé</dt><dd>{yesNo(pos.callbackAllowListed)}</dd>
-              <dt>Solde encaissé</dt><dd>{formatEurosFrench(pos.balance)}</dd>
+              <dt>AppIdentifier</dt>
+              <dd>
+                <code>{pos.appIdentifier}</code>
+              </dd>
+              <dt>Clé d’API</dt>
+              <dd>
+                <code>{pos.apiKey}</code>
+              </dd>
+              <dt>URL de callback</dt>
+              <dd>
+                <code>{pos.callbackUrl}</code>
+              </dd>
+              <dt>URL après connexion</dt>
+              <dd>
+                <code>{pos.urlAfterConnection}</code>
+              </dd>
+              <dt>URL après paiement</dt>
+              <dd>
+                <code>{pos.urlAfterPayment}</code>
+              </dd>
+              <dt>URL après annulation</dt>
+              <dd>
+                <code>{pos.urlAfterCancellation}</code>
+              </dd>
+              <dt>Agréé, paiement, IzlyPay</dt>
+              <dd>
+                {yesNo(pos.approved)}, {yesNo(pos.paymentEnabled)}, {yesNo(pos.izlyPay)}
+              </dd>
+              <dt>Callback autorisé</dt>
+              <dd>{yesNo(pos.callbackAllowListed)}</dd>
+              <dt>Solde encaissé</dt>
+              <dd>{formatEurosFrench(pos.balance)}</dd>
               <dt>IzlyConnect</dt>
               <dd>
                 <a href={`${basePath}/oauth/Home/Authorize?response_type=code&client_id=${encodeURIComponent(pos.appIdentifier)}&scope=1`}>
@@ -139,9 +184,14 @@ export function homePageRoutes(control: SandboxControl, { publicUrl, basePath }:
             <table aria-labelledby="accounts-heading">
               <thead>
                 <tr>
-                  <th scope="col">E-mail</th><th scope="col">Téléphone</th><th scope="col">Mot de passe</th>
-                  <th scope="col">Solde</th><th scope="col">Impayé</th><th scope="col">Nom</th>
-                  <th scope="col">ClientCode</th><th scope="col">NumeroAffectation</th>
+                  <th scope="col">E-mail</th>
+                  <th scope="col">Téléphone</th>
+                  <th scope="col">Mot de passe</th>
+                  <th scope="col">Solde</th>
+                  <th scope="col">Impayé</th>
+                  <th scope="col">Nom</th>
+                  <th scope="col">ClientCode</th>
+                  <th scope="col">NumeroAffectation</th>
                 </tr>
               </thead>
               <tbody>
@@ -149,7 +199,9 @@ export function homePageRoutes(control: SandboxControl, { publicUrl, basePath }:
                   <tr>
                     <td>{account.email}</td>
                     <td>{account.phone}</td>
-                    <td><code>{account.password}</code></td>
+                    <td>
+                      <code>{account.password}</code>
+                    </td>
                     <td class="number">{formatEurosFrench(account.balance)}</td>
                     <td>{yesNo(account.unpaidDebt)}</td>
                     <td>{`${account.firstName} ${account.lastName}`.trim()}</td>

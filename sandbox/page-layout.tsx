@@ -27,7 +27,9 @@ export function Layout({ basePath, title, refreshUrl, wide, children }: LayoutPr
         <link rel="icon" href={basePath + ICON_PATH} type="image/svg+xml" />
       </head>
       <body>
-        <a class="skip-link" href="#contenu">Aller au contenu</a>
+        <a class="skip-link" href="#contenu">
+          Aller au contenu
+        </a>
         <header class="topbar">
           <span class="brand">izly</span>
           <span class="sandbox-badge">Bac à sable</span>

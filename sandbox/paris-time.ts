@@ -3,8 +3,12 @@
 
 const parisParts = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/Paris',
-  year: 'numeric', month: '2-digit', day: '2-digit',
-  hour: '2-digit', minute: '2-digit', second: '2-digit',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
   hourCycle: 'h23',
 });
 

@@ -16,7 +16,11 @@ export type ValidationOutcome =
  * scheduled. Refused: the operation `Failed` and a failure callback scheduled. Wrong credentials change nothing.
  */
 export function validatePayment(
-  state: SandboxState, callbacks: CallbackDispatcher, operation: Operation, identifier: string, password: string,
+  state: SandboxState,
+  callbacks: CallbackDispatcher,
+  operation: Operation,
+  identifier: string,
+  password: string,
 ): ValidationOutcome {
   if (operation.status !== 'Pending') return { kind: 'already-decided', status: operation.status };
   const account = state.findAccount(identifier);

@@ -11,8 +11,20 @@ import { cancelPayment, validatePayment } from './payment-decision.js';
 import type { SandboxServices } from './sandbox-services.js';
 import type { Operation } from './sandbox-state.js';
 
-function PaymentForm({ basePath, operation, pos, token, error, identifier }: {
-  basePath: string; operation: Operation; pos: PointOfSale; token: string; error?: string; identifier?: string;
+function PaymentForm({
+  basePath,
+  operation,
+  pos,
+  token,
+  error,
+  identifier,
+}: {
+  basePath: string;
+  operation: Operation;
+  pos: PointOfSale;
+  token: string;
+  error?: string;
+  identifier?: string;
 }) {
   const pagePath = `${basePath}/payment/${token}`;
   return (
@@ -23,7 +35,9 @@ function PaymentForm({ basePath, operation, pos, token, error, identifier }: {
           <dt>Site</dt>
           <dd id="site-name">{pos.siteName}</dd>
           <dt>Montant</dt>
-          <dd id="amount" class="amount">{formatEurosFrench(operation.amount)}</dd>
+          <dd id="amount" class="amount">
+            {formatEurosFrench(operation.amount)}
+          </dd>
           {operation.message ? (
             <>
               <dt>Objet</dt>
@@ -31,14 +45,24 @@ function PaymentForm({ basePath, operation, pos, token, error, identifier }: {
             </>
           ) : null}
         </dl>
-        {error ? <p class="alert" role="alert" id="form-error">{error}</p> : null}
+        {error ? (
+          <p class="alert" role="alert" id="form-error">
+            {error}
+          </p>
+        ) : null}
         <form method="post" action={pagePath}>
           <CredentialFields error={error} identifier={identifier} />
-          <a class="forgotten" href={`${pagePath}/mot-de-passe-oublie`}>Mot de passe oublié ?</a>
+          <a class="forgotten" href={`${pagePath}/mot-de-passe-oublie`}>
+            Mot de passe oublié ?
+          </a>
           {/* Valider comes first so that Enter in a field validates. */}
           <div class="actions">
-            <button type="submit" name="action" value="validate" class="primary">Valider</button>
-            <button type="submit" name="action" value="cancel" class="secondary" formnovalidate>Annuler</button>
+            <button type="submit" name="action" value="validate" class="primary">
+              Valider
+            </button>
+            <button type="submit" name="action" value="cancel" class="secondary" formnovalidate>
+              Annuler
+            </button>
           </div>
         </form>
       </div>
@@ -46,17 +70,43 @@ function PaymentForm({ basePath, operation, pos, token, error, identifier }: {
   );
 }
 
-function OutcomePage({ basePath, title, message, alert, returnUrl, siteName, refresh, children }: {
-  basePath: string; title: string; message: string; alert: boolean; returnUrl: string; siteName: string; refresh: boolean; children?: Child;
+function OutcomePage({
+  basePath,
+  title,
+  message,
+  alert,
+  returnUrl,
+  siteName,
+  refresh,
+  children,
+}: {
+  basePath: string;
+  title: string;
+  message: string;
+  alert: boolean;
+  returnUrl: string;
+  siteName: string;
+  refresh: boolean;
+  children?: Child;
 }) {
   return (
     <Layout basePath={basePath} title={title} refreshUrl={refresh ? returnUrl : undefined}>
       <div class="card">
         <h1>{title}</h1>
-        {alert ? <p class="alert" role="alert">{message}</p> : <p class="success" role="status">{message}</p>}
+        {alert ? (
+          <p class="alert" role="alert">
+            {message}
+          </p>
+        ) : (
+          <p class="success" role="status">
+            {message}
+          </p>
+        )}
         {children}
         {refresh ? <p class="muted">Vous allez être redirigé vers {siteName} dans 3 secondes.</p> : null}
-        <a id="return-link" class="button-link primary" href={returnUrl}>Retourner sur {siteName}</a>
+        <a id="return-link" class="button-link primary" href={returnUrl}>
+          Retourner sur {siteName}
+        </a>
       </div>
     </Layout>
   );
@@ -67,7 +117,9 @@ function NotFoundPage({ basePath }: { basePath: string }) {
     <Layout basePath={basePath} title="Paiement introuvable">
       <div class="card">
         <h1>Paiement introuvable</h1>
-        <p class="alert" role="alert">Ce lien de paiement n’existe pas. Recommencez le paiement depuis le site marchand.</p>
+        <p class="alert" role="alert">
+          Ce lien de paiement n’existe pas. Recommencez le paiement depuis le site marchand.
+        </p>
       </div>
     </Layout>
   );
@@ -94,8 +146,11 @@ function alreadyDecidedPage(basePath: string, operation: Operation, pos: PointOf
     <OutcomePage
       basePath={basePath}
       title={operation.status === 'Expired' ? 'Paiement expiré' : 'Paiement déjà traité'}
-      message={DECIDED_MESSAGES[operation.status]} alert={operation.status !== 'Completed' && operation.status !== 'Refund'}
-      returnUrl={returnUrlFor(operation, pos)} siteName={pos.siteName} refresh={false}
+      message={DECIDED_MESSAGES[operation.status]}
+      alert={operation.status !== 'Completed' && operation.status !== 'Refund'}
+      returnUrl={returnUrlFor(operation, pos)}
+      siteName={pos.siteName}
+      refresh={false}
     />,
   );
 }
@@ -132,8 +187,13 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
       if (!cancelPayment(state, operation)) return alreadyDecidedPage(basePath, operation, pos);
       return htmlPage(
         <OutcomePage
-          basePath={basePath} title="Paiement annulé" message={`Le paiement de ${formatEurosFrench(operation.amount)} à ${pos.siteName} a été annulé. Vous n’avez pas été débité.`}
-          alert={false} returnUrl={pos.urlAfterCancellation} siteName={pos.siteName} refresh
+          basePath={basePath}
+          title="Paiement annulé"
+          message={`Le paiement de ${formatEurosFrench(operation.amount)} à ${pos.siteName} a été annulé. Vous n’avez pas été débité.`}
+          alert={false}
+          returnUrl={pos.urlAfterCancellation}
+          siteName={pos.siteName}
+          refresh
         />,
       );
     }
@@ -146,25 +206,40 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
       case 'bad-credentials':
         return htmlPage(
           <PaymentForm
-            basePath={basePath} operation={operation} pos={pos} token={token} identifier={identifier}
+            basePath={basePath}
+            operation={operation}
+            pos={pos}
+            token={token}
+            identifier={identifier}
             error={credentialsError(identifier, field('password'))}
           />,
         );
       case 'refused':
         return htmlPage(
           <OutcomePage
-            basePath={basePath} title="Paiement refusé"
-            message={outcome.reason === 'insufficient-balance'
-              ? `Solde insuffisant : votre compte Izly ne permet pas de payer ${formatEurosFrench(operation.amount)}. Rechargez-le puis recommencez le paiement sur ${pos.siteName}.`
-              : 'Votre compte Izly présente un impayé à régulariser : il ne peut pas payer pour le moment. Contactez votre CROUS.'}
-            alert returnUrl={pos.urlAfterCancellation} siteName={pos.siteName} refresh
+            basePath={basePath}
+            title="Paiement refusé"
+            message={
+              outcome.reason === 'insufficient-balance'
+                ? `Solde insuffisant : votre compte Izly ne permet pas de payer ${formatEurosFrench(operation.amount)}. Rechargez-le puis recommencez le paiement sur ${pos.siteName}.`
+                : 'Votre compte Izly présente un impayé à régulariser : il ne peut pas payer pour le moment. Contactez votre CROUS.'
+            }
+            alert
+            returnUrl={pos.urlAfterCancellation}
+            siteName={pos.siteName}
+            refresh
           />,
         );
       case 'accepted':
         return htmlPage(
           <OutcomePage
-            basePath={basePath} title="Paiement accepté" message={`Vous avez payé ${formatEurosFrench(operation.amount)} à ${pos.siteName}.`}
-            alert={false} returnUrl={returnUrlFor(operation, pos)} siteName={pos.siteName} refresh
+            basePath={basePath}
+            title="Paiement accepté"
+            message={`Vous avez payé ${formatEurosFrench(operation.amount)} à ${pos.siteName}.`}
+            alert={false}
+            returnUrl={returnUrlFor(operation, pos)}
+            siteName={pos.siteName}
+            refresh
           />,
         );
     }
@@ -178,12 +253,17 @@ export function paymentPageRoutes({ state, callbacks }: SandboxServices) {
     if (!cancelPayment(state, operation)) return alreadyDecidedPage(basePath, operation, pos);
     return htmlPage(
       <OutcomePage
-        basePath={basePath} title="Mot de passe oublié" alert={false} returnUrl={pos.urlAfterCancellation} siteName={pos.siteName} refresh={false}
+        basePath={basePath}
+        title="Mot de passe oublié"
+        alert={false}
+        returnUrl={pos.urlAfterCancellation}
+        siteName={pos.siteName}
+        refresh={false}
         message={`Ce paiement a été interrompu : vous n’avez pas été débité.`}
       >
         <p>
-          Réinitialisez votre mot de passe depuis l’application ou le site Izly. Ensuite, retournez sur {pos.siteName} et
-          recommencez le paiement : celui-ci ne pourra pas être repris.
+          Réinitialisez votre mot de passe depuis l’application ou le site Izly. Ensuite, retournez sur {pos.siteName} et recommencez le paiement : celui-ci ne
+          pourra pas être repris.
         </p>
       </OutcomePage>,
     );

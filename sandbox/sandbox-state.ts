@@ -53,7 +53,10 @@ interface IssuedToken {
 /** Random URL-safe text with `bytes` bytes of entropy. */
 export function randomToken(bytes = 24): string {
   const data = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...data)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...data))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /** "0612345678", "06 12 34 56 78", "+33 6 12 34 56 78" → "0612345678". */
@@ -104,9 +107,7 @@ export class SandboxState {
     if (wanted === '') return undefined;
     const email = wanted.toLowerCase();
     const phone = normalizePhone(wanted);
-    return this.accounts.find(
-      (account) => account.email.toLowerCase() === email || (account.phone !== '' && normalizePhone(account.phone) === phone),
-    );
+    return this.accounts.find((account) => account.email.toLowerCase() === email || (account.phone !== '' && normalizePhone(account.phone) === phone));
   }
 
   accountByEmail(email: string): Account | undefined {
@@ -119,7 +120,9 @@ export class SandboxState {
   }
 
   /** Creates a `Pending` operation with the next ids and an unguessable page token. */
-  createOperation(fields: Pick<Operation, 'appIdentifier' | 'amount' | 'clientOrderId' | 'message' | 'callbackParameters' | 'redirectUrlAfterPayment' | 'software'>): Operation {
+  createOperation(
+    fields: Pick<Operation, 'appIdentifier' | 'amount' | 'clientOrderId' | 'message' | 'callbackParameters' | 'redirectUrlAfterPayment' | 'software'>,
+  ): Operation {
     const token = randomToken(32);
     const operation: Operation = {
       ...fields,

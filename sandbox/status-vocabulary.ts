@@ -9,7 +9,12 @@ import type { Operation, OperationStatus } from './sandbox-state.js';
  * sandbox's flow does not have, so they are never sent.
  */
 const S_MONEY_NAMES: Record<OperationStatus, string> = {
-  Pending: 'Pending', Completed: 'Succeeded', Canceled: 'Canceled', Failed: 'Failed', Expired: 'Expired', Refund: 'Refund',
+  Pending: 'Pending',
+  Completed: 'Succeeded',
+  Canceled: 'Canceled',
+  Failed: 'Failed',
+  Expired: 'Expired',
+  Refund: 'Refund',
 };
 
 /**
@@ -17,7 +22,12 @@ const S_MONEY_NAMES: Record<OperationStatus, string> = {
  * validation, 5 cancelled, 7 expired (4 only; 4b has 6 for "waiting to be sent" and -1 for unknown).
  */
 const NUMERIC_CODES: Record<OperationStatus, number> = {
-  Pending: 0, Completed: 1, Refund: 2, Failed: 3, Canceled: 5, Expired: 7,
+  Pending: 0,
+  Completed: 1,
+  Refund: 2,
+  Failed: 3,
+  Canceled: 5,
+  Expired: 7,
 };
 const NUMERIC_WAITING_VALIDATION = 4;
 

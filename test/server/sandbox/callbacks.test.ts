@@ -7,7 +7,11 @@ import { APP_IDENTIFIER, callbackReceiver, initiate, pagePath, postForm, testSan
 
 const PAYER = { identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' };
 
-async function pay(options: Parameters<typeof testSandbox>[0] = {}, statuses: number[] = [], body: Record<string, unknown> = { Amount: 350, ClientOrderId: 'A-1', CallbackParameters: 'p=pay_1&s=abc' }) {
+async function pay(
+  options: Parameters<typeof testSandbox>[0] = {},
+  statuses: number[] = [],
+  body: Record<string, unknown> = { Amount: 350, ClientOrderId: 'A-1', CallbackParameters: 'p=pay_1&s=abc' },
+) {
   const { sandbox, receiver } = testSandbox(options, statuses);
   const answer = await initiate(sandbox, body);
   await postForm(sandbox, pagePath(answer), PAYER);
@@ -25,8 +29,14 @@ describe('the callback', () => {
     assert.equal(callback?.contentType, 'application/json');
     assert.deepEqual(callback?.body, {
       OperationSMoney: {
-        Id: id, IdTransactionDebitIzly: id + 10740, Amount: '350.00', Date: '09/12/2021 18:53:34', Message: '',
-        ClientOrderId: 'A-1', Status: 'Completed', CallbackParameters: 'p=pay_1&s=abc',
+        Id: id,
+        IdTransactionDebitIzly: id + 10740,
+        Amount: '350.00',
+        Date: '09/12/2021 18:53:34',
+        Message: '',
+        ClientOrderId: 'A-1',
+        Status: 'Completed',
+        CallbackParameters: 'p=pay_1&s=abc',
       },
       Beneficiary: { Id: '49915', ClientId: APP_IDENTIFIER },
       User: { Id: '6000050617', Email: 'etudiant@izly.test', ClientCode: 'cmartin01', NumeroAffectation: '75012345' },
@@ -35,7 +45,11 @@ describe('the callback', () => {
   });
 
   test('appends with & when the callback URL already has a query, and drops a leading ? from the parameters', async () => {
-    const { sandbox, receiver } = await pay({ pointsOfSale: [{ callbackUrl: 'https://shop.test/cb?shop=1' }] }, [], { Amount: 100, ClientOrderId: 'A', CallbackParameters: '?p=x' });
+    const { sandbox, receiver } = await pay({ pointsOfSale: [{ callbackUrl: 'https://shop.test/cb?shop=1' }] }, [], {
+      Amount: 100,
+      ClientOrderId: 'A',
+      CallbackParameters: '?p=x',
+    });
     await sandbox.control.settled();
     assert.equal(receiver.received[0]?.url, 'https://shop.test/cb?shop=1&p=x');
   });
@@ -58,11 +72,14 @@ describe('the callback', () => {
     await sandbox.control.settled();
     assert.equal(receiver.received.length, 3);
     const log = sandbox.control.callbackLog();
-    assert.deepEqual(log.map((entry) => [entry.operationId, entry.attempt, entry.outcome, entry.status]), [
-      [id, 1, 'rejected', 500],
-      [id, 2, 'rejected', 404],
-      [id, 3, 'delivered', 200],
-    ]);
+    assert.deepEqual(
+      log.map((entry) => [entry.operationId, entry.attempt, entry.outcome, entry.status]),
+      [
+        [id, 1, 'rejected', 500],
+        [id, 2, 'rejected', 404],
+        [id, 3, 'delivered', 200],
+      ],
+    );
     assert.equal(log[2]?.body.OperationSMoney.Id, id);
   });
 
@@ -104,13 +121,18 @@ describe('the callback', () => {
     await sandbox.control.settled();
     assert.equal(receiver.received.length, 0);
     const log = sandbox.control.callbackLog();
-    assert.deepEqual(log.map((entry) => entry.outcome), ['error', 'error']);
+    assert.deepEqual(
+      log.map((entry) => entry.outcome),
+      ['error', 'error'],
+    );
     assert.match(log[0]?.error ?? '', /20 ms/);
   });
 
-  test('does not hold the AD\'s page: the page is answered before the partner is called', async () => {
+  test("does not hold the AD's page: the page is answered before the partner is called", async () => {
     let releasePartner: () => void = () => {};
-    const partnerCalled = new Promise<void>((resolve) => { releasePartner = resolve; });
+    const partnerCalled = new Promise<void>((resolve) => {
+      releasePartner = resolve;
+    });
     const { sandbox } = testSandbox({
       fetch: async () => {
         releasePartner();

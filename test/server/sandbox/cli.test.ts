@@ -25,12 +25,19 @@ test('`izly-sandbox --port N` serves the sandbox: a payment is initiated and aut
     assert.match(output, /etudiant@izly\.test\s+0612345678\s+izly1234\s+100,00 €/);
 
     const origin = `http://127.0.0.1:${port}`;
-    const initiated = await fetch(`${origin}/api/Izly/WebPayments`, { method: 'POST', headers: partnerHeaders(), body: JSON.stringify({ Amount: 350, ClientOrderId: 'CLI-1' }) });
+    const initiated = await fetch(`${origin}/api/Izly/WebPayments`, {
+      method: 'POST',
+      headers: partnerHeaders(),
+      body: JSON.stringify({ Amount: 350, ClientOrderId: 'CLI-1' }),
+    });
     assert.equal(initiated.status, 200);
     const { PaymentAuthorizationUrl: url } = (await initiated.json()) as { PaymentAuthorizationUrl: string };
     assert.ok(url.startsWith(`${origin}/payment/`));
     await fetch(`${origin}/sandbox/api/points-of-sale/izly-pay-demo`, { method: 'PATCH', body: JSON.stringify({ callbackAllowListed: false }) });
-    const page = await fetch(url, { method: 'POST', body: new URLSearchParams({ identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' }) });
+    const page = await fetch(url, {
+      method: 'POST',
+      body: new URLSearchParams({ identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' }),
+    });
     assert.equal(readPage(await page.text()).heading, 'Paiement accepté');
   } finally {
     child.kill('SIGTERM');

@@ -30,24 +30,34 @@ describe('configuration', () => {
     assert.equal(pos?.siteName, 'Reprographie');
     assert.equal(pos?.callbackUrl, 'https://print.test/cb');
     assert.equal(pos?.apiKey, 'sandbox-api-key');
-    assert.deepEqual(sandbox.control.accounts().map((account) => [account.email, account.balance, account.password]), [['solo@izly.test', 42, 'izly1234']]);
+    assert.deepEqual(
+      sandbox.control.accounts().map((account) => [account.email, account.balance, account.password]),
+      [['solo@izly.test', 42, 'izly1234']],
+    );
   });
 
   test('a JSON config file sets points of sale and accounts; explicit options win over it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'izly-sandbox-'));
     try {
       const file = join(dir, 'sandbox.json');
-      writeFileSync(file, JSON.stringify({
-        publicUrl: 'http://sandbox.test:9000',
-        pointsOfSale: [{ appIdentifier: 'file-shop', apiKey: 'file-key', siteName: 'Depuis le fichier' }],
-        accounts: [{ email: 'file@izly.test', password: 'pw', balance: 700 }],
-        callbackRetries: 1,
-      }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          publicUrl: 'http://sandbox.test:9000',
+          pointsOfSale: [{ appIdentifier: 'file-shop', apiKey: 'file-key', siteName: 'Depuis le fichier' }],
+          accounts: [{ email: 'file@izly.test', password: 'pw', balance: 700 }],
+          callbackRetries: 1,
+        }),
+      );
       const sandbox = createSandbox({ configFile: file, publicUrl: 'http://127.0.0.1:9999' });
       assert.equal(sandbox.control.pointOfSale('file-shop')?.siteName, 'Depuis le fichier');
       assert.equal(sandbox.control.pointOfSale('izly-pay-demo'), undefined);
       assert.equal(sandbox.control.account('file@izly.test')?.balance, 700);
-      const answer = await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' }, partnerHeaders({ authorization: 'Basic file-key', appidentifier: 'file-shop' }));
+      const answer = await initiate(
+        sandbox,
+        { Amount: 100, ClientOrderId: 'A' },
+        partnerHeaders({ authorization: 'Basic file-key', appidentifier: 'file-shop' }),
+      );
       assert.match(answer.PaymentAuthorizationUrl, /^http:\/\/127\.0\.0\.1:9999\/payment\//);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -102,8 +102,8 @@ describe('IzlyConnect: the login page', () => {
   });
 });
 
-describe('IzlyConnect: tokens and the AD\'s details', () => {
-  test('authorization_code grant answers tokens shaped like the document\'s, and users answers the AD', async () => {
+describe("IzlyConnect: tokens and the AD's details", () => {
+  test("authorization_code grant answers tokens shaped like the document's, and users answers the AD", async () => {
     const { sandbox } = testSandbox();
     const response = await token(sandbox, `grant_type=authorization_code&code=${encodeURIComponent(await codeFor(sandbox))}`);
     assert.equal(response.status, 200);
@@ -117,15 +117,24 @@ describe('IzlyConnect: tokens and the AD\'s details', () => {
     const me = await users(sandbox, tokens.access_token);
     assert.equal(me.status, 200);
     assert.deepEqual((await me.json()) as SandboxUserAnswer, {
-      Id: '6000050617', Email: 'etudiant@izly.test', ClientCode: 'cmartin01', NumeroAffectation: '75012345',
-      FirstName: 'Camille', LastName: 'Martin', Phone: '0612345678',
+      Id: '6000050617',
+      Email: 'etudiant@izly.test',
+      ClientCode: 'cmartin01',
+      NumeroAffectation: '75012345',
+      FirstName: 'Camille',
+      LastName: 'Martin',
+      Phone: '0612345678',
     });
   });
 
-  test('the document\'s own header form is accepted on the token call', async () => {
+  test("the document's own header form is accepted on the token call", async () => {
     const { sandbox } = testSandbox({ pointsOfSale: [{ appIdentifier: 'izly-connect-test1', apiKey: 'RPPEQsqOWRiSGkoCgEFO' }] });
     const target = await logIn(sandbox, '/oauth/Home/Authorize?response_type=code&client_id=izly-connect-test1&scope=1');
-    const response = await token(sandbox, `grant_type=authorization_code&code=${target.searchParams.get('code')}`, 'Basic aXpseS1jb25uZWN0LXRlc3QxOlJQUEVRc3FPV1JpU0drb0NnRUZP');
+    const response = await token(
+      sandbox,
+      `grant_type=authorization_code&code=${target.searchParams.get('code')}`,
+      'Basic aXpseS1jb25uZWN0LXRlc3QxOlJQUEVRc3FPV1JpU0drb0NnRUZP',
+    );
     assert.equal(response.status, 200);
   });
 

@@ -12,7 +12,11 @@ describe('the control API (/sandbox/api)', () => {
     await postForm(sandbox, pagePath(answer), { identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' });
     await sandbox.control.settled();
     const state = (await (await sandbox.request('/sandbox/api/state')).json()) as {
-      pointsOfSale: PointOfSale[]; accounts: Account[]; operations: Operation[]; callbackLog: CallbackAttempt[]; faults: object;
+      pointsOfSale: PointOfSale[];
+      accounts: Account[];
+      operations: Operation[];
+      callbackLog: CallbackAttempt[];
+      faults: object;
     };
     assert.equal(state.pointsOfSale[0]?.appIdentifier, APP_IDENTIFIER);
     assert.equal(state.accounts.length, 3);
@@ -27,7 +31,11 @@ describe('the control API (/sandbox/api)', () => {
     const response = await sandbox.request(`/sandbox/api/points-of-sale/${APP_IDENTIFIER}`, json('PATCH', { izlyPay: false }));
     assert.equal(response.status, 200);
     assert.equal(((await response.json()) as PointOfSale).izlyPay, false);
-    const refused = await sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers: partnerHeaders(), body: JSON.stringify({ Amount: 1, ClientOrderId: 'A' }) });
+    const refused = await sandbox.request('/api/Izly/WebPayments', {
+      method: 'POST',
+      headers: partnerHeaders(),
+      body: JSON.stringify({ Amount: 1, ClientOrderId: 'A' }),
+    });
     assert.equal(refused.status, 403);
   });
 
@@ -63,7 +71,10 @@ describe('the control API (/sandbox/api)', () => {
   test('operations, one operation, authorize (for benchmarks) and the callback log', async () => {
     const { sandbox } = testSandbox();
     const id = (await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' })).OperationSMoney.Id;
-    const authorized = await sandbox.request(`/sandbox/api/operations/${id}/authorize`, json('POST', { identifier: 'etudiant@izly.test', password: 'izly1234' }));
+    const authorized = await sandbox.request(
+      `/sandbox/api/operations/${id}/authorize`,
+      json('POST', { identifier: 'etudiant@izly.test', password: 'izly1234' }),
+    );
     assert.deepEqual(await authorized.json(), { kind: 'accepted' });
     assert.equal(((await (await sandbox.request(`/sandbox/api/operations/${id}`)).json()) as Operation).status, 'Completed');
     assert.equal(((await (await sandbox.request('/sandbox/api/operations')).json()) as Operation[]).length, 1);

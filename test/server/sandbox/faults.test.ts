@@ -40,7 +40,10 @@ describe('fault injection', () => {
     const answer = await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' });
     const get = await sandbox.request(`/api/Izly/WebPayments/${answer.OperationSMoney.Id}`, { headers: partnerHeaders() });
     assert.equal(get.status, 503);
-    const tokenCall = await sandbox.request('/oauth/Home/Token?grant_type=password', { method: 'POST', headers: { authorization: `Basic ${btoa('izly-pay-demo:sandbox-api-key')}` } });
+    const tokenCall = await sandbox.request('/oauth/Home/Token?grant_type=password', {
+      method: 'POST',
+      headers: { authorization: `Basic ${btoa('izly-pay-demo:sandbox-api-key')}` },
+    });
     assert.equal(tokenCall.status, 400);
   });
 
@@ -80,7 +83,10 @@ describe('fault injection', () => {
     await postForm(sandbox, pagePath(answer), PAYER);
     await sandbox.control.settled();
     assert.equal(receiver.received.length, 0);
-    assert.deepEqual(sandbox.control.callbackLog().map((entry) => entry.outcome), ['dropped']);
+    assert.deepEqual(
+      sandbox.control.callbackLog().map((entry) => entry.outcome),
+      ['dropped'],
+    );
     assert.equal(sandbox.control.operation(answer.OperationSMoney.Id)?.status, 'Completed');
   });
 
@@ -92,7 +98,13 @@ describe('fault injection', () => {
     await sandbox.control.settled();
     assert.equal(receiver.received.length, 2);
     assert.equal(receiver.received[0]?.text, receiver.received[1]?.text);
-    assert.deepEqual(sandbox.control.callbackLog().map((entry) => entry.duplicate).sort(), [false, true]);
+    assert.deepEqual(
+      sandbox.control
+        .callbackLog()
+        .map((entry) => entry.duplicate)
+        .sort(),
+      [false, true],
+    );
   });
 
   test('refundAnswersLost: the refund is made, then its answer never arrives (over a real port too)', async () => {

@@ -70,7 +70,7 @@ describe('the contract examples, replayed', () => {
     assert.deepEqual(await notANumber.json(), expected);
   });
 
-  test('the standard Basic header of the document\'s example (AppIdentifier:apiKey) is accepted', async () => {
+  test("the standard Basic header of the document's example (AppIdentifier:apiKey) is accepted", async () => {
     const sandbox = createSandbox({ pointsOfSale: [{ appIdentifier: 'izly-connect-test1', apiKey: 'RPPEQsqOWRiSGkoCgEFO' }] });
     const headers = partnerHeaders({ authorization: 'Basic aXpseS1jb25uZWN0LXRlc3QxOlJQUEVRc3FPV1JpU0drb0NnRUZP', appidentifier: 'izly-connect-test1' });
     const answer = await initiate(sandbox, { Amount: 100, ClientOrderId: 'X' }, headers);
@@ -208,10 +208,12 @@ describe('the common headers and the point of sale flags', () => {
     });
   }
 
-  test('another POS\'s operation is unknown (356) to this POS', async () => {
+  test("another POS's operation is unknown (356) to this POS", async () => {
     const sandbox = createSandbox({ pointsOfSale: [{}, { appIdentifier: 'other-shop', apiKey: 'other-key' }] });
     const id = (await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' })).OperationSMoney.Id;
-    const response = await sandbox.request(`/api/Izly/WebPayments/${id}`, { headers: partnerHeaders({ authorization: 'Basic other-key', appidentifier: 'other-shop' }) });
+    const response = await sandbox.request(`/api/Izly/WebPayments/${id}`, {
+      headers: partnerHeaders({ authorization: 'Basic other-key', appidentifier: 'other-shop' }),
+    });
     assert.equal(response.status, 404);
     assert.equal(((await response.json()) as { Code: number }).Code, 356);
   });

@@ -52,7 +52,10 @@ describe('the payment authorization page', () => {
 
 describe('deciding on the payment page', () => {
   test('validate with the e-mail: accepted, debited, partner credited, Completed, success callback, link to the after-payment URL', async () => {
-    const { sandbox, receiver, path, id } = await startPayment({}, { Amount: 350, ClientOrderId: 'A-1', CallbackParameters: 'p=pay_1&s=sig', RedirectUrlAfterPayment: 'https://shop.test/order?izly_payment=pay_1' });
+    const { sandbox, receiver, path, id } = await startPayment(
+      {},
+      { Amount: 350, ClientOrderId: 'A-1', CallbackParameters: 'p=pay_1&s=sig', RedirectUrlAfterPayment: 'https://shop.test/order?izly_payment=pay_1' },
+    );
     const page = readPage(await (await postForm(sandbox, path, { identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' })).text());
     assert.equal(page.heading, 'Paiement accepté');
     assert.equal(page.returnLink, 'https://shop.test/order?izly_payment=pay_1');

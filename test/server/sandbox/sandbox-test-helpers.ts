@@ -36,15 +36,22 @@ export function pagePath(answer: InitiateAnswer): string {
 
 /** Posts the payment page's form as a browser would. */
 export function postForm(sandbox: Sandbox, path: string, fields: Record<string, string>): Promise<Response> {
-  return Promise.resolve(sandbox.request(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  }));
+  return Promise.resolve(
+    sandbox.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    }),
+  );
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }
 
 /** What a page shows, read from its HTML. */

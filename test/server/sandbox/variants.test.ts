@@ -30,8 +30,7 @@ async function paid(sandbox: Sandbox, body: Record<string, unknown> = { Amount: 
   return answer.OperationSMoney.Id;
 }
 
-const getOperation = (sandbox: Sandbox, id: number) =>
-  Promise.resolve(sandbox.request(`/api/Izly/WebPayments/${id}`, { headers: partnerHeaders() }));
+const getOperation = (sandbox: Sandbox, id: number) => Promise.resolve(sandbox.request(`/api/Izly/WebPayments/${id}`, { headers: partnerHeaders() }));
 const refund = (sandbox: Sandbox, id: number, clientOrderId = 'A-1') =>
   Promise.resolve(sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=${clientOrderId}`, { method: 'POST', headers: partnerHeaders() }));
 
@@ -41,12 +40,22 @@ describe('Izly switches: defaults, presets and strict checks', () => {
     const strictest = Object.fromEntries(Object.entries(IZLY_SWITCHES).map(([name, { strictest: value }]) => [name, value]));
     assert.deepEqual(createSandbox().control.izly(), defaults);
     assert.deepEqual(defaults, {
-      clientOrderIdReuse: 'allowed', callbackParameters: 'joined', contentTypes: 'vendor', amountUnit: 'euros',
-      callbackAmountFormat: 'cents-string', statusVocabulary: 'document', errorCodes: 'sandbox', connectState: 'echoed',
-      tokenAuthorization: 'standard-basic', usersAnswer: 'flat',
+      clientOrderIdReuse: 'allowed',
+      callbackParameters: 'joined',
+      contentTypes: 'vendor',
+      amountUnit: 'euros',
+      callbackAmountFormat: 'cents-string',
+      statusVocabulary: 'document',
+      errorCodes: 'sandbox',
+      connectState: 'echoed',
+      tokenAuthorization: 'standard-basic',
+      usersAnswer: 'flat',
     });
     assert.deepEqual(createSandbox({ izly: 'strictest' }).control.izly(), strictest);
-    assert.deepEqual(createSandbox({ izly: { preset: 'strictest', statusVocabulary: 'document' } }).control.izly(), { ...strictest, statusVocabulary: 'document' });
+    assert.deepEqual(createSandbox({ izly: { preset: 'strictest', statusVocabulary: 'document' } }).control.izly(), {
+      ...strictest,
+      statusVocabulary: 'document',
+    });
   });
 
   test('an unknown option, switch, preset or value is refused with its name', () => {
@@ -58,7 +67,7 @@ describe('Izly switches: defaults, presets and strict checks', () => {
     assert.throws(() => createSandbox({ callbackAmountFormat: 'decimal-euros' } as never), /unknown option "callbackAmountFormat"/);
   });
 
-  test('a config file sets switches, strictly checked; the options\' switches apply over the file\'s', () => {
+  test("a config file sets switches, strictly checked; the options' switches apply over the file's", () => {
     const dir = mkdtempSync(join(tmpdir(), 'izly-sandbox-'));
     try {
       const file = join(dir, 'sandbox.json');
@@ -112,7 +121,11 @@ describe('clientOrderIdReuse', () => {
       const { sandbox } = sandboxAs({ clientOrderIdReuse: 'refused', errorCodes });
       const first = await initiate(sandbox, { Amount: 100, ClientOrderId: 'A-1042' });
       await postForm(sandbox, pagePath(first), { ...PAYER, action: 'cancel' });
-      const again = await sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers: partnerHeaders(), body: JSON.stringify({ Amount: 100, ClientOrderId: 'A-1042' }) });
+      const again = await sandbox.request('/api/Izly/WebPayments', {
+        method: 'POST',
+        headers: partnerHeaders(),
+        body: JSON.stringify({ Amount: 100, ClientOrderId: 'A-1042' }),
+      });
       assert.deepEqual(await errorOf(again), { status: 400, Code: 710, ErrorMessage: 'OrderId déjà existant.' });
       assert.equal(sandbox.control.operations().length, 1);
       await initiate(sandbox, { Amount: 100, ClientOrderId: 'A-1042-2' });
@@ -139,7 +152,10 @@ describe('callbackParameters', () => {
   }
 
   test('joined keeps the URL\'s own query and drops a leading "?" of the parameters; concatenated keeps it', async () => {
-    for (const [placement, url] of [['joined', 'https://shop.test/cb?lang=fr&p=1'], ['concatenated', 'https://shop.test/cb?lang=fr?p=1']] as const) {
+    for (const [placement, url] of [
+      ['joined', 'https://shop.test/cb?lang=fr&p=1'],
+      ['concatenated', 'https://shop.test/cb?lang=fr?p=1'],
+    ] as const) {
       const { sandbox, receiver } = sandboxAs({ callbackParameters: placement }, { pointsOfSale: [{ callbackUrl: 'https://shop.test/cb?lang=fr' }] });
       await paid(sandbox, { Amount: 350, ClientOrderId: 'A-1', CallbackParameters: '?p=1' });
       await sandbox.control.settled();
@@ -183,7 +199,10 @@ describe('contentTypes', () => {
 
 describe('amountUnit and callbackAmountFormat', () => {
   test('euros: GET and Refund write 3.50 for 350 cents; cents: 350.00', async () => {
-    for (const [unit, text] of [['euros', '3.50'], ['cents', '350.00']] as const) {
+    for (const [unit, text] of [
+      ['euros', '3.50'],
+      ['cents', '350.00'],
+    ] as const) {
       const { sandbox } = sandboxAs({ amountUnit: unit });
       const id = await paid(sandbox);
       assert.match(await (await getOperation(sandbox, id)).text(), new RegExp(`"Amount":${text.replace('.', '\\.')},`));
@@ -197,7 +216,10 @@ describe('amountUnit and callbackAmountFormat', () => {
   });
 
   test('callbacks carry "350.00" (cents, a string) or 3.50 (euros, a number)', async () => {
-    for (const [format, pattern] of [['cents-string', /"Amount":"350\.00",/], ['decimal-euros', /"Amount":3\.50,/]] as const) {
+    for (const [format, pattern] of [
+      ['cents-string', /"Amount":"350\.00",/],
+      ['decimal-euros', /"Amount":3\.50,/],
+    ] as const) {
       const { sandbox, receiver } = sandboxAs({ callbackAmountFormat: format });
       await paid(sandbox);
       await sandbox.control.settled();
@@ -209,10 +231,17 @@ describe('amountUnit and callbackAmountFormat', () => {
 describe('statusVocabulary', () => {
   /** Every status an operation can show, in one vocabulary, as the partner reads it. */
   async function statusesIn(vocabulary: IzlyBehaviour['statusVocabulary']) {
-    const { sandbox, receiver } = sandboxAs({ statusVocabulary: vocabulary }, {
-      operationTtlMs: 60_000, now: () => clock,
-      accounts: [{ email: 'etudiant@izly.test', balance: 10_000 }, { email: 'fauche@izly.test', balance: 1 }],
-    });
+    const { sandbox, receiver } = sandboxAs(
+      { statusVocabulary: vocabulary },
+      {
+        operationTtlMs: 60_000,
+        now: () => clock,
+        accounts: [
+          { email: 'etudiant@izly.test', balance: 10_000 },
+          { email: 'fauche@izly.test', balance: 1 },
+        ],
+      },
+    );
     let clock = Date.parse('2025-01-06T10:00:00Z');
     const statusOf = async (id: number) => ((await (await getOperation(sandbox, id)).json()) as { OperationStatus: string | number }).OperationStatus;
 
@@ -233,7 +262,11 @@ describe('statusVocabulary', () => {
     clock += 60_000;
     await sandbox.control.settled();
     return {
-      initiated: paidAnswer.OperationSMoney.Status, created, pageOpened, completed, refunded,
+      initiated: paidAnswer.OperationSMoney.Status,
+      created,
+      pageOpened,
+      completed,
+      refunded,
       cancelled: await statusOf(cancelledAnswer.OperationSMoney.Id),
       failed: await statusOf(failedAnswer.OperationSMoney.Id),
       expired: await statusOf(expiredId),
@@ -243,21 +276,43 @@ describe('statusVocabulary', () => {
 
   test('document: Pending, Completed, Refund, Canceled, Failed, Expired', async () => {
     assert.deepEqual(await statusesIn('document'), {
-      initiated: 'Pending', created: 'Pending', pageOpened: 'Pending', completed: 'Completed', refunded: 'Refund',
-      cancelled: 'Canceled', failed: 'Failed', expired: 'Expired', callbacks: ['Completed', 'Failed'],
+      initiated: 'Pending',
+      created: 'Pending',
+      pageOpened: 'Pending',
+      completed: 'Completed',
+      refunded: 'Refund',
+      cancelled: 'Canceled',
+      failed: 'Failed',
+      expired: 'Expired',
+      callbacks: ['Completed', 'Failed'],
     });
   });
 
   test('s-money: Pending, WaitingValidation once the page is open, Succeeded, Refund, Canceled, Failed, Expired', async () => {
     assert.deepEqual(await statusesIn('s-money'), {
-      initiated: 'Pending', created: 'Pending', pageOpened: 'WaitingValidation', completed: 'Succeeded', refunded: 'Refund',
-      cancelled: 'Canceled', failed: 'Failed', expired: 'Expired', callbacks: ['Succeeded', 'Failed'],
+      initiated: 'Pending',
+      created: 'Pending',
+      pageOpened: 'WaitingValidation',
+      completed: 'Succeeded',
+      refunded: 'Refund',
+      cancelled: 'Canceled',
+      failed: 'Failed',
+      expired: 'Expired',
+      callbacks: ['Succeeded', 'Failed'],
     });
   });
 
   test('numeric: 0 pending, 4 waiting validation, 1 completed, 2 refunded, 5 cancelled, 3 failed, 7 expired (JSON numbers)', async () => {
     assert.deepEqual(await statusesIn('numeric'), {
-      initiated: 0, created: 0, pageOpened: 4, completed: 1, refunded: 2, cancelled: 5, failed: 3, expired: 7, callbacks: [1, 3],
+      initiated: 0,
+      created: 0,
+      pageOpened: 4,
+      completed: 1,
+      refunded: 2,
+      cancelled: 5,
+      failed: 3,
+      expired: 7,
+      callbacks: [1, 3],
     });
   });
 });
@@ -266,22 +321,61 @@ describe('errorCodes', () => {
   /** Each case with an invented sandbox code: how to provoke it, then [sandbox code, HTTP], [Xpollens code, HTTP]. */
   const cases: Array<[string, (sandbox: Sandbox) => Promise<Response>, [number, number], [number, number]]> = [
     ['unknown operation', (sandbox) => getOperation(sandbox, 1), [356, 404], [356, 400]],
-    ['no Authorization', async (sandbox) => sandbox.request('/api/Izly/WebPayments/1', { headers: partnerHeaders({ authorization: '' }) }), [1001, 401], [362, 401]],
-    ['unknown API key', async (sandbox) => sandbox.request('/api/Izly/WebPayments/1', { headers: partnerHeaders({ authorization: 'Basic nope' }) }), [1002, 401], [362, 401]],
-    ['wrong AppIdentifier', async (sandbox) => sandbox.request('/api/Izly/WebPayments/1', { headers: partnerHeaders({ appidentifier: 'other' }) }), [1003, 401], [362, 401]],
-    ['bad Amount', async (sandbox) => sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers: partnerHeaders(), body: JSON.stringify({ Amount: 1.5, ClientOrderId: 'A' }) }), [1021, 400], [364, 400]],
-    ['bad body', async (sandbox) => sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers: partnerHeaders(), body: '[]' }), [1020, 400], [364, 400]],
+    [
+      'no Authorization',
+      async (sandbox) => sandbox.request('/api/Izly/WebPayments/1', { headers: partnerHeaders({ authorization: '' }) }),
+      [1001, 401],
+      [362, 401],
+    ],
+    [
+      'unknown API key',
+      async (sandbox) => sandbox.request('/api/Izly/WebPayments/1', { headers: partnerHeaders({ authorization: 'Basic nope' }) }),
+      [1002, 401],
+      [362, 401],
+    ],
+    [
+      'wrong AppIdentifier',
+      async (sandbox) => sandbox.request('/api/Izly/WebPayments/1', { headers: partnerHeaders({ appidentifier: 'other' }) }),
+      [1003, 401],
+      [362, 401],
+    ],
+    [
+      'bad Amount',
+      async (sandbox) =>
+        sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers: partnerHeaders(), body: JSON.stringify({ Amount: 1.5, ClientOrderId: 'A' }) }),
+      [1021, 400],
+      [364, 400],
+    ],
+    [
+      'bad body',
+      async (sandbox) => sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers: partnerHeaders(), body: '[]' }),
+      [1020, 400],
+      [364, 400],
+    ],
     ['refund with another clientOrderId', async (sandbox) => refund(sandbox, await paid(sandbox), 'B'), [1032, 400], [364, 400]],
-    ['refund of a pending operation', async (sandbox) => refund(sandbox, (await initiate(sandbox, { Amount: 1, ClientOrderId: 'A-1' })).OperationSMoney.Id), [1031, 409], [708, 400]],
-    ['second refund', async (sandbox) => {
-      const id = await paid(sandbox);
-      await refund(sandbox, id);
-      return refund(sandbox, id);
-    }, [1030, 409], [708, 400]],
+    [
+      'refund of a pending operation',
+      async (sandbox) => refund(sandbox, (await initiate(sandbox, { Amount: 1, ClientOrderId: 'A-1' })).OperationSMoney.Id),
+      [1031, 409],
+      [708, 400],
+    ],
+    [
+      'second refund',
+      async (sandbox) => {
+        const id = await paid(sandbox);
+        await refund(sandbox, id);
+        return refund(sandbox, id);
+      },
+      [1030, 409],
+      [708, 400],
+    ],
   ];
   for (const [name, provoke, ownCode, xpollensCode] of cases) {
     test(`${name}: ${ownCode.join('/')} with sandbox codes, ${xpollensCode.join('/')} with Xpollens codes`, async () => {
-      for (const [errorCodes, [code, status]] of [['sandbox', ownCode], ['xpollens', xpollensCode]] as const) {
+      for (const [errorCodes, [code, status]] of [
+        ['sandbox', ownCode],
+        ['xpollens', xpollensCode],
+      ] as const) {
         const { sandbox } = sandboxAs({ errorCodes });
         const error = await errorOf(await provoke(sandbox));
         assert.deepEqual([error.Code, error.status], [code, status], errorCodes);
@@ -289,7 +383,7 @@ describe('errorCodes', () => {
     });
   }
 
-  test('codes Izly has none for stay the sandbox\'s own: 415/1004, 403/1010, 405/1006', async () => {
+  test("codes Izly has none for stay the sandbox's own: 415/1004, 403/1010, 405/1006", async () => {
     const { sandbox } = sandboxAs({ errorCodes: 'xpollens' });
     const wrongType = await sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers: partnerHeaders({ 'content-type': 'text/plain' }), body: '{}' });
     assert.deepEqual([(await errorOf(wrongType)).Code, wrongType.status], [1004, 415]);
@@ -299,7 +393,10 @@ describe('errorCodes', () => {
   });
 
   test('a balance too low is refused with 2002 (sandbox) or 110 (Xpollens) in the callback and on the operation', async () => {
-    for (const [errorCodes, code] of [['sandbox', 2002], ['xpollens', 110]] as const) {
+    for (const [errorCodes, code] of [
+      ['sandbox', 2002],
+      ['xpollens', 110],
+    ] as const) {
       const { sandbox, receiver } = sandboxAs({ errorCodes });
       const answer = await initiate(sandbox, { Amount: 500, ClientOrderId: 'A-1' });
       await postForm(sandbox, pagePath(answer), { ...PAYER, identifier: 'fauche@izly.test' });
@@ -348,14 +445,29 @@ describe('IzlyConnect switches', () => {
 
   test('usersAnswer flat, profile (nested under Profile) or minimal (Id and Email)', async () => {
     const expected: Record<IzlyBehaviour['usersAnswer'], unknown> = {
-      flat: { Id: '6000050617', Email: 'etudiant@izly.test', ClientCode: 'cmartin01', NumeroAffectation: '75012345', FirstName: 'Camille', LastName: 'Martin', Phone: '0612345678' },
-      profile: { Id: '6000050617', ClientCode: 'cmartin01', NumeroAffectation: '75012345', Profile: { Email: 'etudiant@izly.test', FirstName: 'Camille', LastName: 'Martin', PhoneNumber: '0612345678' } },
+      flat: {
+        Id: '6000050617',
+        Email: 'etudiant@izly.test',
+        ClientCode: 'cmartin01',
+        NumeroAffectation: '75012345',
+        FirstName: 'Camille',
+        LastName: 'Martin',
+        Phone: '0612345678',
+      },
+      profile: {
+        Id: '6000050617',
+        ClientCode: 'cmartin01',
+        NumeroAffectation: '75012345',
+        Profile: { Email: 'etudiant@izly.test', FirstName: 'Camille', LastName: 'Martin', PhoneNumber: '0612345678' },
+      },
       minimal: { Id: '6000050617', Email: 'etudiant@izly.test' },
     };
     for (const [shape, user] of Object.entries(expected) as Array<[IzlyBehaviour['usersAnswer'], unknown]>) {
       const { sandbox } = sandboxAs({ usersAnswer: shape });
       const code = (await logIn(sandbox)).searchParams.get('code') ?? '';
-      const { access_token: accessToken } = (await (await token(sandbox, code, `Basic ${btoa(`${APP_IDENTIFIER}:${API_KEY}`)}`)).json()) as { access_token: string };
+      const { access_token: accessToken } = (await (await token(sandbox, code, `Basic ${btoa(`${APP_IDENTIFIER}:${API_KEY}`)}`)).json()) as {
+        access_token: string;
+      };
       const answer = await sandbox.request('/api/izly/users', { headers: { authorization: `Bearer ${accessToken}` } });
       assert.deepEqual(await answer.json(), user, shape);
     }
@@ -366,7 +478,11 @@ describe('the strictest preset, all at once', () => {
   test('a whole payment against the strictest Izly, as a partner that knows every quirk would make it', async () => {
     const { sandbox, receiver } = testSandbox({ izly: 'strictest' });
     const headers = partnerHeaders({ 'content-type': 'application/vnd.s-money.v1+json' });
-    const refused = await sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers: partnerHeaders(), body: JSON.stringify({ Amount: 350, ClientOrderId: 'A-1' }) });
+    const refused = await sandbox.request('/api/Izly/WebPayments', {
+      method: 'POST',
+      headers: partnerHeaders(),
+      body: JSON.stringify({ Amount: 350, ClientOrderId: 'A-1' }),
+    });
     assert.equal(refused.status, 415);
     const first = await initiate(sandbox, { Amount: 350, ClientOrderId: 'A-1', CallbackParameters: 'p=pay_1' }, headers);
     assert.equal(first.OperationSMoney.Status, 0);
@@ -384,7 +500,7 @@ describe('the strictest preset, all at once', () => {
   });
 });
 
-describe('the CLI\'s switches', () => {
+describe("the CLI's switches", () => {
   const bin = fileURLToPath(new URL('../../../bin/izly-sandbox.mjs', import.meta.url));
 
   /** Runs the CLI until it prints its accounts (then stops it) or exits; its output and exit code. */
@@ -407,7 +523,7 @@ describe('the CLI\'s switches', () => {
     assert.match(output, /statusVocabulary\s+document/);
   });
 
-  test('a bad value is refused with the switch\'s name and exit code 2', async () => {
+  test("a bad value is refused with the switch's name and exit code 2", async () => {
     const { output, code } = await run(['--port', String(await freePort()), '--users-answer', 'nested']);
     assert.equal(code, 2);
     assert.match(output, /"usersAnswer" must be one of flat, profile, minimal/);
