@@ -17,7 +17,7 @@ export interface CallbackCheck {
   httpStatus: number | null;
   /** What came back, in a few words. */
   answer: string;
-  /** What it means and what to do, in plain words. */
+  /** What it means and what to do, in plain words, to follow "The callback URL <url>: ". */
   explanation: string;
   /** Warnings that hold whatever the answer (plain http, a private address). */
   notes: string[];
@@ -69,47 +69,47 @@ function judge(answer: Extract<ProbeAnswer, { reached: true }>): { verdict: Call
     return {
       verdict: 'adapter',
       explanation:
-        "It answers as the izly-pay adapter does: an unsigned callback is refused, a signed one from Izly will be taken (the adapter logs one 'callback refused' warning for this probe). Izly reaches it only once Xpollens has allow-listed this URL on Izly's outbound filter: this check runs from here, not from Izly, so ask them to confirm.",
+        "it answers as the izly-pay adapter does: an unsigned callback is refused, a signed one from Izly will be taken (the adapter logs one 'callback refused' warning for this probe). Izly reaches it only once Xpollens has allow-listed this URL on Izly's outbound filter: this check runs from here, not from Izly, so ask them to confirm.",
     };
   }
   if (status === 403) {
     return {
       verdict: 'blocked-in-front',
-      explanation: `A 403 that is not the adapter's answer: something in front of it (a firewall, a WAF, the host's protection) refuses this POST, and would refuse Izly's callbacks too. Let POSTs with a JSON body through on this path.`,
+      explanation: `a 403 that is not the adapter's answer: something in front of it (a firewall, a WAF, the host's protection) refuses this POST, and would refuse Izly's callbacks too. Let POSTs with a JSON body through on this path.`,
     };
   }
   if (status === 404) {
     const page = answer.mediaType === 'text/html' ? ', a page of the host' : '';
     return {
       verdict: 'not-found',
-      explanation: `Nothing answers at this path (404${page}): ${MOUNT_EXAMPLE}. Check the path, and that the app serving this host mounts the adapter.`,
+      explanation: `nothing answers at this path (404${page}): ${MOUNT_EXAMPLE}. Check the path, and that the app serving this host mounts the adapter.`,
     };
   }
   if (status >= 300 && status < 400) {
     return {
       verdict: 'redirect',
-      explanation: `It redirects${answer.location ? ` to ${answer.location}` : ''}: Izly's callback is a server-to-server POST, and a redirect loses it or turns it into a GET. Give the back office the final URL.`,
+      explanation: `it redirects${answer.location ? ` to ${answer.location}` : ''}: Izly's callback is a server-to-server POST, and a redirect loses it or turns it into a GET. Give the back office the final URL.`,
     };
   }
   if (status >= 200 && status < 300) {
     return {
       verdict: 'accepts-unsigned',
-      explanation: `It accepted an unsigned callback: this is not the izly-pay adapter's callback route, which refuses any callback it did not sign. A handler that takes this would take a forged callback from anyone; ${MOUNT_EXAMPLE}.`,
+      explanation: `it accepted an unsigned callback: this is not the izly-pay adapter's callback route, which refuses any callback it did not sign. A handler that takes this would take a forged callback from anyone; ${MOUNT_EXAMPLE}.`,
     };
   }
   if (status === 401) {
     return {
       verdict: 'asks-credentials',
-      explanation: 'It asks for credentials: Izly sends none with its callback. Exempt this path from the authentication in front of it.',
+      explanation: 'it asks for credentials: Izly sends none with its callback. Exempt this path from the authentication in front of it.',
     };
   }
   if (status >= 500) {
     return {
       verdict: 'server-error',
-      explanation: `The server fails on this POST; see its logs (the adapter answers 403 to this probe without reading anything).`,
+      explanation: `the server fails on this POST; see its logs (the adapter answers 403 to this probe without reading anything).`,
     };
   }
-  return { verdict: 'other', explanation: `The adapter answers 403 to this probe: something else answers at this URL; ${MOUNT_EXAMPLE}.` };
+  return { verdict: 'other', explanation: `the adapter answers 403 to this probe: something else answers at this URL; ${MOUNT_EXAMPLE}.` };
 }
 
 /** POSTs the unsigned probe to the callback URL (an absolute http(s) URL) and says what the answer means. */

@@ -138,7 +138,7 @@ function findings(
     );
   }
   if (callback === null) notes.push('No --callback-url given: the callback URL was not checked.');
-  else if (callback.ok) notes.push(`The callback URL: ${callback.explanation}`);
+  else if (callback.ok) notes.push(`The callback URL ${callback.url}: ${callback.explanation}`);
   else problems.push(`The callback URL ${callback.url}: ${callback.explanation}`);
   notes.push(...(callback?.notes ?? []));
   return { problems, notes };

@@ -215,7 +215,7 @@ describe('izly-pay doctor checks the callback URL from the outside', () => {
     const report = await doctor({ baseUrl: harness.sandboxUrl, apiKey: 'sandbox-api-key', callbackUrl: `${harness.partnerUrl}/callback` });
     assert.equal(report.exitCode, 4);
     assert.equal(report.callback?.verdict, 'not-found');
-    assert.match(report.problems.join('\n'), /Nothing answers at this path \(404\): the adapter's callback route is its mount path followed by \/callback/);
+    assert.match(report.problems.join('\n'), /nothing answers at this path \(404\): the adapter's callback route is its mount path followed by \/callback/);
     assert.match(formatReport(report), /Exit code 4: the callback URL does not answer as the adapter does\./);
   });
 
