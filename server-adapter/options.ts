@@ -39,6 +39,8 @@ export interface IzlyPayOptions extends IzlyClientOptions {
   onRefunded?: (payment: PaymentRecord) => void | Promise<void>;
   /** Enables `POST /payments/:paymentId/refund`, allowed only when this returns true (e.g. an admin session). Without it there is no refund route. */
   authorizeRefund?: (c: Context) => boolean | Promise<boolean>;
+  /** Id of your software at Izly, sent as `Software` with every new payment, if Izly gave you one (an integer). */
+  software?: number;
   /** Adds `customerEmail` to the public view of a payment; default false. */
   exposeCustomerEmail?: boolean;
   /**
@@ -137,6 +139,7 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     return url.origin;
   });
   for (const name of ['onPaid', 'onFailed', 'onRefunded', 'authorizeRefund', 'now'] as const) optionalFunction(options, name);
+  if (options.software !== undefined && !Number.isSafeInteger(options.software)) fail('software must be an integer (the id Izly gave your software)');
   const clock = resolveClock(options);
   const callbacks = options.callbacks ?? 'auto';
   if (!CALLBACK_MODES.includes(callbacks)) fail(`callbacks must be one of ${CALLBACK_MODES.map((mode) => `'${mode}'`).join(', ')}`);

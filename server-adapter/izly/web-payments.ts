@@ -90,6 +90,8 @@ export interface IzlyCallback {
   clientOrderId: string | null;
   status: IzlyStatus;
   callbackParameters: string | null;
+  /** `ClientParameters` (at the root, as in the GET's answer, or in `OperationSMoney`): one more place Izly may echo `CallbackParameters`. */
+  clientParameters: string | null;
   beneficiary: { id: string | null; clientId: string | null };
   user: { id: string | null; email: string | null; clientCode: string | null; assignmentNumber: string | null };
   /** `Error.Code` (0 on success) and `Error.Message`; null when the body has no `Error`. */
@@ -226,6 +228,7 @@ export function parseIzlyCallback(body: unknown): IzlyCallback {
     clientOrderId: textField(operation, 'ClientOrderId'),
     status: mapIzlyStatus(field(operation, 'Status')),
     callbackParameters: textField(operation, 'CallbackParameters'),
+    clientParameters: textField(root, 'ClientParameters') ?? textField(operation, 'ClientParameters'),
     beneficiary: { id: textField(beneficiary, 'Id'), clientId: textField(beneficiary, 'ClientId') },
     user: {
       id: textField(user, 'Id'),

@@ -3,7 +3,8 @@
 // is answered with Izly's `{ Code, ErrorMessage }` shape and a code of our own.
 import { IzlyError } from '../izly/errors.js';
 import type { IzlyCallback } from '../izly/web-payments.js';
-import type { PaymentRecord } from '../stores/payment-store.js';
+import type { CallbackSigner } from './callback-signature.js';
+import type { PaymentRecord, PaymentStatus } from '../stores/payment-store.js';
 import type { FlowParts } from './flow-parts.js';
 import { MismatchError } from './transitions.js';
 
@@ -22,22 +23,52 @@ export class CallbackRefusal extends Error {
 /** Callback answer codes (our own; Izly documents only 0 for success). */
 export const CALLBACK_CODES = { invalidSignature: 1, unknownPayment: 2, mismatch: 3, izlyUnavailable: 4, invalidRequest: 5 } as const;
 
-/** The payment id and signature of a callback: from its query, or echoed in its body's `CallbackParameters`. */
-function signedId(query: { p?: string; s?: string }, callback: IzlyCallback): { p?: string; s?: string } {
-  if ((query.p && query.s) || !callback.callbackParameters) return query;
-  const echoed = new URLSearchParams(callback.callbackParameters.replace(/^[?&]/, ''));
-  return { p: echoed.get('p') ?? undefined, s: echoed.get('s') ?? undefined };
+/**
+ * The signed payment id of a callback, wherever this Izly put our `CallbackParameters`
+ * (`izly-partner-api.md` 4b): `inUrl` holds the URL's places as query strings (its query, the path after
+ * `/callback` when Izly concatenates literally, the value of one encoded `CallbackParameters` parameter),
+ * then the body's `OperationSMoney.CallbackParameters` and `ClientParameters`. The first place holding both
+ * `p` and `s` decides: a wrong signature there is not rescued by another place. Null when unsigned.
+ */
+async function signedPaymentId(signer: CallbackSigner, inUrl: readonly string[], callback: IzlyCallback): Promise<string | null> {
+  for (const place of [...inUrl, callback.callbackParameters, callback.clientParameters]) {
+    if (!place) continue;
+    const parameters = new URLSearchParams(place.replace(/^[/?&]+/, ''));
+    const p = parameters.get('p');
+    const s = parameters.get('s');
+    if (p && s) return (await signer.verify(p, s)) ? p : null;
+  }
+  return null;
 }
 
-export async function handleCallback(parts: FlowParts, query: { p?: string; s?: string }, callback: IzlyCallback): Promise<PaymentRecord> {
+/** Every status: keeping what Izly says of the AD changes no status, whatever the payment's. */
+const ANY_STATUS: readonly PaymentStatus[] = ['created', 'pending', 'paid', 'refunded', 'failed', 'cancelled', 'expired'];
+
+/**
+ * Keeps the callback's `User.ClientCode` and `NumeroAffectation` on the record for staff. The GET's
+ * `CustomerClientCode`, applied by the read that follows, wins over the callback's.
+ */
+async function keepCustomerDetails(parts: FlowParts, record: PaymentRecord, user: IzlyCallback['user']): Promise<void> {
+  const clientCode = record.customerClientCode ?? user.clientCode;
+  const assignmentNumber = user.assignmentNumber ?? record.customerAssignmentNumber;
+  if (clientCode === record.customerClientCode && assignmentNumber === record.customerAssignmentNumber) return;
+  await parts.options.store.transition(record.id, ANY_STATUS, {
+    customerClientCode: clientCode,
+    customerAssignmentNumber: assignmentNumber,
+    updatedAt: record.updatedAt,
+  });
+}
+
+/** Handles a callback; `inUrl` are the places of its URL where the signature may be (see `signedPaymentId`). */
+export async function handleCallback(parts: FlowParts, inUrl: readonly string[], callback: IzlyCallback): Promise<PaymentRecord> {
   const { signer, reader, transitions } = parts;
   const { store, logger } = parts.options;
-  const { p, s } = signedId(query, callback);
-  if (!p || !s || !(await signer.verify(p, s))) {
+  const paymentId = await signedPaymentId(signer, inUrl, callback);
+  if (paymentId === null) {
     logger.warn('izly-pay: callback refused: missing or invalid signature');
     throw new CallbackRefusal(403, CALLBACK_CODES.invalidSignature, 'Invalid callback signature');
   }
-  const record = await store.get(p);
+  const record = await store.get(paymentId);
   if (!record) throw new CallbackRefusal(404, CALLBACK_CODES.unknownPayment, 'Unknown payment');
   // Signed by us and about a payment we made: only Izly, which alone received the signature, sends this.
   reader.noteCallback();
@@ -56,9 +87,11 @@ export async function handleCallback(parts: FlowParts, query: { p?: string; s?: 
   if (callback.operationId !== null && record.operationId !== null && callback.operationId !== record.operationId) {
     throw await refuse('the callback names another operation');
   }
-  if (callback.clientOrderId !== null && callback.clientOrderId !== record.orderId) throw await refuse('the callback names another order');
+  // The callback's `ClientOrderId` is the reference this payment was sent with.
+  if (callback.clientOrderId !== null && callback.clientOrderId !== record.clientOrderId) throw await refuse('the callback names another order');
   const operationId = record.operationId ?? callback.operationId;
   if (operationId === null) throw await refuse('no operation id to confirm');
+  await keepCustomerDetails(parts, record, callback.user);
   // Nothing a callback says can change a paid or refunded payment (refunds go through this adapter):
   // acknowledge replays without asking Izly again.
   if (record.status === 'paid' || record.status === 'refunded') return record;

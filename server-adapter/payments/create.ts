@@ -1,14 +1,16 @@
 // POST /payments: a new payment for an order, or the one already under way. The amount comes from the
 // partner's `order()` hook, never from the browser; an Idempotency-Key replayed gives the same payment; an
-// order has at most one open payment, and a paid order none.
+// order has at most one open payment, and a paid order none. Each payment (attempt) of an order gets its
+// own reference at Izly (`order-reference.ts`).
 import type { Context } from 'hono';
 import { isValidCents } from '../izly/amounts.js';
-import { IzlyError } from '../izly/errors.js';
+import { IzlyApiError, IzlyError } from '../izly/errors.js';
 import { IzlyPayError, fromIzlyError } from '../errors.js';
 import { PaymentConflictError, isOpenStatus, newPaymentRecord, type PaymentRecord } from '../stores/payment-store.js';
 import { PAYMENT_RETURN_PARAM } from '../../contract/browser-contract.js';
 import { newPaymentId } from './callback-signature.js';
 import type { FlowParts } from './flow-parts.js';
+import { attemptReference } from './order-reference.js';
 
 /** What `POST /payments` asks for, checked by the route. */
 export interface NewPaymentInput {
@@ -17,8 +19,21 @@ export interface NewPaymentInput {
   idempotencyKey: string;
 }
 
+/** The order as the partner's hook tells it. */
+interface OrderFacts {
+  amount: number;
+  message: string | null;
+}
+
 /** The longest a record of another request may stay `created` before this one gives up waiting for it. */
 const SETTLE_WAIT_MS = 30_000;
+/**
+ * How many numbers an attempt's reference may move past those another record holds (two attempts that
+ * raced, or another order whose id ends in `-N`): far more than any real clash, still a bound.
+ */
+const REFERENCE_TRIES = 20;
+/** Xpollens' code for a `ClientOrderId` it has seen before ("OrderId déjà existant."). */
+const REFERENCE_TAKEN_AT_IZLY = 710;
 
 export async function createPayment(parts: FlowParts, input: NewPaymentInput, c: Context): Promise<{ record: PaymentRecord; created: boolean }> {
   const { store } = parts.options;
@@ -26,8 +41,8 @@ export async function createPayment(parts: FlowParts, input: NewPaymentInput, c:
   if (sameKey) return { record: await replay(parts, sameKey, input.orderId), created: false };
   const order = await readOrder(parts, input.orderId, c);
 
-  for (let attempt = 0; attempt < 3; attempt++) {
-    // One lookup gives both the order's open payment and whether it is already paid.
+  for (let round = 0; round < 3; round++) {
+    // One lookup gives the order's open payment, whether it is already paid, and how many attempts it had.
     const ofOrder = await store.findByOrderId(input.orderId);
     const open = await existingOpenPayment(
       parts,
@@ -35,31 +50,49 @@ export async function createPayment(parts: FlowParts, input: NewPaymentInput, c:
     );
     if (open) return { record: sameOrder(open, order.amount), created: false };
     if (ofOrder.some((record) => record.status === 'paid')) throw new IzlyPayError(409, 'order_already_paid', 'This order is already paid');
-
-    const draft = newPaymentRecord({
-      id: newPaymentId(),
-      idempotencyKey: input.idempotencyKey,
-      orderId: input.orderId,
-      amount: order.amount,
-      returnUrl: input.returnUrl,
-      message: order.message,
-      at: parts.transitions.nowIso(),
-    });
-    let record: PaymentRecord;
+    let attempt;
     try {
-      record = await store.create(draft);
+      attempt = await insertAttempt(parts, input, order, ofOrder.length + 1);
     } catch (error) {
       if (!(error instanceof PaymentConflictError)) throw error;
       if (error.reason === 'idempotency_key') return { record: await replay(parts, error.existing, input.orderId), created: false };
       continue; // another click won the order: go round and return its payment
     }
-    return { record: await initiate(parts, record), created: true };
+    return { record: await initiate(parts, attempt.record, attempt.number), created: true };
   }
   throw new IzlyPayError(409, 'payment_in_progress', 'This order is being paid in another request; try again');
 }
 
+/**
+ * Stores the order's attempt numbered `first` (or the next number whose reference no record holds).
+ * Throws `PaymentConflictError` when the key is taken or the order has an open payment meanwhile.
+ */
+async function insertAttempt(parts: FlowParts, input: NewPaymentInput, order: OrderFacts, first: number): Promise<{ record: PaymentRecord; number: number }> {
+  const { store } = parts.options;
+  const id = newPaymentId();
+  const at = parts.transitions.nowIso();
+  for (let number = first; number < first + REFERENCE_TRIES; number++) {
+    const draft = newPaymentRecord({
+      id,
+      idempotencyKey: input.idempotencyKey,
+      orderId: input.orderId,
+      clientOrderId: attemptReference(input.orderId, number),
+      amount: order.amount,
+      returnUrl: input.returnUrl,
+      message: order.message,
+      at,
+    });
+    try {
+      return { record: await store.create(draft), number };
+    } catch (error) {
+      if (!(error instanceof PaymentConflictError) || error.reason !== 'client_order_id') throw error;
+    }
+  }
+  throw new Error(`izly-pay: no free Izly reference for order ${input.orderId} after ${REFERENCE_TRIES} tries`);
+}
+
 /** The order as the partner's `order()` hook tells it; a hook that fails or answers nonsense is the partner's 500. */
-async function readOrder(parts: FlowParts, orderId: string, c: Context): Promise<{ amount: number; message: string | null }> {
+async function readOrder(parts: FlowParts, orderId: string, c: Context): Promise<OrderFacts> {
   const { logger } = parts.options;
   let order;
   try {
@@ -89,59 +122,100 @@ function sameOrder(open: PaymentRecord, amount: number): PaymentRecord {
   return open;
 }
 
-/** Asks Izly for the operation and moves the record to pending with its authorization URL, or to failed. */
-async function initiate(parts: FlowParts, record: PaymentRecord): Promise<PaymentRecord> {
+/**
+ * Asks Izly for the operation and moves the record to pending with its authorization URL, or to failed. A
+ * reference Izly says it has seen (710) is replaced by the next one and tried once more: Izly created
+ * nothing, and the reference may have been used outside this store (another process on the same point of
+ * sale, a database restored from an older backup).
+ */
+async function initiate(parts: FlowParts, record: PaymentRecord, attempt: number): Promise<PaymentRecord> {
+  const { transitions } = parts;
+  let current = record;
+  for (let tries = 1; ; tries++) {
+    try {
+      return await askIzly(parts, current);
+    } catch (error) {
+      if (!(error instanceof IzlyError)) throw error;
+      await parts.options.store.appendEvent({
+        paymentId: current.id,
+        at: transitions.nowIso(),
+        type: 'izly_initiate_failed',
+        detail: { error: error.name, message: error.message, clientOrderId: current.clientOrderId },
+      });
+      const renumbered = tries === 1 && isReferenceTaken(error) ? await withNextReference(parts, current, attempt) : null;
+      if (renumbered) {
+        current = renumbered;
+        continue;
+      }
+      // Whether Izly refused or the answer was lost, its authorization URL never reached anyone, so no one
+      // can pay that operation: the record fails and a new click starts a new payment.
+      const failure = fromIzlyError(error);
+      await transitions.move(current, ['created'], { status: 'failed', failureReason: failure.code, updatedAt: transitions.nowIso() });
+      throw failure;
+    }
+  }
+}
+
+function isReferenceTaken(error: IzlyError): boolean {
+  return error instanceof IzlyApiError && Number(error.code) === REFERENCE_TAKEN_AT_IZLY;
+}
+
+/** The record, still `created`, with the reference of the next free attempt number; null when it moved meanwhile. */
+async function withNextReference(parts: FlowParts, record: PaymentRecord, attempt: number): Promise<PaymentRecord | null> {
+  for (let number = attempt + 1; number <= attempt + REFERENCE_TRIES; number++) {
+    try {
+      return await parts.options.store.transition(record.id, ['created'], {
+        clientOrderId: attemptReference(record.orderId, number),
+        updatedAt: parts.transitions.nowIso(),
+      });
+    } catch (error) {
+      if (!(error instanceof PaymentConflictError) || error.reason !== 'client_order_id') throw error;
+    }
+  }
+  return null;
+}
+
+/** One initiate call at Izly for the record; on success the record is pending. Throws Izly's error as is. */
+async function askIzly(parts: FlowParts, record: PaymentRecord): Promise<PaymentRecord> {
   const { client, signer, reader, transitions } = parts;
-  const { store } = parts.options;
+  const { store, software } = parts.options;
   const redirect = new URL(record.returnUrl);
   redirect.searchParams.set(PAYMENT_RETURN_PARAM, record.id);
-  try {
-    const initiated = await client.initiatePayment({
-      amount: record.amount,
-      clientOrderId: record.orderId,
-      callbackParameters: await signer.callbackParameters(record.id),
-      redirectUrlAfterPayment: redirect.href,
-      ...(record.message !== null ? { message: record.message } : {}),
-    });
-    const at = transitions.nowIso();
-    await store.appendEvent({
-      paymentId: record.id,
-      at,
-      type: 'izly_initiated',
-      detail: { operationId: initiated.operationId, izlyStatus: initiated.status.raw },
-    });
-    // Izly just told the status: no poll needs to ask before the interval, here or, through a shared store, elsewhere.
-    reader.readAgainLater(initiated.operationId);
-    await store.claimStatusRead?.(record.id, 0);
-    return transitions.move(record, ['created'], {
-      status: 'pending',
-      operationId: initiated.operationId,
-      authorizationUrl: initiated.authorizationUrl,
-      izlyStatus: initiated.status.raw || null,
-      updatedAt: at,
-    });
-  } catch (error) {
-    if (!(error instanceof IzlyError)) throw error;
-    // Whether Izly refused or the answer was lost, its authorization URL never reached anyone, so no one
-    // can pay that operation: the record fails and a new click starts a new payment.
-    const failure = fromIzlyError(error);
-    await store.appendEvent({
-      paymentId: record.id,
-      at: transitions.nowIso(),
-      type: 'izly_initiate_failed',
-      detail: { error: error.name, message: error.message },
-    });
-    await transitions.move(record, ['created'], { status: 'failed', failureReason: failure.code, updatedAt: transitions.nowIso() });
-    throw failure;
-  }
+  const initiated = await client.initiatePayment({
+    amount: record.amount,
+    clientOrderId: record.clientOrderId,
+    callbackParameters: await signer.callbackParameters(record.id),
+    redirectUrlAfterPayment: redirect.href,
+    ...(record.message !== null ? { message: record.message } : {}),
+    ...(software !== undefined ? { software } : {}),
+  });
+  const at = transitions.nowIso();
+  await store.appendEvent({
+    paymentId: record.id,
+    at,
+    type: 'izly_initiated',
+    detail: { operationId: initiated.operationId, izlyStatus: initiated.status.raw, clientOrderId: record.clientOrderId },
+  });
+  await transitions.checkBeneficiary(record, initiated.beneficiary.clientId, 'initiate');
+  // Izly just told the status: no poll needs to ask before the interval, here or, through a shared store, elsewhere.
+  reader.readAgainLater(initiated.operationId);
+  await store.claimStatusRead?.(record.id, 0);
+  return transitions.move(record, ['created'], {
+    status: 'pending',
+    operationId: initiated.operationId,
+    authorizationUrl: initiated.authorizationUrl,
+    izlyStatus: initiated.status.raw || null,
+    updatedAt: at,
+  });
 }
 
 /** Waits (bounded) for a record still being created by another request to get its Izly answer. */
 async function settledCreation(parts: FlowParts, record: PaymentRecord): Promise<PaymentRecord> {
   const { store, clock, timeoutMs } = parts.options;
-  // The longest a creation can be in flight: Izly's answer is awaited at most `timeoutMs` (an initiation is
-  // never retried), plus slack for the store. A record still `created` after that was left by a crash.
-  const abandonedCreationMs = (timeoutMs ?? 10_000) + 5_000;
+  // The longest a creation can be in flight: each of Izly's answers is awaited at most `timeoutMs` (an
+  // initiation is tried again only once, after a 710), plus slack for the store. A record still `created`
+  // after that was left by a crash.
+  const abandonedCreationMs = 2 * (timeoutMs ?? 10_000) + 5_000;
   // The deadline is a timer, not a reading, so that it passes even on a clock that is never moved.
   const pastDeadline = new AbortController();
   const cancelDeadline = clock.setTimer(SETTLE_WAIT_MS, () => pastDeadline.abort());

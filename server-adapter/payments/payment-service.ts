@@ -26,8 +26,8 @@ export interface PaymentService {
   createPayment(input: NewPaymentInput, c: Context): Promise<{ record: PaymentRecord; created: boolean }>;
   /** The payment, after waiting up to `waitSeconds` for it to leave its status; `returned`: the student is back from Izly. */
   readPayment(paymentId: string, waitSeconds: number, signal?: AbortSignal, returned?: boolean): Promise<PaymentRecord>;
-  /** Confirms a callback with Izly; throws `CallbackRefusal` with the answer Izly gets. */
-  handleCallback(query: { p?: string; s?: string }, callback: IzlyCallback): Promise<PaymentRecord>;
+  /** Confirms a callback with Izly; `inUrl`: the places of its URL that may hold the signature. Throws `CallbackRefusal` with the answer Izly gets. */
+  handleCallback(inUrl: readonly string[], callback: IzlyCallback): Promise<PaymentRecord>;
   /** Refunds a paid payment in full; throws `IzlyPayError`. */
   refund(paymentId: string): Promise<PaymentRecord>;
   /** Settles old open payments with Izly and runs again the hooks that never returned. */
@@ -42,7 +42,7 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   return {
     createPayment: (input, c) => createPayment(parts, input, c),
     readPayment: (paymentId, waitSeconds, signal, returned) => readPayment(parts, paymentId, waitSeconds, signal, returned),
-    handleCallback: (query, callback) => handleCallback(parts, query, callback),
+    handleCallback: (inUrl, callback) => handleCallback(parts, inUrl, callback),
     refund: (paymentId) => refunds.refund(paymentId),
     reconcile: (reconcileOptions) => reconcile(parts, reconcileOptions),
   };

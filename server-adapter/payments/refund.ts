@@ -31,7 +31,7 @@ export class Refunds {
   private async refundAtIzly(record: PaymentRecord, operationId: string): Promise<PaymentRecord> {
     const { client, reader, transitions } = this.parts;
     try {
-      const answer = await client.refundPayment(operationId, record.orderId);
+      const answer = await client.refundPayment(operationId, record.clientOrderId);
       const at = transitions.nowIso();
       return await transitions.move(record, ['paid'], {
         status: 'refunded',

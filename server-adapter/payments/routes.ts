@@ -10,6 +10,7 @@ import type { ResolvedIzlyPayOptions } from '../options.js';
 import { CALLBACK_CODES, CallbackRefusal } from './callback.js';
 import type { NewPaymentInput } from './create.js';
 import type { PaymentService } from './payment-service.js';
+import { MAX_ORDER_ID_LENGTH, isValidOrderId } from './order-reference.js';
 import { createdPaymentView, paymentView } from './payment-view.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -61,15 +62,33 @@ async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Prom
   if (typeof body !== 'object' || body === null) throw new IzlyPayError(400, 'invalid_request', 'The request body must be a JSON object');
   // Only `orderId` and `returnUrl` are read: an `amount` sent by the browser is ignored.
   const { orderId, returnUrl } = body as { orderId?: unknown; returnUrl?: unknown };
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (typeof orderId !== 'string' || orderId.length === 0 || orderId.length > 128 || /[\u0000-\u001f\u007f]/.test(orderId)) {
-    throw new IzlyPayError(400, 'invalid_order_id', 'orderId must be a string of 1 to 128 printable characters');
+  // Checked as Izly checks a `ClientOrderId`, so that an id Izly would refuse never makes a failed payment.
+  if (!isValidOrderId(orderId)) {
+    throw new IzlyPayError(
+      400,
+      'invalid_order_id',
+      `orderId must be a string of 1 to ${MAX_ORDER_ID_LENGTH} characters, not blank, without control characters`,
+    );
   }
   if (typeof returnUrl !== 'string' || !URL.canParse(returnUrl) || !/^https?:$/.test(new URL(returnUrl).protocol)) {
     throw new IzlyPayError(400, 'invalid_return_url', 'returnUrl must be an absolute http(s) URL');
   }
   if (!allowed.has(new URL(returnUrl).origin)) throw new IzlyPayError(400, 'return_url_not_allowed', 'returnUrl is not on an allowed origin');
   return { orderId, returnUrl, idempotencyKey };
+}
+
+/**
+ * The places of a callback's URL where Izly may have put our `CallbackParameters`, as query strings: the
+ * query (appended with `?` or `&`), the rest of the path after `/callback` (concatenated literally to the
+ * back office's `https://shop.example/izly/callback`, whatever the prefix the adapter is mounted under),
+ * and the value of a `CallbackParameters` query parameter (URL-encoded as one).
+ */
+function callbackUrlPlaces(c: Context): string[] {
+  const url = new URL(c.req.url);
+  const path = url.pathname;
+  const places = [url.search, path.slice(path.lastIndexOf('/callback') + '/callback'.length)];
+  for (const [name, value] of url.searchParams) if (name.toLowerCase() === 'callbackparameters') places.push(value);
+  return places;
 }
 
 /** The `?wait=` of a long poll, in seconds (0 without one). */
@@ -104,8 +123,9 @@ export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentS
     return c.json(paymentView(record, exposeCustomerEmail), 200, NO_STORE);
   });
 
+  // `/callback*`: Izly may concatenate our parameters to the path itself (`/callbackp=pay_…&s=…`).
   app.post(
-    '/callback',
+    '/callback*',
     limitBodySize(64 * 1024, (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Body too large' }, 400)),
     async (c) => {
       let body: unknown = null;
@@ -115,7 +135,7 @@ export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentS
         // The body is only a hint: a signed callback without a readable body is still confirmed with Izly.
       }
       try {
-        await service.handleCallback({ p: c.req.query('p'), s: c.req.query('s') }, parseIzlyCallback(body));
+        await service.handleCallback(callbackUrlPlaces(c), parseIzlyCallback(body));
         return c.json({ Code: 0, ErrorMessage: '' }, 200);
       } catch (error) {
         if (error instanceof CallbackRefusal) return c.json({ Code: error.izlyCode, ErrorMessage: error.message }, error.httpStatus);
@@ -140,6 +160,6 @@ export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentS
   app.all('/payments', wrongMethod('POST'));
   app.all('/payments/:paymentId', wrongMethod('GET'));
   if (authorizeRefund) app.all('/payments/:paymentId/refund', wrongMethod('POST'));
-  app.all('/callback', (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Use POST on this route' }, 405, { Allow: 'POST' }));
+  app.all('/callback*', (c) => c.json({ Code: CALLBACK_CODES.invalidRequest, ErrorMessage: 'Use POST on this route' }, 405, { Allow: 'POST' }));
   return app;
 }

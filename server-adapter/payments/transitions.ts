@@ -33,6 +33,23 @@ export class PaymentTransitions {
     return new Date(this.options.clock.now()).toISOString();
   }
 
+  /**
+   * Izly names the partner's application (`Beneficiary.ClientId`, `BeneficiaryClientId`): another one than
+   * ours is recorded and logged for staff, never a reason to ignore Izly's word on the payment (the
+   * document's example shows an id of another form than the app identifier).
+   */
+  async checkBeneficiary(record: PaymentRecord, clientId: string | null, source: ReadSource | 'initiate'): Promise<void> {
+    const expected = this.options.appIdentifier;
+    if (clientId === null || clientId === expected) return;
+    await this.options.store.appendEvent({
+      paymentId: record.id,
+      at: this.nowIso(),
+      type: 'beneficiary_mismatch',
+      detail: { source, expected, izly: clientId },
+    });
+    this.options.logger.warn(`izly-pay: Izly names the beneficiary ${clientId} for payment ${record.id}, the app identifier is ${expected}`);
+  }
+
   /** True while the hook the record owes runs in this process. */
   isHookRunning(record: PaymentRecord): boolean {
     return record.pendingHook !== null && this.runningHooks.has(`${record.id}:${record.pendingHook}`);
@@ -104,21 +121,24 @@ export class PaymentTransitions {
         type: 'izly_read',
         detail: { source, izlyStatus: payment.status.raw, state: payment.status.state, amount: payment.amountRaw, amountMatch, orderId: payment.orderId },
       });
+      await this.checkBeneficiary(record, payment.beneficiaryClientId, source);
     }
     if (record.operationId !== null && payment.operationId !== record.operationId) {
       throw new MismatchError(`Izly answered for operation ${payment.operationId}, the payment has ${record.operationId}`);
     }
-    if (payment.orderId !== null && payment.orderId !== record.orderId) {
-      throw new MismatchError(`Izly's order id ${payment.orderId} differs from the payment's ${record.orderId}`);
+    // Izly's `OrderId` is the reference this payment was sent with, not the partner's order id.
+    if (payment.orderId !== null && payment.orderId !== record.clientOrderId) {
+      throw new MismatchError(`Izly's order id ${payment.orderId} differs from the payment's reference ${record.clientOrderId}`);
     }
     // A record that never learnt its operation id (initiation answered ambiguously) adopts one only when
-    // both the order and the amount agree.
-    if (record.operationId === null && (payment.orderId !== record.orderId || amountMatch === 'mismatch')) {
+    // both the reference and the amount agree.
+    if (record.operationId === null && (payment.orderId !== record.clientOrderId || amountMatch === 'mismatch')) {
       throw new MismatchError('Izly operation does not match this payment');
     }
 
     // The amount's unit is uncertain: a mismatch both ways is recorded, never a reason to refuse Izly's status.
     const patch: PaymentPatch = { updatedAt: at, izlyStatus: payment.status.raw, operationId: payment.operationId };
+    if (payment.customerClientCode !== null && payment.customerClientCode !== record.customerClientCode) patch.customerClientCode = payment.customerClientCode;
     if (amountMatch === 'mismatch' && payment.amountRaw !== null && record.amountMismatch !== payment.amountRaw) {
       patch.amountMismatch = payment.amountRaw;
       await store.appendEvent({ paymentId: record.id, at, type: 'amount_mismatch', detail: { expected: record.amount, izly: payment.amountRaw } });
@@ -140,7 +160,11 @@ export class PaymentTransitions {
         }
         if (failureHint !== undefined) patch.failureReason = failureHint;
         const changed =
-          patch.izlyStatus !== record.izlyStatus || patch.amountMismatch !== undefined || patch.failureReason !== undefined || record.operationId === null;
+          patch.izlyStatus !== record.izlyStatus ||
+          patch.amountMismatch !== undefined ||
+          patch.failureReason !== undefined ||
+          patch.customerClientCode !== undefined ||
+          record.operationId === null;
         return changed && isOpenStatus(record.status) ? this.move(record, OPEN_STATUSES, patch) : record;
       }
     }

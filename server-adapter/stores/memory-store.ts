@@ -32,6 +32,8 @@ class MemoryStore implements PaymentStore {
   readonly #records = new Map<string, PaymentRecord>();
   /** Idempotency key → payment id. */
   readonly #byKey = new Map<string, string>();
+  /** Izly reference (`clientOrderId`) → payment id. */
+  readonly #byReference = new Map<string, string>();
   /** Order id → ids of its payments, in creation order. */
   readonly #byOrder = new Map<string, string[]>();
   readonly #eventsByPayment = new Map<string, PaymentEvent[]>();
@@ -45,13 +47,20 @@ class MemoryStore implements PaymentStore {
     if (this.#records.has(record.id)) throw new Error(`memoryStore: payment ${record.id} already exists`);
     const open = isOpenStatus(record.status) ? this.#openPaymentOf(record.orderId) : undefined;
     if (open) throw new PaymentConflictError('open_payment', copy(open));
+    this.#checkReferenceFree(record.clientOrderId, record.id);
     const saved = { ...record, version: 1 };
     this.#records.set(saved.id, saved);
     this.#byKey.set(saved.idempotencyKey, saved.id);
+    this.#byReference.set(saved.clientOrderId, saved.id);
     const ofOrder = this.#byOrder.get(saved.orderId);
     if (ofOrder) ofOrder.push(saved.id);
     else this.#byOrder.set(saved.orderId, [saved.id]);
-    this.#log({ paymentId: saved.id, at: saved.createdAt, type: 'created', detail: { status: saved.status, amount: saved.amount, orderId: saved.orderId } });
+    this.#log({
+      paymentId: saved.id,
+      at: saved.createdAt,
+      type: 'created',
+      detail: { status: saved.status, amount: saved.amount, orderId: saved.orderId, clientOrderId: saved.clientOrderId },
+    });
     return copy(saved);
   };
 
@@ -85,8 +94,13 @@ class MemoryStore implements PaymentStore {
       const open = this.#openPaymentOf(record.orderId, id);
       if (open) throw new PaymentConflictError('open_payment', copy(open));
     }
+    if (patch.clientOrderId !== undefined) this.#checkReferenceFree(patch.clientOrderId, id);
     const updated = applyPatch(record, patch);
     this.#records.set(id, updated);
+    if (updated.clientOrderId !== record.clientOrderId) {
+      this.#byReference.delete(record.clientOrderId);
+      this.#byReference.set(updated.clientOrderId, id);
+    }
     if (updated.status !== record.status) {
       this.#log({ paymentId: id, at: patch.updatedAt, type: 'transition', detail: { from: record.status, to: updated.status } });
     }
@@ -134,6 +148,12 @@ class MemoryStore implements PaymentStore {
     const list = this.#eventsByPayment.get(event.paymentId);
     if (list) list.push(saved);
     else this.#eventsByPayment.set(event.paymentId, [saved]);
+  }
+
+  /** Throws the conflict when another record than `owner` holds the Izly reference. */
+  #checkReferenceFree(clientOrderId: string, owner: string): void {
+    const holder = this.#records.get(this.#byReference.get(clientOrderId) ?? '');
+    if (holder && holder.id !== owner) throw new PaymentConflictError('client_order_id', copy(holder));
   }
 
   #paymentsOf(orderId: string): PaymentRecord[] {

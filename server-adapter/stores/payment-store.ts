@@ -21,8 +21,14 @@ export interface PaymentRecord {
   id: string;
   /** The `Idempotency-Key` of the request that created it; unique. */
   idempotencyKey: string;
-  /** The partner's order reference (Izly's `ClientOrderId`). */
+  /** The partner's order reference, as the browser and the `order()` hook name it. */
   orderId: string;
+  /**
+   * This payment's own reference at Izly (`ClientOrderId`), unique among the records: the order id for an
+   * order's first payment, then `<orderId>-2`, `-3`… for the next attempts (Izly refuses a reference used
+   * before). Staff find the payment in Izly's back office by it.
+   */
+  clientOrderId: string;
   /** Amount in cents, as the partner's `order()` hook decided it. */
   amount: number;
   currency: 'EUR';
@@ -39,6 +45,10 @@ export interface PaymentRecord {
   izlyStatus: string | null;
   /** The AD's e-mail as Izly reported it once paid. Not in the public view unless the partner opts in. */
   customerEmail: string | null;
+  /** The AD's CROUS client code, for staff: the GET's `CustomerClientCode`, else the callback's `User.ClientCode`. Never in the public view. */
+  customerClientCode: string | null;
+  /** The AD's `NumeroAffectation`, for staff, as the callback's `User` gave it. Never in the public view. */
+  customerAssignmentNumber: string | null;
   /** Izly's amount, verbatim, when it matched ours neither as euros nor as cents. */
   amountMismatch: string | null;
   /** Why the payment failed or what went wrong last (a machine code and short text; never a secret). */
@@ -86,6 +96,7 @@ export type PaymentEventType =
   | 'callback'
   | 'callback_refused'
   | 'amount_mismatch'
+  | 'beneficiary_mismatch'
   | 'refund_requested'
   | 'refund_failed'
   | 'hook_failed';
@@ -103,16 +114,28 @@ export interface PaymentEvent {
 /** A new event, before the store numbers it. */
 export type NewPaymentEvent = Omit<PaymentEvent, 'id'>;
 
-/** Thrown by `create` when the idempotency key is taken or the order already has an open payment. */
+/** Which rule of the store a new or changed record broke. */
+export type PaymentConflictReason = 'idempotency_key' | 'open_payment' | 'client_order_id';
+
+const CONFLICT_MESSAGES: Record<PaymentConflictReason, string> = {
+  idempotency_key: 'A payment already uses this idempotency key',
+  open_payment: 'This order already has a payment in progress',
+  client_order_id: 'A payment already uses this Izly reference (ClientOrderId)',
+};
+
+/**
+ * Thrown by `create` when the idempotency key or the Izly reference is taken or the order already has an
+ * open payment, and by `transition` when a patch would break the open-payment or the reference rule.
+ */
 export class PaymentConflictError extends Error {
   override name = 'PaymentConflictError' as const;
-  /** Which rule the new record broke. */
-  readonly reason: 'idempotency_key' | 'open_payment';
-  /** The record that holds the key or the order, as it is now. */
+  /** Which rule the record broke. */
+  readonly reason: PaymentConflictReason;
+  /** The record that holds the key, the order or the reference, as it is now. */
   readonly existing: PaymentRecord;
 
-  constructor(reason: 'idempotency_key' | 'open_payment', existing: PaymentRecord) {
-    super(reason === 'idempotency_key' ? 'A payment already uses this idempotency key' : 'This order already has a payment in progress');
+  constructor(reason: PaymentConflictReason, existing: PaymentRecord) {
+    super(CONFLICT_MESSAGES[reason]);
     this.reason = reason;
     this.existing = existing;
   }
@@ -128,8 +151,9 @@ export interface TransitionCondition {
 export interface PaymentStore {
   /**
    * Saves a new record (its `version` is ignored and set to 1) and logs a `created` event. Throws
-   * `PaymentConflictError` when its idempotency key is taken, or when the record is open and its order
-   * already has an open payment: at most one open payment per order, checked atomically.
+   * `PaymentConflictError` when its idempotency key or its `clientOrderId` is taken, or when the record is
+   * open and its order already has an open payment: at most one open payment per order and one record per
+   * Izly reference, checked atomically.
    */
   create(record: PaymentRecord): Promise<PaymentRecord>;
   get(id: string): Promise<PaymentRecord | null>;
@@ -140,8 +164,9 @@ export interface PaymentStore {
    * Compare-and-set: applies `patch` only if the record's status is one of `from`, bumps `version`, logs
    * a `transition` event when the status changes, and returns the updated record; returns null when the
    * record is missing or its status is not in `from` (someone else moved it first).
-   * Moving a record into an open status must not break the one-open-payment-per-order rule. With
-   * `condition.version`, also returns null when the record is at another version.
+   * Moving a record into an open status must not break the one-open-payment-per-order rule, nor a new
+   * `clientOrderId` the one-record-per-reference rule (`PaymentConflictError`). With `condition.version`,
+   * also returns null when the record is at another version.
    */
   transition(id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition?: TransitionCondition): Promise<PaymentRecord | null>;
   /** Records in these statuses, oldest first; with `olderThan`, only those created before it. */
@@ -173,6 +198,8 @@ export interface NewPaymentFields {
   id: string;
   idempotencyKey: string;
   orderId: string;
+  /** The payment's reference at Izly (see `PaymentRecord.clientOrderId`). */
+  clientOrderId: string;
   amount: number;
   returnUrl: string;
   message: string | null;
@@ -181,11 +208,12 @@ export interface NewPaymentFields {
 }
 
 /** A payment as it is first stored: `created`, not yet known to Izly. One place lists every field's start. */
-export function newPaymentRecord({ id, idempotencyKey, orderId, amount, returnUrl, message, at }: NewPaymentFields): PaymentRecord {
+export function newPaymentRecord({ id, idempotencyKey, orderId, clientOrderId, amount, returnUrl, message, at }: NewPaymentFields): PaymentRecord {
   return {
     id,
     idempotencyKey,
     orderId,
+    clientOrderId,
     amount,
     currency: 'EUR',
     status: 'created',
@@ -195,6 +223,8 @@ export function newPaymentRecord({ id, idempotencyKey, orderId, amount, returnUr
     message,
     izlyStatus: null,
     customerEmail: null,
+    customerClientCode: null,
+    customerAssignmentNumber: null,
     amountMismatch: null,
     failureReason: null,
     createdAt: at,

@@ -35,6 +35,8 @@ export interface PostgresStoreOptions {
 const CHANNEL = 'izly_pay_payments';
 /** Key of the advisory lock that keeps two instances starting at once from migrating together. */
 const MIGRATION_LOCK = 4_917_020_251;
+/** The unique index of Izly references (`clientOrderId`), named by PostgreSQL in a violation. */
+const REFERENCE_INDEX = 'izly_payments_client_order_id';
 /** Pause before the wake-up connection is tried again after it was lost. */
 const RECONNECT_DELAY_MS = 1_000;
 
@@ -83,6 +85,16 @@ CREATE TABLE izly_payment_events (
 );
 CREATE INDEX izly_payment_events_payment ON izly_payment_events (payment_id, id);
 `,
+  // One Izly reference per payment (attempt), and what Izly tells staff about the AD. Records made before
+  // keep a NULL reference and are read with their order id, the reference they were sent with; NULLs never
+  // collide in a unique index, so their repeated order ids do not stop the upgrade.
+  `
+ALTER TABLE izly_payments
+  ADD COLUMN client_order_id text,
+  ADD COLUMN customer_client_code text,
+  ADD COLUMN customer_assignment_number text;
+CREATE UNIQUE INDEX izly_payments_client_order_id ON izly_payments (client_order_id);
+`,
 ];
 
 /** Column of each record field. */
@@ -104,6 +116,8 @@ function fromRow(row: Row): PaymentRecord {
     const value = row[COLUMNS[field]];
     record[field] = TIMES.has(field) && value instanceof Date ? value.toISOString() : value;
   }
+  // A record made before attempt references was sent to Izly with its order id.
+  record.clientOrderId ??= row.order_id;
   return record as unknown as PaymentRecord;
 }
 
@@ -206,7 +220,7 @@ const INSERT_PAYMENT = `
     RETURNING ${SELECT_RECORD}
   ), logged AS (
     INSERT INTO izly_payment_events (payment_id, at, type, detail)
-    SELECT id, created_at, 'created', jsonb_build_object('status', status, 'amount', amount, 'orderId', order_id) FROM inserted
+    SELECT id, created_at, 'created', jsonb_build_object('status', status, 'amount', amount, 'orderId', order_id, 'clientOrderId', client_order_id) FROM inserted
   )
   SELECT * FROM inserted`;
 
@@ -260,6 +274,11 @@ class PostgresStore implements PaymentStore {
       return await this.#inTransaction((client) => this.#transitionIn(client, id, from, patch, condition));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
+      if (error.constraint === REFERENCE_INDEX && patch.clientOrderId !== undefined) {
+        const holder = await this.#findByReference(patch.clientOrderId);
+        if (holder) throw new PaymentConflictError('client_order_id', holder);
+        throw error;
+      }
       const record = await this.get(id);
       const open = record && (await this.#findOpen(record.orderId));
       throw open ? new PaymentConflictError('open_payment', open) : error;
@@ -361,6 +380,10 @@ class PostgresStore implements PaymentStore {
     return this.#one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE order_id = $1 AND status IN ('created', 'pending') LIMIT 1`, [orderId]);
   }
 
+  #findByReference(clientOrderId: string): Promise<PaymentRecord | null> {
+    return this.#one(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE client_order_id = $1`, [clientOrderId]);
+  }
+
   /** After a unique violation on insert: throws the conflict with its holder, or returns when the holder is gone (try again). */
   async #throwConflict(record: PaymentRecord, error: pg.DatabaseError): Promise<void> {
     if (error.constraint === 'izly_payments_idempotency_key') {
@@ -369,6 +392,9 @@ class PostgresStore implements PaymentStore {
     } else if (error.constraint === 'izly_payments_one_open_per_order') {
       const open = await this.#findOpen(record.orderId);
       if (open) throw new PaymentConflictError('open_payment', open);
+    } else if (error.constraint === REFERENCE_INDEX) {
+      const holder = await this.#findByReference(record.clientOrderId);
+      if (holder) throw new PaymentConflictError('client_order_id', holder);
     } else {
       throw new Error(`postgresStore: payment ${record.id} already exists`, { cause: error });
     }

@@ -64,6 +64,15 @@ ALTER TABLE izly_payments ADD COLUMN pending_hook TEXT;
 ALTER TABLE izly_payments ADD COLUMN pending_hook_since TEXT;
 CREATE INDEX izly_payments_pending_hook ON izly_payments (pending_hook_since) WHERE pending_hook IS NOT NULL;
 `,
+  // One Izly reference per payment (attempt), and what Izly tells staff about the AD. Records made before
+  // keep a NULL reference and are read with their order id, the reference they were sent with; NULLs never
+  // collide in a unique index, so their repeated order ids do not stop the upgrade.
+  `
+ALTER TABLE izly_payments ADD COLUMN client_order_id TEXT;
+ALTER TABLE izly_payments ADD COLUMN customer_client_code TEXT;
+ALTER TABLE izly_payments ADD COLUMN customer_assignment_number TEXT;
+CREATE UNIQUE INDEX izly_payments_client_order_id ON izly_payments (client_order_id);
+`,
 ];
 
 /** Brings the file's schema up to date, in one write transaction so that two processes opening it do not both migrate. */
@@ -83,6 +92,8 @@ type Row = { [K in keyof typeof COLUMNS as (typeof COLUMNS)[K]]: PaymentRecord[K
 function fromRow(row: Row): PaymentRecord {
   const record = {} as Record<string, unknown>;
   for (const [field, column] of Object.entries(COLUMNS)) record[field] = row[column as keyof Row];
+  // A record made before attempt references was sent to Izly with its order id.
+  record.clientOrderId ??= row.order_id;
   return record as unknown as PaymentRecord;
 }
 
@@ -125,6 +136,7 @@ function prepareStatements(db: Database.Database) {
     selectByKey: db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE idempotency_key = ?'),
     selectByOrder: db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE order_id = ? ORDER BY created_at DESC, rowid DESC'),
     selectOpenByOrder: db.prepare<[string], Row>("SELECT * FROM izly_payments WHERE order_id = ? AND status IN ('created', 'pending') LIMIT 1"),
+    selectByReference: db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE client_order_id = ?'),
     selectPendingHooks: db.prepare<[string], Row>(
       'SELECT * FROM izly_payments WHERE pending_hook IS NOT NULL AND pending_hook_since < ? ORDER BY pending_hook_since, rowid',
     ),
@@ -279,9 +291,16 @@ class SqliteStore implements PaymentStore {
       if (sameKey) throw new PaymentConflictError('idempotency_key', fromRow(sameKey));
       const open = this.#statements.selectOpenByOrder.get(record.orderId);
       if (open) throw new PaymentConflictError('open_payment', fromRow(open));
+      const sameReference = this.#statements.selectByReference.get(record.clientOrderId);
+      if (sameReference) throw new PaymentConflictError('client_order_id', fromRow(sameReference));
       throw error;
     }
-    this.#log({ paymentId: saved.id, at: saved.createdAt, type: 'created', detail: { status: saved.status, amount: saved.amount, orderId: saved.orderId } });
+    this.#log({
+      paymentId: saved.id,
+      at: saved.createdAt,
+      type: 'created',
+      detail: { status: saved.status, amount: saved.amount, orderId: saved.orderId, clientOrderId: saved.clientOrderId },
+    });
     return saved;
   }
 
@@ -301,7 +320,7 @@ class SqliteStore implements PaymentStore {
     return updated;
   }
 
-  /** The UPDATE of the fields that differ, at the version read; an open-payment conflict as `PaymentConflictError`. */
+  /** The UPDATE of the fields that differ, at the version read; an open-payment or reference conflict as `PaymentConflictError`. */
   #write(record: PaymentRecord, updated: PaymentRecord): Database.RunResult {
     const changed = (Object.keys(COLUMNS) as (keyof PaymentRecord)[]).filter((field) => field !== 'id' && updated[field] !== record[field]);
     const assignments = changed.map((field) => `${COLUMNS[field]} = ?`).join(', ');
@@ -310,8 +329,10 @@ class SqliteStore implements PaymentStore {
         .prepare(`UPDATE izly_payments SET ${assignments} WHERE id = ? AND version = ?`)
         .run(...changed.map((field) => updated[field]), record.id, record.version);
     } catch (error) {
-      if (!isUniqueViolation(error) || !isOpenStatus(updated.status)) throw error;
-      const open = this.#statements.selectOpenByOrder.get(record.orderId);
+      if (!isUniqueViolation(error)) throw error;
+      const sameReference = updated.clientOrderId !== record.clientOrderId && this.#statements.selectByReference.get(updated.clientOrderId);
+      if (sameReference) throw new PaymentConflictError('client_order_id', fromRow(sameReference));
+      const open = isOpenStatus(updated.status) && this.#statements.selectOpenByOrder.get(record.orderId);
       throw open ? new PaymentConflictError('open_payment', fromRow(open)) : error;
     }
   }

@@ -65,7 +65,16 @@ describe('StatusReader', () => {
     const orderId = `A-${++orders}`;
     const at = new Date(clock.now()).toISOString();
     const record = await options.store.create(
-      newPaymentRecord({ id: `pay_${orders}`, idempotencyKey: `key-${orders}`, orderId, amount: 250, returnUrl: 'https://shop.test/', message: null, at }),
+      newPaymentRecord({
+        id: `pay_${orders}`,
+        idempotencyKey: `key-${orders}`,
+        orderId,
+        clientOrderId: orderId,
+        amount: 250,
+        returnUrl: 'https://shop.test/',
+        message: null,
+        at,
+      }),
     );
     const initiated = await client.initiatePayment({
       amount: 250,

@@ -95,7 +95,9 @@ describe('the partner killed (SIGKILL) at each step of a payment, restarted on t
           .split('\n')
           .filter((line) => line === paymentId).length
       : 0;
-  const debits = (orderId: string) => sandbox.control.operations().filter((o) => o.clientOrderId === orderId && o.status === 'Completed').length;
+  // An order's attempts reach Izly as its id, then `<orderId>-2`, `-3`…
+  const ofOrder = (orderId: string, reference: string) => reference === orderId || reference.startsWith(`${orderId}-`);
+  const debits = (orderId: string) => sandbox.control.operations().filter((o) => ofOrder(orderId, o.clientOrderId) && o.status === 'Completed').length;
 
   /** Reads until the payment is final (or the wait runs out) and checks it is paid exactly once. */
   async function assertPaidOnce(orderId: string, paymentId: string): Promise<void> {

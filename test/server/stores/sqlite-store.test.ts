@@ -36,6 +36,9 @@ describe('sqliteStore: a file made by an older release', () => {
         CREATE TABLE izly_payment_events (id INTEGER PRIMARY KEY AUTOINCREMENT, payment_id TEXT NOT NULL, at TEXT NOT NULL, type TEXT NOT NULL, detail TEXT NOT NULL);
         INSERT INTO izly_payments VALUES ('pay_old', 'key-old', 'A-old', 250, 'EUR', 'paid', '42', NULL, 'https://shop.test/', NULL,
           'Completed', NULL, NULL, NULL, '2025-01-01T10:00:00.000Z', '2025-01-01T10:01:00.000Z', '2025-01-01T10:01:00.000Z', NULL, 3);
+        -- An earlier attempt of the same order: before attempt references, both went to Izly as 'A-old'.
+        INSERT INTO izly_payments VALUES ('pay_older', 'key-older', 'A-old', 250, 'EUR', 'cancelled', '41', NULL, 'https://shop.test/', NULL,
+          'Canceled', NULL, NULL, NULL, '2025-01-01T09:00:00.000Z', '2025-01-01T09:01:00.000Z', NULL, NULL, 2);
       `);
       old.close();
 
@@ -44,6 +47,11 @@ describe('sqliteStore: a file made by an older release', () => {
         const record = await store.get('pay_old');
         assert.equal(record?.status, 'paid');
         assert.equal(record?.pendingHook, null);
+        // Read with the reference they were sent to Izly with; nothing known of the AD yet.
+        assert.equal(record?.clientOrderId, 'A-old');
+        assert.equal((await store.get('pay_older'))?.clientOrderId, 'A-old');
+        assert.equal(record?.customerClientCode, null);
+        assert.equal(record?.customerAssignmentNumber, null);
         const marked = await store.transition('pay_old', ['paid'], {
           pendingHook: 'onPaid',
           pendingHookSince: '2025-01-01T10:01:00.000Z',
@@ -60,6 +68,7 @@ describe('sqliteStore: a file made by an older release', () => {
       // Opening again runs no step twice.
       const again = sqliteStore(path);
       assert.equal((await again.get('pay_old'))?.pendingHook, 'onPaid');
+      assert.equal((await again.get('pay_old'))?.clientOrderId, 'A-old');
       await again.close();
     } finally {
       rmSync(folder, { recursive: true, force: true });
@@ -78,6 +87,7 @@ describe('sqliteStore: records read lately are reused only while nothing changed
         id: 'pay_cached',
         idempotencyKey: 'key-cached',
         orderId: 'A-cached',
+        clientOrderId: 'A-cached',
         amount: 250,
         currency: 'EUR',
         status: 'pending',
@@ -87,6 +97,8 @@ describe('sqliteStore: records read lately are reused only while nothing changed
         message: null,
         izlyStatus: 'Pending',
         customerEmail: null,
+        customerClientCode: null,
+        customerAssignmentNumber: null,
         amountMismatch: null,
         failureReason: null,
         createdAt: at,

@@ -24,6 +24,7 @@ function newRecord(overrides: Partial<PaymentRecord> = {}): PaymentRecord {
     id: `pay_test${counter}`,
     idempotencyKey: `key-${counter}`,
     orderId: `order-${counter}`,
+    clientOrderId: `ref-${counter}`,
     amount: 250,
     returnUrl: 'https://shop.test/order',
     message: null,
@@ -92,6 +93,57 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         for (const result of results) {
           if (result.status === 'rejected') assert.ok(result.reason instanceof PaymentConflictError);
         }
+      });
+    });
+
+    describe('Izly references (clientOrderId) and the AD details', () => {
+      test('refuses a second record with the same reference, naming the holder, whatever its order', async () => {
+        const first = await store.create(newRecord({ orderId: 'A', clientOrderId: 'A-2', status: 'failed' }));
+        const error = await store.create(newRecord({ orderId: 'A-2', clientOrderId: 'A-2' })).catch((e: unknown) => e);
+        assert.ok(error instanceof PaymentConflictError);
+        assert.equal(error.reason, 'client_order_id');
+        assert.equal(error.existing.id, first.id);
+        assert.deepEqual(await store.findByOrderId('A-2'), []);
+      });
+
+      test('concurrent creates with one reference: exactly one wins', async () => {
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) => store.create(newRecord({ orderId: `R-${i}`, clientOrderId: 'R-race', status: 'failed' }))),
+        );
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        for (const result of results) {
+          if (result.status === 'rejected') assert.equal((result.reason as PaymentConflictError).reason, 'client_order_id');
+        }
+      });
+
+      test('a transition may give a record another reference, but not one another record holds', async () => {
+        const holder = await store.create(newRecord({ clientOrderId: 'B-2', status: 'failed' }));
+        const created = await store.create(newRecord({ orderId: 'B', clientOrderId: 'B' }));
+        const error = await store.transition(created.id, ['created'], { clientOrderId: 'B-2', updatedAt: later() }).catch((e: unknown) => e);
+        assert.ok(error instanceof PaymentConflictError);
+        assert.equal(error.reason, 'client_order_id');
+        assert.equal(error.existing.id, holder.id);
+        assert.deepEqual(await store.get(created.id), created);
+        const moved = await store.transition(created.id, ['created'], { clientOrderId: 'B-3', updatedAt: later() });
+        assert.equal(moved?.clientOrderId, 'B-3');
+        // The reference it left is free again.
+        const reused = await store.create(newRecord({ orderId: 'B', clientOrderId: 'B', status: 'failed' }));
+        assert.equal(reused.clientOrderId, 'B');
+      });
+
+      test('keeps the reference and the AD details through transitions', async () => {
+        const created = await store.create(newRecord({ clientOrderId: 'K-1042-2' }));
+        const updated = await store.transition(created.id, ['created'], {
+          customerClientCode: 'cmartin01',
+          customerAssignmentNumber: '75012345',
+          updatedAt: later(),
+        });
+        assert.equal(updated?.clientOrderId, 'K-1042-2');
+        assert.equal(updated?.customerClientCode, 'cmartin01');
+        assert.equal(updated?.customerAssignmentNumber, '75012345');
+        assert.deepEqual(await store.get(created.id), updated);
+        assert.equal(created.customerClientCode, null);
+        assert.equal(created.customerAssignmentNumber, null);
       });
     });
 
@@ -237,7 +289,16 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           const paid = await store.transition(created.id, ['created'], { status: 'paid', paidAt: later(), izlyStatus: 'Completed', updatedAt: later() });
           await store.appendEvent({ paymentId: created.id, at: later(), type: 'callback', detail: { errorCode: 0 } });
           const open = await store.create(newRecord({ orderId: 'A-open' }));
-          const owed = await store.create(newRecord({ status: 'paid', pendingHook: 'onPaid', pendingHookSince: '2025-01-01T10:00:00.000Z' }));
+          const owed = await store.create(
+            newRecord({
+              status: 'paid',
+              clientOrderId: 'owed-2',
+              customerClientCode: 'cmartin01',
+              customerAssignmentNumber: '75012345',
+              pendingHook: 'onPaid',
+              pendingHookSince: '2025-01-01T10:00:00.000Z',
+            }),
+          );
           await store.close();
           store = await reopen();
           assert.deepEqual(await store.get(created.id), paid);
@@ -248,6 +309,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           );
           assert.deepEqual(await store.get(open.id), open);
           await assert.rejects(store.create(newRecord({ orderId: 'A-open' })), PaymentConflictError);
+          await assert.rejects(store.create(newRecord({ clientOrderId: 'owed-2', status: 'failed' })), PaymentConflictError);
         });
 
         test('two instances on the same data: one open payment per order, one CAS winner', async () => {
