@@ -1,6 +1,9 @@
 // Izly's operation statuses mapped to ours. Only `Completed` and `Refund` are documented; the former
-// S-money API's names and numeric forms (contract, sections 4 and 5) may surface too. Names are matched
-// case-insensitively; anything else means "not final yet" and the raw value is kept for diagnosis.
+// S-money API's names and Xpollens' (contract, sections 4, 4b and 5) and their numeric forms may surface
+// too. The mapping is exact, since a status is what decides that a payment is paid: a name counts once
+// trimmed and compared without regard to case, a number only as a JSON integer or its plain decimal text
+// (`"1"`, `"-1"`; not `"01"`, `" 1 "`, `"1.0"`). Anything else means "not final yet" (never paid) and the
+// raw value is kept for diagnosis.
 
 /** Where Izly says an operation stands, in our words. `pending` also covers every unknown value. */
 export type IzlyOperationState = 'pending' | 'paid' | 'refunded' | 'failed' | 'cancelled' | 'expired';
@@ -14,37 +17,58 @@ export interface IzlyStatus {
   known: boolean;
 }
 
-const BY_NAME: Record<string, IzlyOperationState> = {
-  pending: 'pending',
-  waitingvalidation: 'pending',
-  inprogress: 'pending',
-  completed: 'paid',
-  succeeded: 'paid',
-  success: 'paid',
-  refund: 'refunded',
-  refunded: 'refunded',
-  canceled: 'cancelled',
-  cancelled: 'cancelled',
-  failed: 'failed',
-  refused: 'failed',
-  expired: 'expired',
-};
+/** Every name of the document, of S-money and of Xpollens' swagger, lower case. */
+const BY_NAME: ReadonlyMap<string, IzlyOperationState> = new Map([
+  ['pending', 'pending'],
+  ['waitingvalidation', 'pending'],
+  ['waitingremittance', 'pending'],
+  ['registered', 'pending'],
+  ['inprogress', 'pending'],
+  ['completed', 'paid'],
+  ['succeeded', 'paid'],
+  ['refund', 'refunded'],
+  ['refunded', 'refunded'],
+  ['failed', 'failed'],
+  ['refused', 'failed'],
+  ['canceled', 'cancelled'],
+  ['cancelled', 'cancelled'],
+  ['expired', 'expired'],
+]);
 
-// The S-money numeric forms: 0 pending, 1 completed, 2 refunded, 3 failed/refused, 4 waiting
-// validation, 5 cancelled, 6 in progress, 7 expired.
-const BY_NUMBER: readonly IzlyOperationState[] = ['pending', 'paid', 'refunded', 'failed', 'pending', 'cancelled', 'pending', 'expired'];
+// The numeric forms: -1 unknown (to Izly: not final), 0 pending, 1 completed, 2 refunded, 3 failed or
+// refused, 4 waiting validation, 5 cancelled, 6 in progress or waiting to be sent, 7 expired.
+const BY_NUMBER: ReadonlyMap<number, IzlyOperationState> = new Map([
+  [-1, 'pending'],
+  [0, 'pending'],
+  [1, 'paid'],
+  [2, 'refunded'],
+  [3, 'failed'],
+  [4, 'pending'],
+  [5, 'cancelled'],
+  [6, 'pending'],
+  [7, 'expired'],
+]);
+
+/** The number a status value stands for: a JSON integer, or the integer's own decimal text; else null. */
+function statusNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : null;
+  if (typeof value === 'string' && /^(0|-?[1-9]\d{0,2})$/.test(value)) return Number(value);
+  return null;
+}
+
+function rawText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return value == null ? '' : JSON.stringify(value);
+}
 
 /**
  * Maps an Izly `OperationStatus` (string or number) to our state; never throws.
- * @example mapIzlyStatus('Completed').state === 'paid'; mapIzlyStatus(5).state === 'cancelled'
+ * @example mapIzlyStatus('Completed').state === 'paid'; mapIzlyStatus(5).state === 'cancelled'; mapIzlyStatus('Success').known === false
  */
 export function mapIzlyStatus(value: unknown): IzlyStatus {
-  const raw = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : value == null ? '' : JSON.stringify(value);
-  const text = raw.trim();
-  if (/^\d+$/.test(text)) {
-    const state = BY_NUMBER[Number(text)];
-    return state ? { state, raw, known: true } : { state: 'pending', raw, known: false };
-  }
-  const state = BY_NAME[text.toLowerCase().replace(/[\s_-]/g, '')];
+  const raw = rawText(value);
+  const number = statusNumber(value);
+  const state = number === null ? (typeof value === 'string' ? BY_NAME.get(value.trim().toLowerCase()) : undefined) : BY_NUMBER.get(number);
   return state ? { state, raw, known: true } : { state: 'pending', raw, known: false };
 }

@@ -68,44 +68,98 @@ describe('dates (Paris local time)', () => {
   });
 });
 
-describe('statuses (contract, section 5)', () => {
-  test('known names map case-insensitively, the raw value is kept', () => {
-    const cases: Array<[unknown, string]> = [
-      ['Completed', 'paid'],
-      ['SUCCEEDED', 'paid'],
-      ['Refund', 'refunded'],
-      ['refunded', 'refunded'],
-      ['Canceled', 'cancelled'],
-      ['Cancelled', 'cancelled'],
-      ['Failed', 'failed'],
-      ['Refused', 'failed'],
-      ['Expired', 'expired'],
-      ['Pending', 'pending'],
-      ['WaitingValidation', 'pending'],
-      ['InProgress', 'pending'],
+describe('statuses (contract, sections 4, 4b and 5): an exact mapping', () => {
+  // Every name of the document, of S-money and of Xpollens' swagger, and every numeric form.
+  const NAMES: Array<[string, string]> = [
+    ['Completed', 'paid'],
+    ['Succeeded', 'paid'],
+    ['Refund', 'refunded'],
+    ['Refunded', 'refunded'],
+    ['Failed', 'failed'],
+    ['Refused', 'failed'],
+    ['Canceled', 'cancelled'],
+    ['Cancelled', 'cancelled'],
+    ['Expired', 'expired'],
+    ['Pending', 'pending'],
+    ['WaitingValidation', 'pending'],
+    ['WaitingRemittance', 'pending'],
+    ['Registered', 'pending'],
+    ['InProgress', 'pending'],
+  ];
+  const NUMBERS: Array<[number, string]> = [
+    [-1, 'pending'],
+    [0, 'pending'],
+    [1, 'paid'],
+    [2, 'refunded'],
+    [3, 'failed'],
+    [4, 'pending'],
+    [5, 'cancelled'],
+    [6, 'pending'],
+    [7, 'expired'],
+  ];
+
+  test('every documented name maps, as written, in any case and trimmed; the raw value is kept verbatim', () => {
+    for (const [name, state] of NAMES) {
+      for (const value of [name, name.toUpperCase(), name.toLowerCase(), ` ${name}\t`, `${name}\n`]) {
+        assert.deepEqual(mapIzlyStatus(value), { state, raw: value, known: true }, JSON.stringify(value));
+      }
+    }
+  });
+
+  test('every numeric form maps, as a JSON number or its plain decimal text', () => {
+    for (const [code, state] of NUMBERS) {
+      assert.deepEqual(mapIzlyStatus(code), { state, raw: String(code), known: true }, String(code));
+      assert.deepEqual(mapIzlyStatus(String(code)), { state, raw: String(code), known: true }, JSON.stringify(String(code)));
+    }
+  });
+
+  test('near misses are unknown, never paid: pending, known false, raw kept', () => {
+    const nearMisses = [
+      // Spelled otherwise than any vocabulary: inner separators, other words, other tenses.
+      'com-ple_ted',
+      'Com pleted',
+      'Success',
+      'Successful',
+      'Paid',
+      'OK',
+      'Complete',
+      'Completed.',
+      'Completed1',
+      'Refund ed',
+      // Numbers padded, signed or written as decimals: no serializer writes a status so.
+      '01',
+      ' 1 ',
+      '1 ',
+      '+1',
+      '1.0',
+      '0x1',
+      '1e0',
+      '-0',
+      '-01',
+      // Outside the forms, or not a status at all.
+      8,
+      -2,
+      '8',
+      1.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      true,
+      '',
+      '   ',
+      null,
+      undefined,
+      ['Completed'],
+      { Status: 'Completed' },
     ];
-    for (const [value, state] of cases) {
+    for (const value of nearMisses) {
       const status = mapIzlyStatus(value);
-      assert.equal(status.state, state, String(value));
-      assert.equal(status.raw, value);
-      assert.equal(status.known, true);
+      assert.equal(status.state, 'pending', JSON.stringify(value) ?? String(value));
+      assert.equal(status.known, false, JSON.stringify(value) ?? String(value));
     }
-  });
-
-  test('numeric forms 0..7, as numbers or strings', () => {
-    const expected = ['pending', 'paid', 'refunded', 'failed', 'pending', 'cancelled', 'pending', 'expired'];
-    expected.forEach((state, code) => {
-      assert.equal(mapIzlyStatus(code).state, state);
-      assert.equal(mapIzlyStatus(String(code)).state, state);
-    });
-  });
-
-  test('anything else is not final yet, kept verbatim, never throws', () => {
-    for (const value of ['Authorized', 8, '', null, undefined, { odd: true }]) {
-      const status = mapIzlyStatus(value);
-      assert.equal(status.state, 'pending');
-      assert.equal(status.known, false);
-    }
-    assert.equal(mapIzlyStatus('Authorized').raw, 'Authorized');
+    assert.equal(mapIzlyStatus('com-ple_ted').raw, 'com-ple_ted');
+    assert.equal(mapIzlyStatus(' 1 ').raw, ' 1 ');
+    assert.equal(mapIzlyStatus(8).raw, '8');
+    assert.equal(mapIzlyStatus({ Status: 'Completed' }).raw, '{"Status":"Completed"}');
+    assert.equal(mapIzlyStatus(null).raw, '');
   });
 });
