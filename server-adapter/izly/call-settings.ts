@@ -2,24 +2,82 @@
 // POS's credentials as each kind of call sends them. The API key is inside the headers only.
 import type { IzlyTransportSettings } from './http.js';
 
+/** The content type of the document (section 3). */
+export const XPOLLENS_CONTENT_TYPE = 'application/vnd.Xpollens.v1+json';
+/** The content type proven in production (esup-papercut, section 4): the provider's former name. */
+export const S_MONEY_CONTENT_TYPE = 'application/vnd.s-money.v1+json';
+
+/**
+ * A header value where Izly may want either of two forms (the content type of the payment calls, the
+ * `Authorization` of the token call): the first form is sent until Izly refuses it, then the other one,
+ * once per client, and whichever Izly answered first is kept. After that no refusal moves it again, so a
+ * client never sends more than one extra request for it in its whole life (`alternative` null: pinned).
+ */
+export class HeaderChoice {
+  #current: string;
+  readonly #alternative: string | null;
+  #settled: boolean;
+
+  constructor(first: string, alternative: string | null) {
+    this.#current = first;
+    this.#alternative = alternative;
+    this.#settled = alternative === null;
+  }
+
+  /** The value to send now. */
+  get current(): string {
+    return this.#current;
+  }
+
+  /**
+   * Sends with the current value; when `refused(error)` says Izly turned that very value down, sends again
+   * once with the other one (or with the value another call already switched to meanwhile).
+   */
+  async send<T>(refused: (error: unknown) => boolean, send: (value: string) => Promise<T>): Promise<T> {
+    const sent = this.#current;
+    try {
+      return this.#worked(sent, await send(sent));
+    } catch (error) {
+      const next = refused(error) ? this.#afterRefusal(sent) : null;
+      if (next === null) throw error;
+      return this.#worked(next, await send(next));
+    }
+  }
+
+  #worked<T>(sent: string, result: T): T {
+    if (sent === this.#current) this.#settled = true;
+    return result;
+  }
+
+  #afterRefusal(sent: string): string | null {
+    if (sent !== this.#current) return this.#current;
+    if (this.#settled || this.#alternative === null) return null;
+    this.#settled = true;
+    this.#current = this.#alternative;
+    return this.#current;
+  }
+}
+
 export interface IzlyCallSettings {
   transport: IzlyTransportSettings;
   appIdentifier: string;
   /** `Authorization` of the payment calls (`Basic <apiKey>` or `Basic base64(appIdentifier:apiKey)`). */
   paymentAuthorization: string;
-  /** Standard Basic of `appIdentifier:apiKey`, for the OAuth token call. */
-  basicAuthorization: string;
-  /** `Content-Type` of the payment calls that send a body. */
-  contentType: string;
+  /** `Authorization` of the OAuth token call: standard Basic of `appIdentifier:apiKey`, or `Basic <apiKey>` when the key looks like base64. */
+  tokenAuthorization: HeaderChoice;
 }
 
-/** Headers of the payment calls (initiate, get, refund). */
-export function paymentHeaders(settings: IzlyCallSettings, withBody: boolean): Record<string, string> {
+/**
+ * Headers of the payment calls (initiate, get, refund). Every one of them carries the client's content
+ * type, a GET included (an Izly that checks it checks it on every call); the transport switches it on a
+ * 415. `_withBody` is no longer read: the callers still pass it until they drop it.
+ */
+export function paymentHeaders(settings: IzlyCallSettings, _withBody?: boolean): Record<string, string> {
   return {
     Authorization: settings.paymentAuthorization,
     AppIdentifier: settings.appIdentifier,
     Accept: 'application/json',
-    ...(withBody ? { 'Content-Type': settings.contentType } : {}),
+    'Content-Type': settings.transport.contentType.current,
   };
 }
 

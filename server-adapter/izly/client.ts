@@ -1,8 +1,10 @@
 // The typed Izly client: one method per call of the partner contract, each written in the file of its
 // resource (`web-payments.ts`, `connect.ts`). Sends what the contract says (PascalCase body, vendor content
 // type, `AppIdentifier`, `Basic` + raw key by default, standard Basic for the OAuth token call) and returns
-// camelCase types, integer cents, dates and our status names.
-import type { IzlyCallSettings } from './call-settings.js';
+// camelCase types, integer cents, dates and our status names. Where the document and the field disagree
+// (the content type, the token call's `Authorization`), the client tries the other form once and keeps
+// the one Izly answered, unless the option pins it.
+import { HeaderChoice, S_MONEY_CONTENT_TYPE, XPOLLENS_CONTENT_TYPE, type IzlyCallSettings } from './call-settings.js';
 import { authorizeUrl, exchangeCode, getUser, refreshToken, type IzlyTokens, type IzlyUser } from './connect.js';
 import {
   getPayment,
@@ -29,8 +31,18 @@ export interface IzlyClientOptions {
   apiKey: string;
   /** `Authorization` of the payment calls: `Basic <apiKey>` (`'raw-key'`, default, as seen in the field) or `Basic base64(appIdentifier:apiKey)` (`'basic'`). */
   authorization?: 'raw-key' | 'basic';
-  /** `Content-Type` of the payment calls; default `application/vnd.Xpollens.v1+json`. */
+  /**
+   * `Content-Type` of the payment calls, pinned: always this one. By default the client sends
+   * `application/vnd.s-money.v1+json` (the type proven in production) and, if Izly answers 415, the
+   * document's `application/vnd.Xpollens.v1+json` once; the type Izly accepted is kept by this client.
+   */
   contentType?: string;
+  /**
+   * `Authorization` of the OAuth token call, pinned: `'basic'`, standard Basic of `appIdentifier:apiKey`, or
+   * `'raw-key'`, `Basic <apiKey>` (a back-office key that is already base64). By default `'basic'`, and
+   * `'raw-key'` once after a `401 invalid_client` when the key looks like base64; the form that worked is kept.
+   */
+  tokenAuthorization?: 'basic' | 'raw-key';
   /** The fetch to use (tests, proxies, other runtimes); default `globalThis.fetch`. */
   fetch?: (request: Request) => Promise<Response>;
   /** Time allowed to each attempt of a call, in ms; default 10000. */
@@ -48,6 +60,8 @@ export interface IzlyClient {
   /** Settings in force, without the API key. */
   readonly baseUrl: string;
   readonly appIdentifier: string;
+  /** The `Content-Type` the payment calls send now (the one Izly accepted, once it answered). */
+  readonly contentType: string;
   /** `POST /api/Izly/WebPayments`: creates an operation for the student to authorise. Never retried. */
   initiatePayment(input: InitiatePaymentInput): Promise<InitiatedPayment>;
   /** `GET /api/Izly/WebPayments/{operationId}`: Izly's authoritative view of a payment. */
@@ -80,6 +94,29 @@ function base64(text: string): string {
   return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }
 
+/** Text that could be the base64 string after `Basic` (the document's example key is one): only then is `Basic <apiKey>` worth a try. */
+function looksLikeBase64(text: string): boolean {
+  return text.length >= 8 && text.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text);
+}
+
+/** The content type of the payment calls: pinned by the option, or s-money's first and the document's after a 415. */
+function contentTypeChoice(contentType: string | undefined): HeaderChoice {
+  if (contentType === undefined) return new HeaderChoice(S_MONEY_CONTENT_TYPE, XPOLLENS_CONTENT_TYPE);
+  // A media type (`type/subtype`, parameters allowed), and nothing that could end the header line.
+  if (typeof contentType !== 'string' || !/^[\w.+-]+\/[\w.+-]+(\s*;[ -~]*)?$/.test(contentType)) {
+    throw new Error('createIzlyClient: contentType must be a media type such as application/vnd.s-money.v1+json');
+  }
+  return new HeaderChoice(contentType, null);
+}
+
+/** The token call's `Authorization`: pinned by the option, or standard Basic with `Basic <apiKey>` to fall back on. */
+function tokenAuthorizationChoice(option: IzlyClientOptions['tokenAuthorization'], basic: string, apiKey: string): HeaderChoice {
+  if (option !== undefined && option !== 'basic' && option !== 'raw-key') throw new Error("createIzlyClient: tokenAuthorization must be 'basic' or 'raw-key'");
+  if (option === 'raw-key') return new HeaderChoice(`Basic ${apiKey}`, null);
+  if (option === 'basic') return new HeaderChoice(basic, null);
+  return new HeaderChoice(basic, looksLikeBase64(apiKey) ? `Basic ${apiKey}` : null);
+}
+
 /** The options checked (throwing `Error` on a wrong one) and turned into what every call needs. */
 function resolveCallSettings(options: IzlyClientOptions): IzlyCallSettings {
   const baseUrl = requireText('baseUrl', options.baseUrl).replace(/\/+$/, '');
@@ -97,11 +134,11 @@ function resolveCallSettings(options: IzlyClientOptions): IzlyCallSettings {
       retries: requireCount('retries', options.retries, 2, 0),
       retryDelayMs: requireCount('retryDelayMs', options.retryDelayMs, 250, 0),
       maxRetryDelayMs: requireCount('maxRetryDelayMs', options.maxRetryDelayMs, 5_000, 0),
+      contentType: contentTypeChoice(options.contentType),
     },
     appIdentifier,
     paymentAuthorization: authorization === 'raw-key' ? `Basic ${apiKey}` : basicAuthorization,
-    basicAuthorization,
-    contentType: options.contentType ?? 'application/vnd.Xpollens.v1+json',
+    tokenAuthorization: tokenAuthorizationChoice(options.tokenAuthorization, basicAuthorization, apiKey),
   };
 }
 
@@ -116,6 +153,9 @@ export function createIzlyClient(options: IzlyClientOptions): IzlyClient {
   return {
     baseUrl: settings.transport.baseUrl,
     appIdentifier: settings.appIdentifier,
+    get contentType() {
+      return settings.transport.contentType.current;
+    },
     initiatePayment: (input) => initiatePayment(settings, input),
     getPayment: (operationId) => getPayment(settings, operationId),
     refundPayment: (operationId, clientOrderId) => refundPayment(settings, operationId, clientOrderId),

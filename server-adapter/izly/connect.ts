@@ -1,8 +1,8 @@
 // IzlyConnect (OAuth 2 authorization code): the login page's URL, the token and users calls, and their
 // answers read from Izly's JSON into camelCase. Tokens are secrets: they never appear in an error message.
 import { requireArgument, type IzlyCallSettings } from './call-settings.js';
-import { IzlyUnexpectedAnswerError } from './errors.js';
-import { field, integerField, isJsonObject, redactBody, textField, type JsonObject } from './fields.js';
+import { IzlyApiError, IzlyUnexpectedAnswerError } from './errors.js';
+import { field, integerField, isJsonObject, objectField, redactBody, textField, type JsonObject } from './fields.js';
 import { sendIzlyRequest } from './http.js';
 
 /** Tokens from `POST /oauth/Home/Token`. Keep them server-side. */
@@ -46,10 +46,13 @@ export function parseIzlyTokens(body: unknown): IzlyTokens {
   };
 }
 
-function firstText(body: JsonObject, names: string[]): string | null {
-  for (const name of names) {
-    const value = textField(body, name);
-    if (value !== null) return value;
+/** The first of `names` found in one of `objects`, looked up object by object. */
+function firstText(objects: readonly JsonObject[], names: string[]): string | null {
+  for (const object of objects) {
+    for (const name of names) {
+      const value = textField(object, name);
+      if (value !== null) return value;
+    }
   }
   return null;
 }
@@ -58,14 +61,17 @@ export function parseIzlyUser(body: unknown): IzlyUser {
   // Some APIs wrap the user in an object or a one-element list; accept both.
   const candidate = Array.isArray(body) ? body[0] : isJsonObject(body) && isJsonObject(field(body, 'User')) ? field(body, 'User') : body;
   if (!isJsonObject(candidate)) throw new IzlyUnexpectedAnswerError('users', 200, 'the answer is not a JSON object', redactBody(body));
+  // S-money's user object nests the person under `Profile` (contract 4b); a top-level field wins over it.
+  const person = [candidate, ...[objectField(candidate, 'Profile')].filter((profile) => profile !== null)];
   const user: IzlyUser = {
-    id: firstText(candidate, ['Id', 'UserId']),
-    email: firstText(candidate, ['Email', 'Mail']),
-    clientCode: firstText(candidate, ['ClientCode']),
-    assignmentNumber: firstText(candidate, ['NumeroAffectation', 'AssignmentNumber']),
-    firstName: firstText(candidate, ['FirstName', 'Prenom', 'GivenName']),
-    lastName: firstText(candidate, ['LastName', 'Nom', 'FamilyName', 'Name']),
-    phone: firstText(candidate, ['Phone', 'PhoneNumber', 'Telephone', 'Mobile']),
+    // The account's id only: an id inside `Profile` would name the profile, not the AD.
+    id: firstText([candidate], ['Id', 'UserId']),
+    email: firstText(person, ['Email', 'Mail']),
+    clientCode: firstText(person, ['ClientCode']),
+    assignmentNumber: firstText(person, ['NumeroAffectation', 'AssignmentNumber']),
+    firstName: firstText(person, ['FirstName', 'Prenom', 'GivenName']),
+    lastName: firstText(person, ['LastName', 'Nom', 'FamilyName', 'Name']),
+    phone: firstText(person, ['Phone', 'PhoneNumber', 'Telephone', 'Mobile']),
     raw: candidate,
   };
   if (user.id === null && user.email === null) {
@@ -84,15 +90,27 @@ export function authorizeUrl(settings: IzlyCallSettings, { state }: { state?: st
   return url.href;
 }
 
-/** Both OAuth grants: standard Basic of `AppIdentifier:apiKey`, parameters in the query string (contract 2.2, 2.4). */
+/** Izly did not recognise the client's credentials in the form they were sent (not a bad code or token). */
+function isInvalidClient(error: unknown): boolean {
+  return error instanceof IzlyApiError && error.httpStatus === 401 && error.code === 'invalid_client';
+}
+
+/**
+ * Both OAuth grants, parameters in the query string (contract 2.2, 2.4). `Authorization` is standard Basic
+ * of `AppIdentifier:apiKey` (the document's example), or the back-office key as is when Izly refused that
+ * and the key is already base64 ("Basic + la clé API récupérée depuis le BO"): a refused call did nothing,
+ * so sending it again in the other form is safe, and the form Izly took is kept.
+ */
 async function requestTokens(settings: IzlyCallSettings, query: Record<string, string>): Promise<IzlyTokens> {
-  const body = await sendIzlyRequest(settings.transport, {
-    call: 'token',
-    method: 'POST',
-    path: '/oauth/Home/Token',
-    query,
-    headers: { Authorization: settings.basicAuthorization, Accept: 'application/json' },
-  });
+  const body = await settings.tokenAuthorization.send(isInvalidClient, (authorization) =>
+    sendIzlyRequest(settings.transport, {
+      call: 'token',
+      method: 'POST',
+      path: '/oauth/Home/Token',
+      query,
+      headers: { Authorization: authorization, Accept: 'application/json' },
+    }),
+  );
   return parseIzlyTokens(body);
 }
 

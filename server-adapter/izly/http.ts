@@ -1,4 +1,6 @@
-// One request to Izly: timeout, retries for GETs, and the mapping of every failure to the error tree.
+// One request to Izly: timeout, retries for GETs, the content type Izly accepts, and the mapping of every
+// failure to the error tree.
+import type { HeaderChoice } from './call-settings.js';
 import { IzlyApiError, IzlyError, IzlyNetworkError, IzlyTimeoutError, IzlyUnexpectedAnswerError, type IzlyCall } from './errors.js';
 import { field, integerField, isJsonObject, redactBody, textField, type JsonObject } from './fields.js';
 
@@ -11,6 +13,8 @@ export interface IzlyTransportSettings {
   retries: number;
   retryDelayMs: number;
   maxRetryDelayMs: number;
+  /** The `Content-Type` of the requests that carry one (the payment calls): learnt from Izly's 415s, or pinned. */
+  contentType: HeaderChoice;
 }
 
 /** One call: method, path (below the base URL), query, headers and an optional JSON body. */
@@ -62,12 +66,27 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+/** A 415: Izly turned the content type down before reading the request, so nothing was done. */
+function isUnsupportedMediaType(error: unknown): boolean {
+  return error instanceof IzlyApiError && error.httpStatus === 415;
+}
+
 /**
  * Sends one request and returns the parsed JSON of a successful answer. GETs are retried on
  * 408/429/5xx, timeouts and network errors, with exponential backoff and `Retry-After` honoured up to
  * `maxRetryDelayMs`; a POST is sent once, since Izly offers no idempotency key to make a retry safe.
+ * The one exception: a request that carries a `Content-Type` and is answered 415 is sent again with the
+ * other documented type (a 415 means Izly did not process it, so even an initiation cannot happen twice),
+ * and the type Izly answered is the one the client sends from then on.
  */
-export async function sendIzlyRequest(settings: IzlyTransportSettings, request: IzlyRequest): Promise<unknown> {
+export function sendIzlyRequest(settings: IzlyTransportSettings, request: IzlyRequest): Promise<unknown> {
+  if (request.headers['Content-Type'] === undefined) return sendWithRetries(settings, request);
+  return settings.contentType.send(isUnsupportedMediaType, (contentType) =>
+    sendWithRetries(settings, { ...request, headers: { ...request.headers, 'Content-Type': contentType } }),
+  );
+}
+
+async function sendWithRetries(settings: IzlyTransportSettings, request: IzlyRequest): Promise<unknown> {
   const url = new URL(settings.baseUrl.replace(/\/+$/, '') + request.path);
   for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
   const attempts = request.method === 'GET' ? settings.retries + 1 : 1;

@@ -65,7 +65,8 @@ describe('createIzlyClient()', () => {
       assert.equal(new URL(request.url).pathname, '/api/Izly/WebPayments');
       assert.equal(request.headers.get('authorization'), `Basic ${API_KEY}`);
       assert.equal(request.headers.get('appidentifier'), APP_IDENTIFIER);
-      assert.equal(request.headers.get('content-type'), 'application/vnd.Xpollens.v1+json');
+      // The type proven in production first; the document's after a 415 (izly-variants.test.ts).
+      assert.equal(request.headers.get('content-type'), 'application/vnd.s-money.v1+json');
       assert.deepEqual(await request.json(), { Amount: 250, ClientOrderId: 'A-1', CallbackParameters: 'p=x&s=y', Message: 'hello' });
       assert.match(initiated.authorizationUrl, /^http:\/\/sandbox\.test\/payment\//);
       assert.equal(initiated.operationId, String(sandbox.control.operations()[0]!.id));
@@ -74,7 +75,7 @@ describe('createIzlyClient()', () => {
     });
 
     test("standard Basic of AppIdentifier:apiKey is accepted as well ('basic')", async () => {
-      await client({ authorization: 'basic', contentType: 'application/vnd.s-money.v1+json' }).initiatePayment({ amount: 100, clientOrderId: 'A-2' });
+      await client({ authorization: 'basic', contentType: 'application/vnd.Xpollens.v1+json' }).initiatePayment({ amount: 100, clientOrderId: 'A-2' });
       assert.equal(sent[0]!.headers.get('authorization'), `Basic ${btoa(`${APP_IDENTIFIER}:${API_KEY}`)}`);
     });
 
