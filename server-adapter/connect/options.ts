@@ -11,7 +11,11 @@ export interface ConnectTokens extends IzlyTokens {
 /** What `GET /connect/session` answers about the current browser: the partner's own public view (never a token). */
 export type ConnectSessionView = Readonly<Record<string, unknown>>;
 
-/** How `/connect/callback` treats a `state` that Izly does not return (the contract does not mention `state`). */
+/**
+ * How `/connect/callback` treats a `state` that Izly does not return (the contract does not mention `state`):
+ * `'if-returned'` (default) checks it when Izly returns it and otherwise relies on the login cookie's
+ * single-use nonce; `'required'` refuses a callback without it.
+ */
 export type ConnectStateCheck = 'required' | 'if-returned';
 
 /** Options of IzlyConnect, given as `izlyPay({ ..., connect: {...} })`; without them there is no `/connect/*` route. */
@@ -30,11 +34,14 @@ export interface IzlyConnectOptions {
    * "URL after cancellation" for both. Default: `returnUrl`.
    */
   paymentCancelUrl?: string;
-  /** `'required'` (default): a callback without `state` is refused; `'if-returned'`: checked only when Izly returns it (see README). */
+  /**
+   * `'if-returned'` (default): `state` is checked when Izly returns it, and a callback without it is bound to the
+   * browser by the login cookie's single-use nonce alone; `'required'`: a callback without `state` is refused (see README).
+   */
   state?: ConnectStateCheck;
   /** Lifetime of the login cookie (from the click to Izly's answer), in seconds; default 600, between 30 and 3600. */
   loginTimeoutSeconds?: number;
-  /** Name of the login cookie; default `izly_connect`. */
+  /** Name of the login cookie; default `izly_connect`. On https the adapter sends it as `__Host-<name>`. */
   cookieName?: string;
   /** Enables `GET /connect/session`: the current browser's session as the partner wants the page to see it, or null. */
   session?: (c: Context) => ConnectSessionView | null | Promise<ConnectSessionView | null>;
@@ -67,7 +74,9 @@ export function resolveConnectOptions(options: IzlyConnectOptions, allowedOrigin
   if (!allowedOrigins.includes(new URL(returnUrl).origin)) fail('returnUrl must be on one of allowedOrigins');
   const paymentCancelUrl = options.paymentCancelUrl ?? returnUrl;
   if (!isHttpUrl(paymentCancelUrl)) fail('paymentCancelUrl must be an absolute http(s) URL');
-  const state = options.state ?? 'required';
+  // Izly may not echo `state` (the document never mentions it): a default that refused such callbacks would
+  // refuse every login there, while the cookie's single-use nonce still binds the login to the browser.
+  const state = options.state ?? 'if-returned';
   if (state !== 'required' && state !== 'if-returned') fail("state must be 'required' or 'if-returned'");
   const loginTimeoutSeconds = options.loginTimeoutSeconds ?? 600;
   if (!Number.isInteger(loginTimeoutSeconds) || loginTimeoutSeconds < 30 || loginTimeoutSeconds > 3600) {
@@ -76,5 +85,6 @@ export function resolveConnectOptions(options: IzlyConnectOptions, allowedOrigin
   const cookieName = options.cookieName ?? 'izly_connect';
   // RFC 6265 token characters, so the name needs no quoting in any browser.
   if (typeof cookieName !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/.test(cookieName)) fail('cookieName must be a cookie name token');
+  if (/^__(host|secure)-/i.test(cookieName)) fail('cookieName must not start with __Host- or __Secure-: the adapter adds __Host- itself on https');
   return { ...options, returnUrl, paymentCancelUrl, state, loginTimeoutSeconds, cookieName };
 }

@@ -1,7 +1,8 @@
 // The IzlyConnect routes, mounted by `izlyPay()` at `/connect` when `connect` options are given:
 //   GET /connect/login     starts a login: login cookie (state nonce, return URL, mode), 302 to Izly
-//   GET /connect/callback  Izly's "URL after connection": checks cookie and state, exchanges the code,
-//                          reads the AD, calls onLogin, redirects to the return URL (or ends the popup)
+//   GET /connect/callback  Izly's "URL after connection": checks the cookie, spends its nonce, checks
+//                          state, exchanges the code, reads the AD, calls onLogin, redirects to the
+//                          return URL (or ends the popup)
 //   GET /connect/cancel    Izly's "URL after cancellation": a login cancel when a login is in progress,
 //                          otherwise a cancelled payment, sent on to `paymentCancelUrl`
 //   GET /connect/session   the partner's `session(c)` view, when that hook is given
@@ -11,12 +12,14 @@ import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { IzlyConnectError, connectErrorFromIzly, type IzlyConnectErrorCode } from './errors.js';
 import { createLoginCookieSealer, newNonce, sameText, type LoginCookieSealer, type LoginInProgress } from './login-cookie.js';
+import { loginNonces, type LoginNonces } from './login-nonces.js';
 import type { ConnectTokens, ResolvedConnectOptions } from './options.js';
 import { PAGE_HEADERS, PAGE_STYLES, POPUP_SCRIPT, errorPage, popupPage, returnUrlWith } from './pages.js';
 import { withExpiry } from './tokens.js';
 import type { IzlyClient } from '../izly/client.js';
 import type { IzlyUser } from '../izly/connect.js';
 import type { IzlyPayLogger } from '../options.js';
+import type { PaymentStore } from '../stores/payment-store.js';
 
 /** What the routes need from the adapter. */
 export interface ConnectRouteSettings {
@@ -27,6 +30,8 @@ export interface ConnectRouteSettings {
   allowedOrigins: readonly string[];
   logger: IzlyPayLogger;
   now: () => number;
+  /** The adapter's store: spends the logins' nonces when it offers `spendLoginNonce`; without it, this process does. */
+  store?: PaymentStore;
 }
 
 const JSON_HEADERS = { 'Cache-Control': 'no-store' } as const;
@@ -77,12 +82,14 @@ class ConnectHandlers {
   readonly #options: ResolvedConnectOptions;
   readonly #sealer: LoginCookieSealer;
   readonly #allowed: Set<string>;
+  readonly #nonces: LoginNonces;
 
   constructor(settings: ConnectRouteSettings) {
     this.#settings = settings;
     this.#options = settings.options;
     this.#sealer = createLoginCookieSealer(settings.secret);
     this.#allowed = new Set(settings.allowedOrigins);
+    this.#nonces = loginNonces(settings.store, settings.now);
   }
 
   /** `GET /login`: checks the mode and return URL, sets the login cookie, sends the browser to Izly. */
@@ -92,24 +99,26 @@ class ConnectHandlers {
     const returnUrl = c.req.query('returnUrl') ?? this.#options.returnUrl;
     if (!isHttpUrl(returnUrl)) return this.fail(c, 'invalid_return_url', null);
     if (!this.#allowed.has(new URL(returnUrl).origin)) return this.fail(c, 'return_url_not_allowed', null);
-    // Another site must not start a login in this browser: with a state that Izly might not return, the
-    // login cookie would be all that stands between a forged callback and the student's session.
-    if (c.req.header('sec-fetch-site') === 'cross-site') {
-      const referer = c.req.header('referer') ?? '';
-      if (!URL.canParse(referer) || !this.#allowed.has(new URL(referer).origin)) return this.fail(c, 'cross_site_request', null);
-    }
+    if (this.#startedElsewhere(c)) return this.fail(c, 'cross_site_request', null);
     const { loginTimeoutSeconds } = this.#options;
     const login: LoginInProgress = { nonce: newNonce(), returnUrl, mode, expiresAt: this.#settings.now() + loginTimeoutSeconds * 1000 };
-    c.header('Set-Cookie', this.#cookieHeader(c, await this.#sealer.seal(login), loginTimeoutSeconds, returnUrl));
+    c.header('Set-Cookie', this.#cookieHeader(c, await this.#sealer.seal(login), loginTimeoutSeconds));
     c.header('Cache-Control', 'no-store');
     return c.redirect(this.#settings.client.authorizeUrl({ state: login.nonce }), 302);
   }
 
-  /** `GET /callback`: checks cookie and state, exchanges the code, reads the AD, calls `onLogin`, answers. */
+  /** `GET /callback`: checks the cookie, spends its nonce, checks state, exchanges the code, reads the AD, calls `onLogin`, answers. */
   async callback(c: Context): Promise<Response> {
     const login = await this.#readLogin(c);
-    c.header('Set-Cookie', this.#clearLogin(c, login));
+    c.header('Set-Cookie', this.#clearLogin(c));
     if (!login) return this.fail(c, 'login_not_started', null);
+    if (login.expiresAt <= this.#settings.now()) return this.fail(c, 'login_expired', login);
+    // One cookie, one callback, whatever its outcome: the same cookie replayed, or planted in another
+    // browser after its own callback, opens nothing. Spent before Izly is called, so two at once cannot both pass.
+    if (!(await this.#nonces.spend(login.nonce, login.expiresAt))) {
+      this.#settings.logger.warn('izly-pay: connect: a login cookie came back after its callback (replayed or planted): refused');
+      return this.fail(c, 'login_not_started', login);
+    }
     const refused = this.#refusedCallback(c, login);
     if (refused) return this.fail(c, refused, login);
     const code = c.req.query('code');
@@ -132,7 +141,7 @@ class ConnectHandlers {
     } catch (error) {
       this.#settings.logger.error(`izly-pay: connect: onLogin failed: ${reason(error)}`);
       // Never half logged in: set, not appended, this header replaces any cookie the hook set before it threw.
-      c.header('Set-Cookie', this.#clearLogin(c, login));
+      c.header('Set-Cookie', this.#clearLogin(c));
       return this.fail(c, 'login_failed', login);
     }
     return this.#loggedIn(c, login, hookAnswer);
@@ -142,11 +151,11 @@ class ConnectHandlers {
   async cancel(c: Context): Promise<Response> {
     const login = await this.#readLogin(c);
     if (login && login.expiresAt > this.#settings.now()) {
-      c.header('Set-Cookie', this.#clearLogin(c, login));
+      c.header('Set-Cookie', this.#clearLogin(c));
       return this.fail(c, 'login_cancelled', login);
     }
     // No login in progress: Izly sent a cancelled payment here (one URL after cancellation for both).
-    if (getCookie(c, this.#options.cookieName) !== undefined) c.header('Set-Cookie', this.#clearLogin(c, login));
+    if (getCookie(c, this.#cookieScope(c).name) !== undefined) c.header('Set-Cookie', this.#clearLogin(c));
     c.header('Cache-Control', 'no-store');
     return c.redirect(this.#options.paymentCancelUrl, 303);
   }
@@ -169,9 +178,20 @@ class ConnectHandlers {
     return this.answerError(c, new IzlyConnectError(code), login);
   }
 
-  /** Why Izly's answer to this login is refused before the code is exchanged (expired, cancelled, state), or null. */
+  /**
+   * A login started by another site, or by a sibling site of the same registrable domain (which could also
+   * plant cookies), unless the page that started it is on an allowed origin. Only the start is checked:
+   * the callback comes from Izly, cross-site by nature.
+   */
+  #startedElsewhere(c: Context): boolean {
+    const site = c.req.header('sec-fetch-site');
+    if (site !== 'cross-site' && site !== 'same-site') return false;
+    const referer = c.req.header('referer') ?? '';
+    return !URL.canParse(referer) || !this.#allowed.has(new URL(referer).origin);
+  }
+
+  /** Why Izly's answer to this login is refused before the code is exchanged (cancelled, state), or null. */
   #refusedCallback(c: Context, login: LoginInProgress): IzlyConnectErrorCode | null {
-    if (login.expiresAt <= this.#settings.now()) return 'login_expired';
     // Izly documents no error redirect; an OAuth-style `error` is read all the same.
     const izlyError = c.req.query('error');
     if (izlyError !== undefined) return izlyError === 'access_denied' ? 'login_cancelled' : 'izly_error';
@@ -179,7 +199,7 @@ class ConnectHandlers {
     if (state !== undefined) return sameText(state, login.nonce) ? null : 'state_mismatch';
     if (this.#options.state !== 'required') return null;
     this.#settings.logger.warn(
-      "izly-pay: connect: Izly returned no state; if your Izly environment never returns it, set connect.state to 'if-returned' (see the README)",
+      "izly-pay: connect: Izly returned no state; if your Izly environment never returns it, set connect.state to 'if-returned', the default (see the README)",
     );
     return 'state_missing';
   }
@@ -204,18 +224,29 @@ class ConnectHandlers {
   }
 
   #readLogin(c: Context): Promise<LoginInProgress | null> {
-    return this.#sealer.open(getCookie(c, this.#options.cookieName));
+    return this.#sealer.open(getCookie(c, this.#cookieScope(c).name));
   }
 
-  /** The cookie is scoped to the routes' folder (e.g. `/izly/connect`), wherever the partner mounted the adapter. */
-  #cookieHeader(c: Context, value: string, maxAge: number, returnUrl: string): string {
-    const secure = new URL(returnUrl).protocol === 'https:' || new URL(c.req.url).protocol === 'https:';
-    const path = c.req.path.replace(/\/[^/]*$/, '') || '/';
-    return `${this.#options.cookieName}=${value}; Max-Age=${maxAge}; Path=${path}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  /**
+   * The login cookie's name and path. On an https site (the request, or the configured return URL behind a
+   * proxy that ends TLS) it is `__Host-<name>` with `Path=/`: a browser takes such a cookie only from this
+   * very host over https, so a sibling site or a plain-http page cannot plant one. On plain http (local
+   * development) it keeps its name, scoped to the routes' folder (e.g. `/izly/connect`). Login and callback
+   * decide it alike, so the callback reads only the cookie its login could have set.
+   */
+  #cookieScope(c: Context): { name: string; path: string; secure: boolean } {
+    const secure = new URL(c.req.url).protocol === 'https:' || new URL(this.#options.returnUrl).protocol === 'https:';
+    if (secure) return { name: `__Host-${this.#options.cookieName}`, path: '/', secure };
+    return { name: this.#options.cookieName, path: c.req.path.replace(/\/[^/]*$/, '') || '/', secure };
+  }
+
+  #cookieHeader(c: Context, value: string, maxAge: number): string {
+    const { name, path, secure } = this.#cookieScope(c);
+    return `${name}=${value}; Max-Age=${maxAge}; Path=${path}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
   }
 
   /** The Set-Cookie that ends the login in progress, whatever its outcome: one cookie, one attempt. */
-  #clearLogin(c: Context, login: LoginInProgress | null): string {
-    return this.#cookieHeader(c, '', 0, login?.returnUrl ?? this.#options.returnUrl);
+  #clearLogin(c: Context): string {
+    return this.#cookieHeader(c, '', 0);
   }
 }

@@ -39,6 +39,8 @@ export interface ConnectHarnessOptions {
   adapter?: Partial<IzlyPayOptions>;
   /** Options of `createSandbox()` (not `pointsOfSale`, set here). */
   sandbox?: Omit<SandboxOptions, 'pointsOfSale'>;
+  /** The POS's API key, in the sandbox and in the adapter; default `API_KEY`. */
+  apiKey?: string;
   /** The POS URL after cancellation; default `{partner}/izly/connect/cancel`. */
   urlAfterCancellation?: (partnerUrl: string) => string;
 }
@@ -92,6 +94,7 @@ export async function startConnectHarness(options: ConnectHarnessOptions = {}): 
     ...options.sandbox,
     pointsOfSale: [
       {
+        apiKey: options.apiKey ?? API_KEY,
         callbackUrl: `${partnerUrl}/izly/callback`,
         urlAfterConnection: `${partnerUrl}/izly/connect/callback`,
         urlAfterPayment: `${partnerUrl}/`,
@@ -114,7 +117,7 @@ export async function startConnectHarness(options: ConnectHarnessOptions = {}): 
   const izly = izlyPay({
     baseUrl: sandboxServer.url,
     appIdentifier: APP_IDENTIFIER,
-    apiKey: API_KEY,
+    apiKey: options.apiKey ?? API_KEY,
     // Only records and forwards: the sandbox answers every request.
     fetch: (request) => {
       upstream.push({ method: request.method, path: new URL(request.url).pathname });

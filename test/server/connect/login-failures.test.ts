@@ -109,14 +109,18 @@ describe('IzlyConnect: refused logins', () => {
     assertNotLoggedIn(harness, browser, count);
   });
 
-  test('no state at all, by default: refused, and the log says which option accepts it', async () => {
-    const browser = harness.browser();
-    const count = harness.logins.length;
-    const callback = new URL(await loginUntilCallback(harness, browser));
-    callback.searchParams.delete('state');
-    assertErrorPage(await browser.get(callback.href), 400, 'state_missing', `${harness.partnerUrl}/`);
-    assertNotLoggedIn(harness, browser, count);
-    assert.ok(harness.logs.some((line) => /no state/.test(line) && /if-returned/.test(line)));
+  test("no state at all, with state: 'required': refused, and the log says which option accepts it", async () => {
+    const strict = await startConnectHarness({ connect: { state: 'required' } });
+    try {
+      const browser = strict.browser();
+      const callback = new URL(await loginUntilCallback(strict, browser));
+      callback.searchParams.delete('state');
+      assertErrorPage(await browser.get(callback.href), 400, 'state_missing', `${strict.partnerUrl}/`);
+      assertNotLoggedIn(strict, browser, 0);
+      assert.ok(strict.logs.some((line) => /no state/.test(line) && /if-returned/.test(line)));
+    } finally {
+      await strict.close();
+    }
   });
 
   test('no login cookie (another browser, or cookies blocked): refused before any call to Izly', async () => {
@@ -213,12 +217,24 @@ describe('IzlyConnect: starting a login', () => {
     }
   });
 
-  test('another site cannot start a login in the student’s browser (Sec-Fetch-Site: cross-site)', async () => {
+  test('another site, or a sibling site, cannot start a login in the student’s browser (Sec-Fetch-Site: cross-site, same-site)', async () => {
     const browser = harness.browser();
     const forced = await browser.get(`${harness.partnerUrl}/izly/connect/login`, {
       headers: { 'Sec-Fetch-Site': 'cross-site', Referer: 'https://evil.example/' },
     });
     assertErrorPage(forced, 403, 'cross_site_request', `${harness.partnerUrl}/`);
+    // A sibling (another subdomain of the same site) could also plant cookies: refused alike, with or without a Referer.
+    for (const headers of [{ 'Sec-Fetch-Site': 'same-site', Referer: 'http://students.127.0.0.1.nip.io/' }, { 'Sec-Fetch-Site': 'same-site' }] as Array<
+      Record<string, string>
+    >) {
+      assertErrorPage(await browser.get(`${harness.partnerUrl}/izly/connect/login`, { headers }), 403, 'cross_site_request', `${harness.partnerUrl}/`);
+    }
+    assertErrorPage(
+      await browser.get(`${harness.partnerUrl}/izly/connect/login`, { headers: { 'Sec-Fetch-Site': 'cross-site' } }),
+      403,
+      'cross_site_request',
+      `${harness.partnerUrl}/`,
+    );
     assert.equal(browser.setCookies.length, 0);
     const fromOurs = await browser.get(`${harness.partnerUrl}/izly/connect/login`, { headers: { 'Sec-Fetch-Site': 'same-origin' } });
     assert.equal(fromOurs.status, 302);

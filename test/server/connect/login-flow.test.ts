@@ -239,8 +239,8 @@ describe('IzlyConnect: the session route', () => {
 });
 
 describe('IzlyConnect: state not returned by Izly', () => {
-  test("with state: 'if-returned', a callback without state is accepted (the login cookie still binds the browser)", async () => {
-    const harness = await startConnectHarness({ connect: { state: 'if-returned' } });
+  test("by default (state: 'if-returned'), a callback without state is accepted (the login cookie's single-use nonce binds the browser)", async () => {
+    const harness = await startConnectHarness();
     try {
       const browser = harness.browser();
       const callback = new URL(await loginUntilCallback(harness, browser));

@@ -119,6 +119,8 @@ describe('IzlyConnect options', () => {
     ['state unknown', { ...base, state: 'never' }, /connect\.state must be 'required' or 'if-returned'/],
     ['loginTimeoutSeconds too long', { ...base, loginTimeoutSeconds: 86_400 }, /connect\.loginTimeoutSeconds must be an integer between 30 and 3600/],
     ['cookieName with a space', { ...base, cookieName: 'izly connect' }, /connect\.cookieName must be a cookie name token/],
+    ['cookieName with a prefix of its own', { ...base, cookieName: '__Host-login' }, /connect\.cookieName must not start with __Host- or __Secure-/],
+    ['cookieName with a prefix in another case', { ...base, cookieName: '__secure-login' }, /connect\.cookieName must not start with __Host- or __Secure-/],
     ['session not a function', { ...base, session: 'yes' }, /connect\.session must be a function/],
   ] as const) {
     test(`a bad option throws at construction: ${name}`, () => {
