@@ -10,8 +10,9 @@ export const S_MONEY_CONTENT_TYPE = 'application/vnd.s-money.v1+json';
 /**
  * A header value where Izly may want either of two forms (the content type of the payment calls, the
  * `Authorization` of the token call): the first form is sent until Izly refuses it, then the other one,
- * once per client, and whichever Izly answered first is kept. After that no refusal moves it again, so a
- * client never sends more than one extra request for it in its whole life (`alternative` null: pinned).
+ * once per client, and whichever Izly answered first is kept. After that no refusal moves it again: one
+ * extra request in the client's life, plus one for each request already in flight with the refused value
+ * when it switched (`alternative` null: pinned).
  */
 export class HeaderChoice {
   #current: string;
