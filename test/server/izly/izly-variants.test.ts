@@ -134,6 +134,21 @@ describe('content type of the payment calls (contentTypes switch)', () => {
     }
   });
 
+  test('requests in flight when the type switches are each resent once, with the type that works', async () => {
+    const setup = setUp({ izly: { contentTypes: 'xpollens' } });
+    const { sandbox, izly, exchanges } = setup;
+    try {
+      await Promise.all(['E-1', 'E-2', 'E-3'].map((orderId) => izly.initiatePayment({ amount: 100, clientOrderId: orderId })));
+      assert.equal(sandbox.control.operations().length, 3);
+      assert.ok(exchanges.filter((e) => e.status === 415).length <= 3);
+      assert.equal(exchanges.filter((e) => e.status === 200).length, 3);
+      await izly.initiatePayment({ amount: 100, clientOrderId: 'E-4' });
+      assert.deepEqual(exchanges.at(-1), { ...exchanges.at(-1)!, contentType: XPOLLENS, status: 200 });
+    } finally {
+      await tearDown(setup);
+    }
+  });
+
   test('a pinned contentType is never switched: the 415 is the answer, after one call', async () => {
     const setup = setUp({ izly: { contentTypes: 's-money' } }, { contentType: XPOLLENS });
     const { sandbox, izly, exchanges } = setup;
