@@ -71,9 +71,9 @@ export interface IzlyCallSettings {
 /**
  * Headers of the payment calls (initiate, get, refund). Every one of them carries the client's content
  * type, a GET included (an Izly that checks it checks it on every call); the transport switches it on a
- * 415. `_withBody` is no longer read: the callers still pass it until they drop it.
+ * 415.
  */
-export function paymentHeaders(settings: IzlyCallSettings, _withBody?: boolean): Record<string, string> {
+export function paymentHeaders(settings: IzlyCallSettings): Record<string, string> {
   return {
     Authorization: settings.paymentAuthorization,
     AppIdentifier: settings.appIdentifier,

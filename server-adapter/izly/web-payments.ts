@@ -178,7 +178,7 @@ export async function initiatePayment(settings: IzlyCallSettings, input: Initiat
     call: 'initiate',
     method: 'POST',
     path: '/api/Izly/WebPayments',
-    headers: paymentHeaders(settings, true),
+    headers: paymentHeaders(settings),
     body: initiatePaymentBody(input),
   });
   return parseInitiatedPayment(body);
@@ -190,7 +190,7 @@ export async function getPayment(settings: IzlyCallSettings, operationId: string
     call: 'get',
     method: 'GET',
     path: `/api/Izly/WebPayments/${encodeURIComponent(operationId)}`,
-    headers: paymentHeaders(settings, false),
+    headers: paymentHeaders(settings),
   });
   return parseIzlyPayment(body);
 }
@@ -202,7 +202,7 @@ export async function refundPayment(settings: IzlyCallSettings, operationId: str
     method: 'POST',
     path: `/api/Izly/WebPayments/${encodeURIComponent(operationId)}/Refund`,
     query: { clientOrderId },
-    headers: paymentHeaders(settings, true),
+    headers: paymentHeaders(settings),
   });
   return parseIzlyRefund(body);
 }
