@@ -1,9 +1,10 @@
 // The login cookie: binds one IzlyConnect login to the browser that started it. It carries the `state`
 // nonce sent to Izly, the return URL, the mode and an expiry, as `<base64url JSON>.<base64url HMAC>`.
-// The HMAC (the adapter's secret, under a label of its own so that it can never be confused with a
+// The HMAC (under the secret's login-cookie key, `keys.ts`, so that it can never be confused with a
 // callback signature) means neither the return URL nor the nonce can be planted by someone else.
 // It holds no token and nothing secret: only its integrity matters. Web Crypto only.
 import { base64url, fromBase64url } from '../base64url.js';
+import { purposeKey } from '../keys.js';
 
 /** What one login in progress remembers. */
 export interface LoginInProgress {
@@ -15,8 +16,6 @@ export interface LoginInProgress {
   /** Expiry, ms since the epoch. */
   expiresAt: number;
 }
-
-const LABEL = 'izly-pay connect login cookie v1.';
 
 /** A fresh `state` value: 256 random bits, URL-safe. */
 export function newNonce(): string {
@@ -43,9 +42,8 @@ export interface LoginCookieSealer {
 
 export function createLoginCookieSealer(secret: string): LoginCookieSealer {
   let key: Promise<CryptoKey> | undefined;
-  const hmacKey = () =>
-    (key ??= crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
-  const signed = (payload: string) => new TextEncoder().encode(LABEL + payload);
+  const hmacKey = () => (key ??= purposeKey(secret, 'login-cookie'));
+  const signed = (payload: string) => new TextEncoder().encode(payload);
 
   return {
     async seal(login) {

@@ -1,7 +1,9 @@
 // Izly signs nothing, so the adapter signs its own payment id: `CallbackParameters` carries
-// `p=<paymentId>&s=<base64url HMAC-SHA256(secret, paymentId)>`, which Izly appends to the callback URL.
+// `p=<paymentId>&s=<base64url HMAC-SHA256(key, paymentId)>`, which Izly appends to the callback URL, the
+// key being the secret's callback-signature key (`keys.ts`), never the secret itself.
 // A callback without a valid `s` is refused before any call to Izly. Web Crypto only.
 import { base64url, fromBase64url } from '../base64url.js';
+import { purposeKey } from '../keys.js';
 
 /** A fresh payment id: `pay_` and 128 random bits, URL-safe. */
 export function newPaymentId(): string {
@@ -18,8 +20,7 @@ export interface CallbackSigner {
 
 export function createCallbackSigner(secret: string): CallbackSigner {
   let key: Promise<CryptoKey> | undefined;
-  const hmacKey = () =>
-    (key ??= crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
+  const hmacKey = () => (key ??= purposeKey(secret, 'callback-signature'));
 
   return {
     async callbackParameters(paymentId) {
