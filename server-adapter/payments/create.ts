@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { isValidCents } from '../izly/amounts.js';
 import { IzlyApiError, IzlyError } from '../izly/errors.js';
 import { IzlyPayError, fromIzlyError } from '../errors.js';
+import { requireSafeAuthorizationUrl } from '../authorization-url.js';
 import { PaymentConflictError, isOpenStatus, newPaymentRecord, type PaymentRecord } from '../stores/payment-store.js';
 import { PAYMENT_RETURN_PARAM } from '../../contract/browser-contract.js';
 import { newPaymentId } from './callback-signature.js';
@@ -189,6 +190,7 @@ async function askIzly(parts: FlowParts, record: PaymentRecord): Promise<Payment
     ...(record.message !== null ? { message: record.message } : {}),
     ...(software !== undefined ? { software } : {}),
   });
+  requireSafeAuthorizationUrl(initiated.authorizationUrl, client.baseUrl);
   const at = transitions.nowIso();
   await store.appendEvent({
     paymentId: record.id,
