@@ -93,6 +93,8 @@ export type IzlyPayErrorCode =
   | 'invalid_wait'
   | 'origin_not_allowed'
   | 'method_not_allowed'
+  | 'not_found'
+  | 'request_timeout'
   | 'forbidden'
   | 'unknown_order'
   | 'payment_not_found'

@@ -6,7 +6,7 @@ import { IzlyApiError, IzlyError, IzlyTimeoutError, IzlyUnexpectedAnswerError } 
 // The codes are part of the browser contract, which the widget reads too.
 export type { IzlyPayErrorCode };
 
-export type IzlyPayErrorStatus = 400 | 403 | 404 | 405 | 409 | 415 | 500 | 502 | 504;
+export type IzlyPayErrorStatus = 400 | 403 | 404 | 405 | 408 | 409 | 415 | 500 | 502 | 504;
 
 /** An error the adapter answers with (routes) or throws (`refund`, `reconcile`). */
 export class IzlyPayError extends Error {
@@ -50,10 +50,12 @@ export function izlyErrorAnswerCode(error: IzlyError): IzlyErrorAnswerCode {
   return 'izly_unavailable';
 }
 
-/** An Izly client error as the adapter's error (see `IZLY_ERROR_ANSWERS`); a refusal says Izly's reason. */
+/**
+ * An Izly client error as the adapter's error (see `IZLY_ERROR_ANSWERS`), in our words only: Izly's own
+ * text (French, unstable, possibly naming internals) stays on `cause`, which the mount's error handler logs.
+ */
 export function fromIzlyError(error: IzlyError): IzlyPayError {
   const code = izlyErrorAnswerCode(error);
   const [status, message] = IZLY_ERROR_ANSWERS[code];
-  const reason = code === 'izly_error' && error instanceof IzlyApiError ? `: ${error.errorMessage || error.title || `HTTP ${error.httpStatus}`}` : '';
-  return new IzlyPayError(status, code, message + reason, { cause: error });
+  return new IzlyPayError(status, code, message, { cause: error });
 }

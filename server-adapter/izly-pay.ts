@@ -2,6 +2,7 @@
 // POST /payments, GET /payments/:paymentId (long poll), POST /callback and, opt-in, the refund route.
 // The returned app also carries `refund()`, `reconcile()`, `store` and `client` for server-side use.
 import { Hono } from 'hono';
+import { bodyDeadline } from './body-deadline.js';
 import { createCallbackSigner } from './payments/callback-signature.js';
 import { resolveConnectOptions } from './connect/options.js';
 import { connectRoutes } from './connect/routes.js';
@@ -64,6 +65,13 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
     return errorAnswer(c, new IzlyPayError(500, 'internal_error', 'Something went wrong'));
   });
 
+  app.use(
+    '*',
+    bodyDeadline(resolved.bodyTimeoutMs, resolved.clock, (c) =>
+      errorAnswer(c, new IzlyPayError(408, 'request_timeout', 'The request body took too long to arrive')),
+    ),
+  );
+
   app.route('/', paymentRoutes(resolved, service));
 
   if (resolved.connect) {
@@ -73,6 +81,11 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
       connectRoutes({ options: connect, client, secret: resolved.secret, allowedOrigins: resolved.allowedOrigins, logger: resolved.logger, now: resolved.now }),
     );
   }
+
+  // Registered last, so that every route above matches first: any other path under the mount answers in
+  // the JSON error shape rather than with the host app's plain-text 404 (a sub-app's own `notFound` is
+  // never called once mounted with `app.route()`). The mount owns every path under its prefix.
+  app.all('*', (c) => errorAnswer(c, new IzlyPayError(404, 'not_found', 'There is no such route here')));
 
   return Object.assign(app, {
     connect: createConnectTokens(client, resolved.now),

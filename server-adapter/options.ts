@@ -57,8 +57,10 @@ export interface IzlyPayOptions extends IzlyClientOptions {
   safetyNetReadIntervalMs?: number;
   /** How long a verified callback keeps callbacks trusted in `'auto'` mode, in ms; default 10 minutes. */
   callbackTrustMs?: number;
-  /** Longest `?wait=` a long poll may ask, in seconds; default 30 (also the upper bound). */
+  /** Longest `?wait=` a long poll may ask, in seconds, from 1 to 30; default 30. */
   maxWaitSeconds?: number;
+  /** Longest time a request body may take to arrive, in ms, before the request is answered 408 and its connection cut (slow clients); default 10000. */
+  bodyTimeoutMs?: number;
   /** Age after which a payment that Izly still reports pending becomes `expired`, in ms; default 20 minutes. */
   expireAfterMs?: number;
   /** Enables "Log in with Izly": the `/connect/*` routes and the `onLogin` hook (see the README's IzlyConnect section). */
@@ -86,6 +88,7 @@ export interface ResolvedIzlyPayOptions extends IzlyPayOptions {
   safetyNetReadIntervalMs: number;
   callbackTrustMs: number;
   maxWaitSeconds: number;
+  bodyTimeoutMs: number;
   expireAfterMs: number;
   logger: IzlyPayLogger;
   clock: Clock;
@@ -103,10 +106,14 @@ function optionalFunction(options: IzlyPayOptions, name: 'onPaid' | 'onFailed' |
   if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`);
 }
 
-function nonNegative(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+function between(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) fail(`${name} must be a number between 0 and ${max}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) fail(`${name} must be a number between ${min} and ${max}`);
   return value;
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  return between(name, value, fallback, 0, Number.MAX_SAFE_INTEGER);
 }
 
 function resolveClock({ clock, now }: IzlyPayOptions): Clock {
@@ -152,7 +159,10 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     statusReadIntervalMs,
     safetyNetReadIntervalMs: Math.max(statusReadIntervalMs, nonNegative('safetyNetReadIntervalMs', options.safetyNetReadIntervalMs, 30_000)),
     callbackTrustMs: nonNegative('callbackTrustMs', options.callbackTrustMs, 10 * 60_000),
-    maxWaitSeconds: nonNegative('maxWaitSeconds', options.maxWaitSeconds, 30, 30),
+    // At least a second: with 0, an open payment's long poll would answer at once and the widget ask again
+    // at once, every waiting button a stream of status reads.
+    maxWaitSeconds: between('maxWaitSeconds', options.maxWaitSeconds, 30, 1, 30),
+    bodyTimeoutMs: between('bodyTimeoutMs', options.bodyTimeoutMs, 10_000, 100, 5 * 60_000),
     expireAfterMs: nonNegative('expireAfterMs', options.expireAfterMs, 20 * 60_000),
     logger: options.logger ?? console,
     clock,
