@@ -4,11 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { postgresStore } from '../server-adapter/postgres.js';
 import { sqliteStore } from '../server-adapter/sqlite.js';
 import { createSandbox } from '../sandbox/index.js';
 import { DemoConfigError, loadDemoConfig, type DemoConfig } from './config.js';
+import { listen } from './node-server.js';
 import { createShop } from './shop.js';
 import { openShopDatabase, ShopOrders } from './shop-orders.js';
 import { ShopSessions } from './shop-sessions.js';
@@ -32,13 +33,6 @@ function widgetBundle(): string {
     if (build.status !== 0) throw new Error('the widget build failed (npm run build)');
   }
   return readFileSync(WIDGET_BUNDLE, 'utf8');
-}
-
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
-    server.once('error', reject);
-  });
 }
 
 function startSandbox(config: DemoConfig) {
