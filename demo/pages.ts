@@ -80,10 +80,10 @@ function dateTime(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
 }
 
-/** One product on the shop page, with the order the visitor would pay. */
+/** One product on the shop page, with the visitor's open order for it, if any (else made on click). */
 export interface ShopItem {
   product: Product;
-  order: ShopOrder;
+  order: ShopOrder | undefined;
 }
 
 export interface ShopPageOptions {
@@ -120,8 +120,12 @@ export function shopPage({ items, purchases, sandboxUrl, student }: ShopPageOpti
             <h2>${product.name}</h2>
             <p>${product.description}</p>
             <div class="price">${formatEuros(product.price)}</div>
-            <izly-pay-button order="${order.orderId}" amount="${order.amount}" mode="${product.mode}" full-width></izly-pay-button>
-            <div class="meta">Commande ${order.orderId}${product.mode === 'popup' ? ' · Izly s’ouvre dans une fenêtre' : ''}</div>
+            ${
+              order
+                ? html`<izly-pay-button order="${order.orderId}" amount="${order.amount}" mode="${product.mode}" data-sku="${product.sku}" full-width></izly-pay-button>`
+                : html`<izly-pay-button amount="${product.price}" mode="${product.mode}" data-sku="${product.sku}" full-width></izly-pay-button>`
+            }
+            <div class="meta"><span class="order-ref">${order ? `Commande ${order.orderId}` : 'Commande créée au paiement'}</span>${product.mode === 'popup' ? ' · Izly s’ouvre dans une fenêtre' : ''}</div>
           </li>`,
         )}
       </ul>

@@ -42,6 +42,20 @@ function fromRow(row: OrderRow): ShopOrder {
   };
 }
 
+// Crockford's base32: no I, L, O or U, so that an id read aloud or copied by hand stays right.
+const ORDER_ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A new order id, "A-" and 10 random base32 characters (50 bits): an order cannot be found by counting
+ * (sequential ids let anyone reach other students' orders), and its payment attempts' Izly references
+ * ("A-…-2") stay far below Izly's 40 characters.
+ */
+export function newOrderId(): string {
+  // 256 is a multiple of 32: each byte's low five bits are uniform.
+  const bytes = crypto.getRandomValues(new Uint8Array(10));
+  return `A-${Array.from(bytes, (byte) => ORDER_ID_ALPHABET[byte & 31]).join('')}`;
+}
+
 /** The shop's SQLite file (orders and sessions), in WAL mode so readers never wait for a writer. */
 export function openShopDatabase(path: string): Database.Database {
   const db = new Database(path);
@@ -68,16 +82,25 @@ export class ShopOrders {
     `);
   }
 
-  /** The visitor's open order for a product, created on first need; its id looks like "A-1042". */
+  /** The visitor's open order for a product, if there is one; a page view shows it and creates nothing. */
+  openOrderOf(visitor: string, sku: string): ShopOrder | undefined {
+    const row = this.#openRow(visitor, sku);
+    return row ? fromRow(row) : undefined;
+  }
+
+  #openRow(visitor: string, sku: string): OrderRow | undefined {
+    return this.db.prepare(`SELECT * FROM orders WHERE visitor = ? AND sku = ? AND status = 'open' ORDER BY seq DESC LIMIT 1`).get(visitor, sku) as
+      OrderRow | undefined;
+  }
+
+  /** The visitor's open order for a product, created when there is none (the student clicked "pay"). */
   openOrderFor(visitor: string, sku: string): ShopOrder {
     const product = productBySku(sku);
     if (!product) throw new Error(`unknown product ${sku}`);
     const create = this.db.transaction((): OrderRow => {
-      const open = this.db.prepare(`SELECT * FROM orders WHERE visitor = ? AND sku = ? AND status = 'open' ORDER BY seq DESC LIMIT 1`).get(visitor, sku) as
-        OrderRow | undefined;
+      const open = this.#openRow(visitor, sku);
       if (open) return open;
-      const next = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM orders').get() as { seq: number }).seq;
-      const orderId = `A-${1000 + next}`;
+      const orderId = newOrderId();
       this.db
         .prepare('INSERT INTO orders (order_id, visitor, sku, amount, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(orderId, visitor, sku, product.price, new Date().toISOString());

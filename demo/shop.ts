@@ -2,7 +2,7 @@
 // the catalogue, and gives its staff an orders page with refunds.
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
-import { basicAuth } from 'hono/basic-auth';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { izlyPay, IzlyPayError, type IzlyPayApp, type PaymentEvent, type PaymentRecord, type PaymentStore } from '../server-adapter/index.js';
 import { catalogue, productBySku } from './catalogue.js';
@@ -10,6 +10,7 @@ import type { DemoConfig } from './config.js';
 import { ordersPage, purchasesFragment, shopPage, statusLabel, type StaffPaymentRow } from './pages.js';
 import type { ShopOrders } from './shop-orders.js';
 import type { ShopSessions, ShopStudent } from './shop-sessions.js';
+import { LoginThrottle, staffAuth } from './staff-login.js';
 
 export interface ShopOptions {
   config: DemoConfig;
@@ -23,6 +24,10 @@ export interface ShopOptions {
   sandboxUrl: string | null;
   /** The single-file widget bundle a partner page loads (dist/izly-pay.js). */
   widgetBundle: string;
+  /** The client's address, which the staff page's throttle counts by; default the TCP peer's (@hono/node-server). */
+  clientAddress?: (c: Context) => string;
+  /** Wrong staff passwords per address; default 5 in a minute lock an address out for a minute. */
+  staffThrottle?: LoginThrottle;
 }
 
 const VISITOR_COOKIE = 'shop_visitor';
@@ -39,10 +44,16 @@ function productName(sku: string): string {
   return productBySku(sku)?.name ?? sku;
 }
 
+/** The visitor cookie's value when the browser sent a well-formed one. */
+function visitorCookie(c: Context): string | undefined {
+  const existing = getCookie(c, VISITOR_COOKIE);
+  return existing && /^[a-f0-9-]{36}$/.test(existing) ? existing : undefined;
+}
+
 /** The visitor's id (a random cookie) when nobody is logged in: whose orders these are. */
 function anonymousVisitorOf(c: Context): string {
-  const existing = getCookie(c, VISITOR_COOKIE);
-  if (existing && /^[a-f0-9-]{36}$/.test(existing)) return existing;
+  const existing = visitorCookie(c);
+  if (existing) return existing;
   const visitor = crypto.randomUUID();
   setCookie(c, VISITOR_COOKIE, visitor, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 60 * 60 * 24 * 30 });
   return visitor;
@@ -103,13 +114,27 @@ async function staffRows(store: PaymentStore, orders: ShopOrders): Promise<Staff
 }
 
 /** Builds the shop. Returns the Hono app and the mounted adapter (for `reconcile()` on a schedule). */
-export function createShop({ config, orders, sessions, store, sandboxUrl, widgetBundle }: ShopOptions): { app: Hono; izly: IzlyPayApp } {
+export function createShop({
+  config,
+  orders,
+  sessions,
+  store,
+  sandboxUrl,
+  widgetBundle,
+  clientAddress = (c) => getConnInfo(c).remote.address ?? 'unknown',
+  staffThrottle = new LoginThrottle(),
+}: ShopOptions): { app: Hono; izly: IzlyPayApp } {
   const publicOrigin = new URL(config.publicUrl).origin;
   const studentOf = (c: Context): ShopStudent | undefined => sessions.student(getCookie(c, SESSION_COOKIE));
   // A logged-in student's orders follow their Izly account across browsers; otherwise, the browser's.
   const visitorOf = (c: Context): string => {
     const student = studentOf(c);
     return student ? `izly:${student.izlyId}` : anonymousVisitorOf(c);
+  };
+  // Whose request this is, without giving a cookie-less one a new visitor id: it then owns nothing.
+  const existingVisitorOf = (c: Context): string | undefined => {
+    const student = studentOf(c);
+    return student ? `izly:${student.izlyId}` : visitorCookie(c);
   };
   const izly = izlyPay({
     baseUrl: config.izlyBaseUrl ?? sandboxUrl!,
@@ -119,10 +144,11 @@ export function createShop({ config, orders, sessions, store, sandboxUrl, widget
     secret: config.callbackSecret,
     store,
     allowedOrigins: [publicOrigin],
-    // The server decides: an order that is not open (unknown, paid, refunded) cannot be paid.
-    order: (orderId) => {
+    // The server decides: an order that is not open (unknown, paid, refunded), or that is another visitor's,
+    // cannot be paid from this browser.
+    order: (orderId, c) => {
       const order = orders.get(orderId);
-      if (!order || order.status !== 'open') return null;
+      if (!order || order.status !== 'open' || order.visitor !== existingVisitorOf(c)) return null;
       return { amount: order.amount, message: `${productName(order.sku)} (${order.orderId})` };
     },
     onPaid: (payment) => {
@@ -140,7 +166,7 @@ export function createShop({ config, orders, sessions, store, sandboxUrl, widget
           sameSite: 'Lax',
           path: '/',
           secure: config.publicUrl.startsWith('https:'),
-          maxAge: 60 * 60 * 8,
+          maxAge: Math.floor(sessions.lifetimeMs / 1000),
         });
       },
       returnUrl: `${config.publicUrl}/`,
@@ -180,10 +206,25 @@ export function createShop({ config, orders, sessions, store, sandboxUrl, widget
     const items = catalogue.map((product) => ({
       product,
       order:
-        returningOrder && returningOrder.sku === product.sku && returningOrder.visitor === visitor ? returningOrder : orders.openOrderFor(visitor, product.sku),
+        returningOrder && returningOrder.sku === product.sku && returningOrder.visitor === visitor ? returningOrder : orders.openOrderOf(visitor, product.sku),
     }));
     const purchases = purchasesFragment(orders.purchasesOf(visitor), productName);
     return c.html(shopPage({ items, purchases, sandboxUrl, student: studentOf(c) ?? null }));
+  });
+
+  // The order a button pays, created when the student clicks it (shop.js, on izly-pay-start), not when a
+  // page is shown: a page view creates nothing. One open order per visitor and product: the same again.
+  app.post('/shop/orders', async (c) => {
+    if (c.req.header('origin') !== publicOrigin) return c.json({ error: { code: 'origin_not_allowed', message: 'Unknown origin' } }, 403);
+    if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+      return c.json({ error: { code: 'unsupported_content_type', message: 'Send the request as application/json' } }, 415);
+    }
+    const body = (await c.req.json().catch(() => null)) as { sku?: unknown } | null;
+    const product = typeof body?.sku === 'string' ? productBySku(body.sku) : undefined;
+    if (!product) return c.json({ error: { code: 'unknown_product', message: 'sku must be a product of the catalogue' } }, 400);
+    const order = orders.openOrderFor(visitorOf(c), product.sku);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ orderId: order.orderId, amount: order.amount });
   });
 
   app.get('/purchases', (c) => {
@@ -200,7 +241,13 @@ export function createShop({ config, orders, sessions, store, sandboxUrl, widget
     return c.redirect('/', 303);
   });
 
-  const staffOnly = basicAuth({ username: 'equipe', password: config.adminPassword, realm: 'Boutique demo - staff' });
+  const staffOnly = staffAuth({
+    username: 'equipe',
+    password: config.adminPassword,
+    realm: 'Boutique demo - staff',
+    throttle: staffThrottle,
+    clientAddress,
+  });
 
   app.get('/orders', staffOnly, async (c) => {
     const refunded = c.req.query('refunded');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
 import { startDemo, type RunningDemo } from './helpers/processes.js';
-import { decideOnIzly, orderOf, payButton, waitForState } from './helpers/shop-driver.js';
+import { clickToPay, decideOnIzly, waitForState } from './helpers/shop-driver.js';
 
 describe('Log in with Izly in the demo shop', () => {
   let demo: RunningDemo;
@@ -52,8 +52,7 @@ describe('Log in with Izly in the demo shop', () => {
       'no Izly token in a cookie',
     );
 
-    const order = await orderOf(page, 'cafe');
-    await payButton(page, 'cafe').getByRole('button').click();
+    const order = await clickToPay(page, 'cafe');
     await page.waitForURL(`${sandboxUrl}/payment/**`);
     await decideOnIzly(page, 'etudiant@izly.test', 'izly1234');
     await page

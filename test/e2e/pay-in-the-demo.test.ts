@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
 import { startDemo, type RunningDemo } from './helpers/processes.js';
-import { balanceOf, decideOnIzly, orderOf, payButton, sandboxApi, waitForState } from './helpers/shop-driver.js';
+import { balanceOf, clickToPay, decideOnIzly, orderOf, payButton, sandboxApi, waitForState } from './helpers/shop-driver.js';
 
 const STUDENT = 'etudiant@izly.test';
 const PASSWORD = 'izly1234';
@@ -48,10 +48,10 @@ describe('the demo shop, paid with Izly in Chromium', () => {
 
   it('pays in redirect mode: Izly shows the shop and the amount, the student comes back to "paid"', async () => {
     const page = await newStudent();
-    const order = await orderOf(page, 'ticket-ru');
     const balanceBefore = await balanceOf(sandboxUrl, STUDENT);
+    assert.equal(await payButton(page, 'ticket-ru').getAttribute('order'), null, 'a page view creates no order');
 
-    await payButton(page, 'ticket-ru').getByRole('button').click();
+    const order = await clickToPay(page, 'ticket-ru');
     await page.waitForURL(`${sandboxUrl}/payment/**`);
     const izlyPage = await page.textContent('main');
     assert.match(izlyPage ?? '', /Boutique démo/);
@@ -143,9 +143,8 @@ describe('the demo shop, paid with Izly in Chromium', () => {
 
   it('refunds from the orders page: the student gets the money back', async () => {
     const page = await newStudent();
-    const order = await orderOf(page, 'cafe');
     const balanceBefore = await balanceOf(sandboxUrl, STUDENT);
-    await payButton(page, 'cafe').getByRole('button').click();
+    const order = await clickToPay(page, 'cafe');
     await page.waitForURL(`${sandboxUrl}/payment/**`);
     await decideOnIzly(page, STUDENT, PASSWORD);
     await page
@@ -189,8 +188,7 @@ describe('the demo shop before Izly allow-lists its callback URL', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${shopUrl}/`);
-    const order = await orderOf(page, 'laverie');
-    await payButton(page, 'laverie').getByRole('button').click();
+    const order = await clickToPay(page, 'laverie');
     await page.waitForURL(`${sandboxUrl}/payment/**`);
     await decideOnIzly(page, STUDENT, PASSWORD);
     await page

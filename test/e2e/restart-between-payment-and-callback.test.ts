@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
 import { freePort, startScript, temporaryFolder, type RunningProcess } from './helpers/processes.js';
-import { decideOnIzly, orderOf, payButton, sandboxApi, waitForState } from './helpers/shop-driver.js';
+import { clickToPay, decideOnIzly, sandboxApi, waitForState } from './helpers/shop-driver.js';
 
 describe('the shop restarted between the payment and the callback', () => {
   const data = temporaryFolder('izly-pay-restart-');
@@ -68,8 +68,7 @@ describe('the shop restarted between the payment and the callback', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${shopUrl}/`);
-    const order = await orderOf(page, 'ticket-ru');
-    await payButton(page, 'ticket-ru').getByRole('button').click();
+    const order = await clickToPay(page, 'ticket-ru');
     await page.waitForURL(`${sandboxUrl}/payment/**`);
 
     await shop!.stop('SIGKILL');

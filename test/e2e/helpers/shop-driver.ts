@@ -7,7 +7,20 @@ export function payButton(page: Page, sku: string) {
   return page.locator(`li[data-sku="${sku}"] izly-pay-button`);
 }
 
-/** The order id that the shop's server put on a product's button. */
+/**
+ * Clicks a product's pay button; resolves with the order it pays once the button asks the adapter for
+ * the payment. A page view creates no order: the click does (shop.js), so the id is read from the
+ * payment request rather than from the page.
+ */
+export async function clickToPay(page: Page, sku: string): Promise<string> {
+  const [request] = await Promise.all([
+    page.waitForRequest((sent) => sent.method() === 'POST' && new URL(sent.url()).pathname === '/izly/payments'),
+    payButton(page, sku).getByRole('button').click(),
+  ]);
+  return (request.postDataJSON() as { orderId: string }).orderId;
+}
+
+/** The order id on a product's button (once the student clicked it, or came back to it). */
 export async function orderOf(page: Page, sku: string): Promise<string> {
   const order = await payButton(page, sku).getAttribute('order');
   if (!order) throw new Error(`no order on the ${sku} button`);
