@@ -14,14 +14,21 @@ import {
   type PaymentStore,
   type TransitionCondition,
 } from './payment-store.js';
+import { SpentLoginNonces } from './spent-login-nonces.js';
+
+/** Options of `memoryStore()`. */
+export interface MemoryStoreOptions {
+  /** The time in ms since the epoch, by which spent login nonces expire; default `Date.now` (tests pass the adapter's clock). */
+  now?: () => number;
+}
 
 /**
  * A `PaymentStore` kept in memory. Use `sqliteStore(path)` (from `izly-pay/server/sqlite`) when
  * payments must survive a restart.
  * @example izlyPay({ ..., store: memoryStore() })
  */
-export function memoryStore(): PaymentStore {
-  return new MemoryStore();
+export function memoryStore(options: MemoryStoreOptions = {}): PaymentStore {
+  return new MemoryStore(options.now ?? Date.now);
 }
 
 const copy = (record: PaymentRecord): PaymentRecord => ({ ...record });
@@ -37,8 +44,13 @@ class MemoryStore implements PaymentStore {
   /** Order id → ids of its payments, in creation order. */
   readonly #byOrder = new Map<string, string[]>();
   readonly #eventsByPayment = new Map<string, PaymentEvent[]>();
+  readonly #loginNonces: SpentLoginNonces;
   #nextEventId = 1;
   #closed = false;
+
+  constructor(now: () => number) {
+    this.#loginNonces = new SpentLoginNonces(now);
+  }
 
   create = async (record: PaymentRecord): Promise<PaymentRecord> => {
     this.#check();
@@ -133,6 +145,11 @@ class MemoryStore implements PaymentStore {
   events = async (paymentId: string): Promise<PaymentEvent[]> => {
     this.#check();
     return (this.#eventsByPayment.get(paymentId) ?? []).map((event) => ({ ...event, detail: { ...event.detail } }));
+  };
+
+  spendLoginNonce = async (nonce: string, expiresAt: Date): Promise<boolean> => {
+    this.#check();
+    return this.#loginNonces.spendLoginNonce(nonce, expiresAt);
   };
 
   close = async (): Promise<void> => {

@@ -189,6 +189,15 @@ export interface PaymentStore {
    * claim is atomic, so one instance wins per interval. Without it, reads are rate-limited per process.
    */
   claimStatusRead?(paymentId: string, intervalMs: number): Promise<boolean>;
+  /**
+   * Optional, and what makes an IzlyConnect login single use across instances: records the login cookie's
+   * `nonce` as spent and resolves true, or resolves false when it was spent before; atomic, so that of two
+   * concurrent calls with one nonce (on any instance sharing the store) exactly one gets true. The store may
+   * forget a nonce once `expiresAt` has passed (the adapter refuses its cookie as expired from then on) and
+   * deletes the expired ones now and then. Without it, nonces are spent in the adapter's process, so behind
+   * a load balancer a cookie could be spent once per instance within its lifetime.
+   */
+  spendLoginNonce?(nonce: string, expiresAt: Date): Promise<boolean>;
   /** Releases resources (the SQLite file handle, the PostgreSQL connections); the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -7,7 +7,9 @@
 // - every transition sends `NOTIFY izly_pay_payments, '<paymentId>'` with its commit, and `subscribe()`
 //   LISTENs on one connection, so a long poll wakes on whichever instance it waits;
 // - `claimStatusRead()` stamps a `last_read_at` column with a conditional UPDATE on the database's clock,
-//   so one instance per interval reads a payment's status at Izly.
+//   so one instance per interval reads a payment's status at Izly;
+// - `spendLoginNonce()` is one `INSERT … ON CONFLICT DO NOTHING RETURNING 1` on the nonce's primary key, so
+//   one instance spends a login cookie's nonce, once.
 // The schema is created and upgraded by numbered migrations, recorded in `izly_pay_migrations`.
 import pg from 'pg';
 import {
@@ -22,6 +24,7 @@ import {
   type TransitionCondition,
 } from './payment-store.js';
 import { PAYMENT_COLUMNS } from './payment-columns.js';
+import { LoginNonceSweeps } from './spent-login-nonces.js';
 
 /** Options of `postgresStore()`. */
 export interface PostgresStoreOptions {
@@ -37,6 +40,12 @@ const CHANNEL = 'izly_pay_payments';
 const MIGRATION_LOCK = 4_917_020_251;
 /** The unique index of Izly references (`clientOrderId`), named by PostgreSQL in a violation. */
 const REFERENCE_INDEX = 'izly_payments_client_order_id';
+/**
+ * How long past its expiry a spent nonce is kept. Expiry is judged by the database's clock here and by each
+ * instance's clock at the callback: the margin keeps a nonce until every instance, even one whose clock
+ * lags by minutes, refuses its cookie as expired.
+ */
+const LOGIN_NONCE_MARGIN = '5 minutes';
 /** Pause before the wake-up connection is tried again after it was lost. */
 const RECONNECT_DELAY_MS = 1_000;
 
@@ -95,6 +104,14 @@ ALTER TABLE izly_payments
   ADD COLUMN customer_assignment_number text;
 CREATE UNIQUE INDEX izly_payments_client_order_id ON izly_payments (client_order_id);
 `,
+  // Spent IzlyConnect login nonces, shared by every instance.
+  `
+CREATE TABLE izly_login_nonces (
+  nonce text PRIMARY KEY,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX izly_login_nonces_expiry ON izly_login_nonces (expires_at);
+`,
 ];
 
 /** Column of each record field. */
@@ -132,7 +149,7 @@ function isUniqueViolation(error: unknown): error is pg.DatabaseError {
 /**
  * A `PaymentStore` in PostgreSQL, shared by every adapter instance that points at the same database. Give
  * a connection URL (the store makes its pool and ends it on `close()`) or your own `pg.Pool` (left open).
- * The tables (`izly_payments`, `izly_payment_events`, `izly_pay_migrations`) are created at first use.
+ * The tables (`izly_payments`, `izly_payment_events`, `izly_login_nonces`, `izly_pay_migrations`) are created at first use.
  * Long polls wake across instances through LISTEN/NOTIFY, which holds one connection of the pool.
  * @example
  * import { postgresStore } from 'izly-pay/server/postgres';
@@ -230,12 +247,15 @@ class PostgresStore implements PaymentStore {
   readonly #pool: pg.Pool;
   readonly #ownPool: boolean;
   readonly #wakeUp: WakeUpConnection;
+  readonly #logger: Logger;
+  readonly #loginNonceSweeps = new LoginNonceSweeps();
   #migrated: Promise<void> | undefined;
   #closed = false;
 
   constructor(pool: pg.Pool, ownPool: boolean, logger: Logger) {
     this.#pool = pool;
     this.#ownPool = ownPool;
+    this.#logger = logger;
     this.#wakeUp = new WakeUpConnection(
       pool,
       () => this.#schemaReady(),
@@ -344,6 +364,17 @@ class PostgresStore implements PaymentStore {
        RETURNING id`,
       [paymentId, intervalMs],
     );
+    return rows.length === 1;
+  };
+
+  spendLoginNonce = async (nonce: string, expiresAt: Date): Promise<boolean> => {
+    if (this.#loginNonceSweeps.due()) {
+      // A failed sweep costs only space, and is tried again at the next one: the login goes on.
+      await this.#query(`DELETE FROM izly_login_nonces WHERE expires_at < now() - interval '${LOGIN_NONCE_MARGIN}'`).catch((error: unknown) =>
+        this.#logger.warn(`izly-pay: postgresStore: expired login nonces not deleted: ${asError(error).message}`),
+      );
+    }
+    const rows = await this.#query('INSERT INTO izly_login_nonces (nonce, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [nonce, expiresAt]);
     return rows.length === 1;
   };
 

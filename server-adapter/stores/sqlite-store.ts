@@ -17,6 +17,7 @@ import {
   type TransitionCondition,
 } from './payment-store.js';
 import { PAYMENT_COLUMNS } from './payment-columns.js';
+import { LoginNonceSweeps } from './spent-login-nonces.js';
 
 // The schema, one step per version. Each step runs once, in order, and SQLite's `user_version` records how
 // far a file has come, so a file made by an older release gets only the steps it lacks at its next open.
@@ -73,6 +74,14 @@ ALTER TABLE izly_payments ADD COLUMN customer_client_code TEXT;
 ALTER TABLE izly_payments ADD COLUMN customer_assignment_number TEXT;
 CREATE UNIQUE INDEX izly_payments_client_order_id ON izly_payments (client_order_id);
 `,
+  // Spent IzlyConnect login nonces, shared by every connection to the file; expires_at in ms since the epoch.
+  `
+CREATE TABLE izly_login_nonces (
+  nonce TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX izly_login_nonces_expiry ON izly_login_nonces (expires_at);
+`,
 ];
 
 /** Brings the file's schema up to date, in one write transaction so that two processes opening it do not both migrate. */
@@ -111,18 +120,25 @@ function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
 }
 
+/** Options of `sqliteStore()`. */
+export interface SqliteStoreOptions {
+  /** The time in ms since the epoch, by which spent login nonces expire; default `Date.now` (tests pass the adapter's clock). */
+  now?: () => number;
+}
+
 /**
- * A `PaymentStore` in an SQLite file (created when missing), in WAL mode. Payments survive restarts.
+ * A `PaymentStore` in an SQLite file (created when missing), in WAL mode. Payments survive restarts, and
+ * spent login nonces are shared by every store open on the file.
  * @example
  * import { sqliteStore } from 'izly-pay/server/sqlite';
  * app.route('/izly', izlyPay({ ..., store: sqliteStore('data/payments.db') }));
  */
-export function sqliteStore(path: string): PaymentStore {
+export function sqliteStore(path: string, options: SqliteStoreOptions = {}): PaymentStore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteStore(db);
+  return new SqliteStore(db, options.now ?? Date.now);
 }
 
 type EventRow = { id: number; payment_id: string; at: string; type: string; detail: string };
@@ -142,6 +158,9 @@ function prepareStatements(db: Database.Database) {
     ),
     insertEvent: db.prepare('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES (?, ?, ?, ?)'),
     selectEvents: db.prepare<[string], EventRow>('SELECT * FROM izly_payment_events WHERE payment_id = ? ORDER BY id'),
+    // The primary key makes the insert of a nonce spent before (by any connection) change no row.
+    insertLoginNonce: db.prepare<[string, number]>('INSERT OR IGNORE INTO izly_login_nonces (nonce, expires_at) VALUES (?, ?)'),
+    deleteExpiredLoginNonces: db.prepare<[number]>('DELETE FROM izly_login_nonces WHERE expires_at <= ?'),
   };
 }
 
@@ -189,10 +208,13 @@ class SqliteStore implements PaymentStore {
   readonly #transitionTransaction: Database.Transaction<
     (id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition) => PaymentRecord | null
   >;
+  readonly #now: () => number;
+  readonly #loginNonceSweeps = new LoginNonceSweeps();
   #closed = false;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, now: () => number) {
     this.#db = db;
+    this.#now = now;
     this.#statements = prepareStatements(db);
     this.#recent = new RecentRecords(db);
     this.#createTransaction = db.transaction((record: PaymentRecord) => this.#insert(record));
@@ -264,6 +286,12 @@ class SqliteStore implements PaymentStore {
     return this.#statements.selectEvents
       .all(paymentId)
       .map((row): PaymentEvent => ({ id: row.id, paymentId: row.payment_id, at: row.at, type: row.type as PaymentEventType, detail: JSON.parse(row.detail) }));
+  };
+
+  spendLoginNonce = async (nonce: string, expiresAt: Date): Promise<boolean> => {
+    this.#check();
+    if (this.#loginNonceSweeps.due()) this.#statements.deleteExpiredLoginNonces.run(this.#now());
+    return this.#statements.insertLoginNonce.run(nonce, expiresAt.getTime()).changes === 1;
   };
 
   close = async (): Promise<void> => {

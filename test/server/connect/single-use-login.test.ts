@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { createIzlyClient, memoryStore } from '../../../server-adapter/index.js';
-import { MemoryLoginNonces } from '../../../server-adapter/connect/login-nonces.js';
+import { loginNonces } from '../../../server-adapter/connect/login-nonces.js';
+import { LOGIN_NONCE_SWEEP_EVERY, SpentLoginNonces } from '../../../server-adapter/stores/spent-login-nonces.js';
 import { resolveConnectOptions } from '../../../server-adapter/connect/options.js';
 import { connectRoutes } from '../../../server-adapter/connect/routes.js';
 import {
@@ -137,19 +138,26 @@ describe('IzlyConnect: where the nonces are spent', () => {
     }
   });
 
-  test('the in-process fallback remembers a nonce until its cookie expires, and no longer', async () => {
-    let clock = 0;
-    const nonces = new MemoryLoginNonces(() => clock);
+  test('without spendLoginNonce in the store, the process spends the nonces', async () => {
+    const { spendLoginNonce: _, ...store } = memoryStore();
+    const nonces = loginNonces(store, () => 0);
     assert.equal(await nonces.spend('a', 100_000), true);
     assert.equal(await nonces.spend('a', 100_000), false);
-    assert.equal(await nonces.spend('b', 1_000_000), true);
-    assert.equal(nonces.size, 2);
+  });
+
+  test('the in-process nonces are kept until they expire, then forgotten at the next sweep', async () => {
+    let clock = 0;
+    const nonces = new SpentLoginNonces(() => clock);
+    assert.equal(await nonces.spendLoginNonce('a', new Date(100_000)), true);
+    assert.equal(await nonces.spendLoginNonce('a', new Date(100_000)), false);
+    assert.equal(await nonces.spendLoginNonce('b', new Date(1_000_000)), true);
     clock = 100_000;
-    // Past its expiry a nonce is refused whether or not it was swept, and the sweep lets the map shrink.
-    assert.equal(await nonces.spend('a', 100_000), false);
-    assert.equal(await nonces.spend('never-spent', 100_000), false);
-    assert.equal(nonces.size, 1, 'a is swept, b is kept');
-    assert.equal(await nonces.spend('b', 1_000_000), false);
+    // With the three spends above and the one of b below, the last is the hundredth.
+    const fillers = LOGIN_NONCE_SWEEP_EVERY - 4;
+    for (let i = 0; i < fillers; i++) await nonces.spendLoginNonce(`filler-${i}`, new Date(1_000_000));
+    assert.equal(nonces.size, 2 + fillers, 'nothing is swept before the hundredth spend');
+    assert.equal(await nonces.spendLoginNonce('b', new Date(1_000_000)), false, 'b is kept');
+    assert.equal(nonces.size, 1 + fillers, 'a is swept at the hundredth spend');
   });
 });
 

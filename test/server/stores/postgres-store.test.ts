@@ -21,10 +21,11 @@ describeStoreConformance('postgresStore', {
     return postgresStore(database!.url);
   },
   reopen: () => postgresStore(database!.url),
+  passTime: (ms) => database!.passTime(ms),
 });
 
 describe('postgresStore: a database made by an older release', { skip: SKIP_WITHOUT_POSTGRES }, () => {
-  test('gets the new columns at its next use and reads its records with the reference they were sent with', async () => {
+  test('gets the new columns and the nonce table at its next use and reads its records with the reference they were sent with', async () => {
     const old = await createTestDatabase();
     try {
       const client = new pg.Client({ connectionString: old.url });
@@ -57,6 +58,7 @@ describe('postgresStore: a database made by an older release', { skip: SKIP_WITH
         assert.equal(record?.clientOrderId, 'A-old');
         assert.equal(record?.customerClientCode, null);
         assert.equal(record?.customerAssignmentNumber, null);
+        assert.equal(await store.spendLoginNonce?.('nonce-after-upgrade', new Date(Date.now() + 600_000)), true, 'the nonce table is there');
         assert.deepEqual(
           (await store.findByOrderId('A-old')).map((r) => r.clientOrderId),
           ['A-old', 'A-old'],

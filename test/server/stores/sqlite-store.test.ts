@@ -9,19 +9,24 @@ import { describeStoreConformance } from './store-conformance.js';
 
 let directory = '';
 let file = '';
+/** How far the stores' clock is ahead of the real one. */
+let ahead = 0;
+const now = () => Date.now() + ahead;
 
 describeStoreConformance('sqliteStore', {
   open() {
     directory = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
     file = join(directory, 'payments.db');
-    return sqliteStore(file);
+    ahead = 0;
+    return sqliteStore(file, { now });
   },
-  reopen: () => sqliteStore(file),
+  reopen: () => sqliteStore(file, { now }),
   cleanup: () => rmSync(directory, { recursive: true, force: true }),
+  passTime: (ms) => void (ahead += ms),
 });
 
 describe('sqliteStore: a file made by an older release', () => {
-  test('gets the new columns at its next open and keeps its records', async () => {
+  test('gets the new columns and the nonce table at its next open and keeps its records', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
     try {
       const path = join(folder, 'payments.db');
@@ -52,6 +57,7 @@ describe('sqliteStore: a file made by an older release', () => {
         assert.equal((await store.get('pay_older'))?.clientOrderId, 'A-old');
         assert.equal(record?.customerClientCode, null);
         assert.equal(record?.customerAssignmentNumber, null);
+        assert.equal(await store.spendLoginNonce?.('nonce-after-upgrade', new Date(Date.now() + 600_000)), true, 'the nonce table is there');
         const marked = await store.transition('pay_old', ['paid'], {
           pendingHook: 'onPaid',
           pendingHookSince: '2025-01-01T10:01:00.000Z',

@@ -3,6 +3,7 @@
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { PaymentConflictError, newPaymentRecord, type PaymentRecord, type PaymentStore } from '../../../server-adapter/stores/payment-store.js';
+import { LOGIN_NONCE_SWEEP_EVERY } from '../../../server-adapter/stores/spent-login-nonces.js';
 
 /** How the suite gets stores: `open` a fresh one; `reopen` the same data as a new instance (restart). */
 export interface StoreFactory {
@@ -11,6 +12,8 @@ export interface StoreFactory {
   /** A second instance over the same data (another process or a restart); omitted for memory. */
   reopen?: () => PaymentStore | Promise<PaymentStore>;
   cleanup?: () => void | Promise<void>;
+  /** Makes `ms` pass on the clock by which the store's spent login nonces expire. */
+  passTime(ms: number): void | Promise<void>;
   /** Why the suite cannot run here (e.g. no database to test against); it is then skipped with this message. */
   skip?: string | false;
 }
@@ -34,6 +37,15 @@ function newRecord(overrides: Partial<PaymentRecord> = {}): PaymentRecord {
 }
 
 const later = () => new Date().toISOString();
+
+/** A time `ms` from now, as a login cookie's expiry. */
+const inMs = (ms: number) => new Date(Date.now() + ms);
+
+/** The store's `spendLoginNonce`, which every store of this package has. */
+function nonceSpender(store: PaymentStore): (nonce: string, expiresAt: Date) => Promise<boolean> {
+  assert.ok(store.spendLoginNonce, 'the store spends login nonces');
+  return store.spendLoginNonce.bind(store);
+}
 
 /** A promise and the function that resolves it. */
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -281,6 +293,36 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
       });
     });
 
+    describe('spendLoginNonce', () => {
+      test('the first spend of a nonce is true, every later one false; other nonces are unaffected', async () => {
+        const spend = nonceSpender(store);
+        assert.equal(await spend('nonce-a', inMs(600_000)), true);
+        assert.equal(await spend('nonce-a', inMs(600_000)), false);
+        assert.equal(await spend('nonce-a', inMs(3_600_000)), false, 'another expiry does not make it new');
+        assert.equal(await spend('nonce-b', inMs(600_000)), true);
+      });
+
+      test('concurrent spends of one nonce: exactly one is true', async () => {
+        const spend = nonceSpender(store);
+        const results = await Promise.all(Array.from({ length: 10 }, () => spend('nonce-raced', inMs(600_000))));
+        assert.equal(results.filter(Boolean).length, 1);
+      });
+
+      test('an expired nonce is forgotten at a later sweep, a live one is kept', async () => {
+        const spend = nonceSpender(store);
+        const hour = 3_600_000;
+        assert.equal(await spend('nonce-old', inMs(600_000)), true);
+        assert.equal(await spend('nonce-live', inMs(24 * hour)), true);
+        await factory.passTime(hour);
+        // From here the store's clock is an hour ahead of `Date.now()`.
+        for (let i = 0; i < LOGIN_NONCE_SWEEP_EVERY; i++) assert.equal(await spend(`nonce-fresh-${i}`, inMs(hour + 600_000)), true);
+        // Its cookie is refused as expired by then: forgetting it lets the store shrink, and opens nothing.
+        assert.equal(await spend('nonce-old', inMs(hour + 600_000)), true);
+        assert.equal(await spend('nonce-live', inMs(hour + 600_000)), false);
+        assert.equal(await spend('nonce-fresh-0', inMs(hour + 600_000)), false);
+      });
+    });
+
     if (factory.reopen) {
       const reopen = factory.reopen;
       describe('persistence', () => {
@@ -365,6 +407,22 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           assert.equal(claims.filter(Boolean).length, 1);
           assert.equal(await there(created.id, 0), true, 'an interval of 0 always claims');
           assert.deepEqual(await store.get(created.id), created, 'a claim is not a transition');
+        });
+
+        test('spendLoginNonce across instances: a nonce spent on one is spent for all, and a race has one winner', async () => {
+          const other = await reopen();
+          extra.push(other);
+          const [here, there] = [nonceSpender(store), nonceSpender(other)];
+          assert.equal(await here('nonce-shared', inMs(600_000)), true);
+          assert.equal(await there('nonce-shared', inMs(600_000)), false);
+          const results = await Promise.all([
+            ...Array.from({ length: 5 }, () => here('nonce-raced-across', inMs(600_000))),
+            ...Array.from({ length: 5 }, () => there('nonce-raced-across', inMs(600_000))),
+          ]);
+          assert.equal(results.filter(Boolean).length, 1);
+          await store.close();
+          store = await reopen();
+          assert.equal(await nonceSpender(store)('nonce-shared', inMs(600_000)), false, 'a restart forgets no live nonce');
         });
       });
     }

@@ -16,6 +16,8 @@ export interface TestDatabase {
   url: string;
   /** Empties the adapter's tables (kept with their schema), for a test that needs no records. */
   empty(): Promise<void>;
+  /** As if `ms` passed on the database's clock for the spent login nonces: moves their expiries back by `ms`. */
+  passTime(ms: number): Promise<void>;
   /** Drops the database, closing any connection still open to it. */
   drop(): Promise<void>;
 }
@@ -37,18 +39,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await onServer((client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(TEST_DATABASE_URL!);
   url.pathname = `/${name}`;
+  /** Runs `work` on a connection to the new database. */
+  async function inDatabase(work: (client: pg.Client) => Promise<unknown>): Promise<void> {
+    const client = new pg.Client({ connectionString: url.href });
+    await client.connect();
+    try {
+      await work(client);
+    } finally {
+      await client.end();
+    }
+  }
   return {
     url: url.href,
-    async empty() {
-      const client = new pg.Client({ connectionString: url.href });
-      await client.connect();
-      try {
+    empty: () =>
+      inDatabase(async (client) => {
         const { rows } = await client.query("SELECT to_regclass('izly_payments') IS NOT NULL AS present");
-        if (rows[0].present) await client.query('TRUNCATE izly_payments, izly_payment_events RESTART IDENTITY');
-      } finally {
-        await client.end();
-      }
-    },
+        if (rows[0].present) await client.query('TRUNCATE izly_payments, izly_payment_events, izly_login_nonces RESTART IDENTITY');
+      }),
+    passTime: (ms) =>
+      inDatabase((client) => client.query('UPDATE izly_login_nonces SET expires_at = expires_at - make_interval(secs => $1::double precision / 1000)', [ms])),
     drop: () => onServer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
   };
 }
