@@ -78,7 +78,15 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
     const connect = resolveConnectOptions(resolved.connect, resolved.allowedOrigins);
     app.route(
       '/connect',
-      connectRoutes({ options: connect, client, secret: resolved.secret, allowedOrigins: resolved.allowedOrigins, logger: resolved.logger, now: resolved.now }),
+      connectRoutes({
+        options: connect,
+        client,
+        secret: resolved.secret,
+        allowedOrigins: resolved.allowedOrigins,
+        logger: resolved.logger,
+        now: resolved.now,
+        store: resolved.store,
+      }),
     );
   }
 
