@@ -109,6 +109,7 @@ export type IzlyPayErrorCode =
   | 'izly_unavailable'
   | 'izly_bad_answer'
   | 'izly_timeout'
+  | 'rate_limited'
   | 'internal_error';
 
 /** Stable machine codes of the IzlyConnect errors (JSON answers, pages, the return URL, the popup's message). */

@@ -113,6 +113,10 @@ export class AdapterClient {
     return this.#request<PublicPayment>(`/payments/${encodeURIComponent(paymentId)}?${WAIT_PARAM}=${wait}${returned}`, options.signal, wait);
   }
 
+  /**
+   * One call; after a `429`, the same call again once its `Retry-After` (seconds) has passed: a refusal by
+   * the adapter's limits means nothing was done, so even a creation is safe to send again (with its key).
+   */
   async #request<T>(path: string, signal: AbortSignal | undefined, waitSeconds: number, init: RequestInit = {}): Promise<T> {
     // An abort that came first would never fire its event for the listener below.
     signal?.throwIfAborted();
@@ -129,6 +133,11 @@ export class AdapterClient {
       });
       // A body cut short (or not JSON at all) lands in the catch below as a network failure.
       if (response.ok) return (await response.json()) as T;
+      if (response.status === 429) {
+        // At least a second: no header (a cross-origin adapter must expose it), a date, or 0 would make a loop.
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1000, Number(response.headers.get('retry-after')) * 1000 || 0)));
+        return await this.#request<T>(path, signal, waitSeconds, init);
+      }
       // The code is taken as the partner's own server sent it: checking it against the list would ship the list.
       const body = (await response.json().catch(() => null)) as Partial<ErrorAnswer<IzlyPayErrorCode>> | null;
       throw new AdapterError(body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? response.statusText, response.status);

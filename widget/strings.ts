@@ -6,28 +6,32 @@
 export type WidgetLang = 'fr' | 'en';
 
 /**
- * What `<izly-pay-button>`'s status line says: the words of its state (`creating`... `error`), unless the
- * element picked more precise ones with the state (`expired` rather than `failed`, `offline` rather than `error`).
+ * What `<izly-pay-button>`'s status line says: the words of the payment's status or of the error's code when
+ * there are some (`expired`, `network_error`...), else those of the button's state (`creating`... `error`).
  */
-export interface PayStatusStrings {
+export type PayStatusStrings = {
   creating: string;
   redirecting: string;
   awaiting: string;
   verifying: string;
+  /** Back from Izly, the server slow or out of reach: still checking, and the student may leave. */
+  slow: string;
   /** Receives the formatted price, or `null`. */
   paid: (amount: string | null) => string;
   failed: string;
   expired: string;
   cancelled: string;
   /** Back without a decision (the popup closed, the back button): the payment is still open. */
-  unfinished: string;
-  /** No answer from the partner's server (`network_error`). */
-  offline: string;
-  /** Back from Izly, but the server has not confirmed in time (`verification_timeout`). */
-  unconfirmed: string;
+  pending: string;
+  /** As `pending`, for a payment whose creation was still under way. */
+  created: string;
+  /** No answer from the partner's server. */
+  network_error: string;
+  /** Back from Izly, but the server has not confirmed in time. */
+  verification_timeout: string;
   /** Any other error: the server refused to create the payment (the adapter's error code). */
   error: string;
-}
+};
 
 /** What `<izly-pay-button>` says. */
 export interface PayButtonStrings {
@@ -74,14 +78,16 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
       creating: 'Préparation du paiement…',
       redirecting: 'Redirection vers Izly…',
       awaiting: 'Validez dans la fenêtre Izly.',
-      verifying: 'Vérification du paiement…',
+      verifying: 'Vérification en cours…',
+      slow: 'Paiement en cours de vérification, vous pouvez revenir plus tard.',
       paid: (amount) => (amount ? `Paiement de ${amount} effectué.` : 'Paiement effectué.'),
       failed: 'Paiement refusé par Izly.',
       expired: 'Paiement expiré.',
       cancelled: 'Paiement annulé.',
-      unfinished: 'Paiement non finalisé.',
-      offline: 'Connexion impossible.',
-      unconfirmed: 'Paiement encore en vérification.',
+      pending: 'Paiement non finalisé.',
+      created: 'Paiement non finalisé.',
+      network_error: 'Connexion impossible.',
+      verification_timeout: 'Paiement encore en vérification.',
       error: 'Le paiement n’a pas pu démarrer.',
     },
   },
@@ -95,13 +101,15 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
       redirecting: 'Taking you to Izly…',
       awaiting: 'Approve it in the Izly window.',
       verifying: 'Checking your payment…',
+      slow: 'Your payment is still being checked; you can come back later.',
       paid: (amount) => (amount ? `Payment of ${amount} complete.` : 'Payment complete.'),
       failed: 'Izly declined the payment.',
       expired: 'Payment expired.',
       cancelled: 'Payment cancelled.',
-      unfinished: 'Payment not completed.',
-      offline: 'Could not connect.',
-      unconfirmed: 'Payment still being checked.',
+      pending: 'Payment not completed.',
+      created: 'Payment not completed.',
+      network_error: 'Could not connect.',
+      verification_timeout: 'Payment still being checked.',
       error: 'The payment could not start.',
     },
   },
@@ -156,5 +164,5 @@ export function resolveLang(element: HTMLElement): WidgetLang {
 
 /** Integer cents as a price in the language's format: `3,50 €` or `€3.50`. */
 export function formatEuros(cents: number, lang: WidgetLang): string {
-  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-IE', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+  return (cents / 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-IE', { style: 'currency', currency: 'EUR' });
 }

@@ -3,9 +3,14 @@
 // `/izly/...` after applying the next fault queued on <channel>:
 // - `drop`: never forwarded; the browser gets a broken answer (a network error for `fetch`);
 // - `drop-after`: forwarded, then the answer is broken: the server acted, the browser never heard;
-// - `hold`: forwarded only once the channel is released.
+// - `hold`: forwarded only once the channel is released;
+// - `instant`: forwarded with `wait=0`, so the adapter answers at once, as one whose long polls end straight away;
+// - `502`: never forwarded; a gateway's plain-text error page, as a reverse proxy answers when the adapter is down;
+// - `429`: never forwarded; `429` with `Retry-After: 1` and the adapter's JSON error shape (`rate_limited`), as a
+//   rate limit in front of the adapter, or the adapter's own limits, refuse a request.
 // Control routes on the same channel: `POST _faults` (a JSON array of faults to queue), `POST _release`,
-// `GET _log` (every request seen: method, path, Idempotency-Key, the adapter's status when it answered).
+// `GET _log` (every request seen: method, path, Idempotency-Key, the status answered, `at` when it arrived and
+// `answeredAt` when its answer left, in ms since the epoch).
 
 /** Breaks the answer in a way Chromium reports as a network error and never retries on its own. */
 function breakAnswer(ctx) {
@@ -50,18 +55,40 @@ export function faultProxy(forward) {
       }
       if (rest === '/_log') return json(ctx, state.log);
 
-      const entry = { method: ctx.method, path: rest, idempotencyKey: ctx.get('idempotency-key') || null, status: null };
+      const entry = { method: ctx.method, path: rest, idempotencyKey: ctx.get('idempotency-key') || null, status: null, at: Date.now(), answeredAt: null };
       state.log.push(entry);
+      const answered = (status) => {
+        entry.status = status;
+        entry.answeredAt = Date.now();
+      };
       const fault = state.faults.shift();
-      if (fault === 'drop') return breakAnswer(ctx);
-      if (fault === 'hold') await new Promise((resolve) => state.held.push(resolve));
-      const response = await answerWith(forward, ctx, new URL(rest + url.search, url).href);
-      entry.status = response.status;
-      if (fault === 'drop-after') {
-        await response.arrayBuffer();
+      if (fault === 'drop') {
+        answered(null);
         return breakAnswer(ctx);
       }
-      return send(ctx, response);
+      if (fault === '502') {
+        answered(502);
+        ctx.respond = false;
+        ctx.res.writeHead(502, { 'content-type': 'text/plain' });
+        return ctx.res.end('502 Bad Gateway');
+      }
+      if (fault === '429') {
+        answered(429);
+        ctx.respond = false;
+        ctx.res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+        return ctx.res.end(JSON.stringify({ error: { code: 'rate_limited', message: 'Too many requests, try again in 1 s' } }));
+      }
+      if (fault === 'hold') await new Promise((resolve) => state.held.push(resolve));
+      const search = new URLSearchParams(url.search);
+      if (fault === 'instant' && search.has('wait')) search.set('wait', '0');
+      const response = await answerWith(forward, ctx, new URL(`${rest}?${search}`, url).href);
+      if (fault === 'drop-after') {
+        await response.arrayBuffer();
+        answered(response.status);
+        return breakAnswer(ctx);
+      }
+      await send(ctx, response);
+      answered(response.status);
     },
   };
 }

@@ -26,11 +26,7 @@ export async function createPayment(orderId: string, returnUrl = location.href):
 }
 
 /** Submits the sandbox's authorization form as the student's browser would. */
-export async function decide(
-  payment: SentPayment,
-  action: 'validate' | 'cancel',
-  account: { identifier: string; password: string } = STUDENT,
-): Promise<void> {
+export async function decide(payment: SentPayment, action: 'validate' | 'cancel', account: { identifier: string; password: string } = STUDENT): Promise<void> {
   const response = await fetch(payment.authorizationUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -39,18 +35,31 @@ export async function decide(
   if (!response.ok) throw new Error(`decide: ${response.status}`);
 }
 
+/** What the fault proxy does to the next request (fault-proxy.mjs says how). */
+export type Fault = 'drop' | 'drop-after' | 'hold' | 'instant' | '502' | '429';
+
+/** A request the fault proxy saw: the status answered (null: none), when it arrived and its answer left (ms). */
+export interface ProxyLogEntry {
+  method: string;
+  path: string;
+  idempotencyKey: string | null;
+  status: number | null;
+  at: number;
+  answeredAt: number | null;
+}
+
 /** The fault proxy in front of the adapter (fault-proxy.mjs): its endpoint, faults, release and log. */
 export function faultChannel() {
   const base = `/test-proxy/${crypto.randomUUID().slice(0, 8)}`;
   return {
     endpoint: `${base}/izly`,
-    async queue(...faults: Array<'drop' | 'drop-after' | 'hold'>) {
+    async queue(...faults: Fault[]) {
       await fetch(`${base}/_faults`, { method: 'POST', body: JSON.stringify(faults) });
     },
     async release() {
       await fetch(`${base}/_release`, { method: 'POST' });
     },
-    async log(): Promise<Array<{ method: string; path: string; idempotencyKey: string | null; status: number | null }>> {
+    async log(): Promise<ProxyLogEntry[]> {
       return (await fetch(`${base}/_log`)).json();
     },
   };
@@ -69,8 +78,7 @@ export function arriveWithPayment(paymentId: string): () => void {
 }
 
 export const inner = (el: IzlyPayButton) => el.shadowRoot!.querySelector('button')!;
-export const statusText = (el: IzlyPayButton) =>
-  el.shadowRoot!.querySelector('[part="status"]')!.textContent!.replace(/\s+/g, ' ').trim();
+export const statusText = (el: IzlyPayButton) => el.shadowRoot!.querySelector('[part="status"]')!.textContent!.replace(/\s+/g, ' ').trim();
 
 /**
  * Izly's page for this payment, for `loaded`. Not any payment page: a popup window reused by name may still
@@ -80,13 +88,17 @@ export const paymentPage = (payment: SentPayment): RegExp => new RegExp(`${new U
 
 /** Waits for a frame (iframe or popup) to finish loading a page whose URL matches. */
 export async function loaded(win: () => Window | null | undefined, url: RegExp, message: string): Promise<Window> {
-  await waitUntil(() => {
-    const w = win();
-    try {
-      return !!w && url.test(w.location.href) && w.document.readyState === 'complete';
-    } catch {
-      return false;
-    }
-  }, message, { timeout: 10000 });
+  await waitUntil(
+    () => {
+      const w = win();
+      try {
+        return !!w && url.test(w.location.href) && w.document.readyState === 'complete';
+      } catch {
+        return false;
+      }
+    },
+    message,
+    { timeout: 10000 },
+  );
   return win()!;
 }

@@ -5,18 +5,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../widget/pay-button/pay-button.js';
 import type { IzlyPayButton } from '../../widget/pay-button/pay-button.js';
-import {
-  BROKE_STUDENT,
-  arriveWithPayment,
-  createPayment,
-  decide,
-  faultChannel,
-  inner,
-  loaded,
-  newOrder,
-  paymentPage,
-  statusText,
-} from './flow-helpers.js';
+import { BROKE_STUDENT, arriveWithPayment, createPayment, decide, faultChannel, inner, loaded, newOrder, paymentPage, statusText } from './flow-helpers.js';
 
 const storedFor = (orderId: string) => sessionStorage.getItem(`izly-pay:${orderId}`);
 
@@ -169,7 +158,7 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
       const el = await fixture<IzlyPayButton>(html`<izly-pay-button order=${orderId} endpoint=${proxy.endpoint}></izly-pay-button>`);
       expect(el.getAttribute('state')).to.equal('verifying');
       expect(inner(el).getAttribute('aria-busy')).to.equal('true');
-      expect(statusText(el)).to.equal('Vérification du paiement…');
+      expect(statusText(el)).to.equal('Vérification en cours…');
       await expect(el).to.be.accessible();
       const succeeded = oneEvent(el, 'izly-pay-success');
       await proxy.release();
@@ -252,7 +241,7 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
       expect((await proxy.log()).filter((entry) => entry.method === 'POST')).to.have.length(1);
     });
 
-    it("error: the adapter refuses an unknown order, with its code in izly-pay-error", async () => {
+    it('error: the adapter refuses an unknown order, with its code in izly-pay-error', async () => {
       const el = await fixture<IzlyPayButton>(html`<izly-pay-button order="no-amount-here"></izly-pay-button>`);
       const errored = oneEvent(el, 'izly-pay-error');
       inner(el).click();

@@ -37,6 +37,10 @@ const SINGLE_CHECK_MS = 3000;
  * `Cross-Origin-Opener-Policy` on Izly's pages makes a popup look closed while the student is still paying.
  */
 const POPUP_GRACE_MS = 10 * 60_000;
+/**
+ * Between two reads: a second after an answer (a long poll answered at once must not become a loop), then
+ * twice as long after each failure in a row, up to this.
+ */
 const BACKOFF_MAX_MS = 10_000;
 
 /** Storage can be disabled (private modes, sandboxed frames): the button then works without resuming. */
@@ -107,8 +111,11 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   /** One controller per run (create, follow, check); starting a run aborts the previous one. */
   #run?: AbortController;
   #payment: PublicPayment | null = null;
-  /** More precise words than the state's own for the status line (`expired` rather than `failed`...), picked with it. */
-  #message?: keyof PayStatusStrings;
+  /**
+   * More precise words than the state's own for the status line, picked with it: the payment's status
+   * (`expired` rather than `failed`), the error's code (`network_error`), or `slow`. Any other: the state's.
+   */
+  #message?: string;
   /** Kept until the server answers with a payment, so that trying again repeats the same attempt. */
   #attemptKey?: string;
   /** A payment whose outcome is still unknown after an error: "Check again" reads it instead of paying again. */
@@ -206,7 +213,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     return this.#run.signal;
   }
 
-  #set(state: PayButtonState, message?: keyof PayStatusStrings): void {
+  #set(state: PayButtonState, message?: string): void {
     this.state = state;
     this.#message = message;
     // The payment or the message may have changed without the state doing so.
@@ -335,6 +342,8 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   /**
    * Reads the payment until it is final or the deadline has passed (always at least once). Network
    * failures and gateway errors are retried with backoff: losing the connection must not lose the payment.
+   * Once the student is back from Izly (`verifying`), they may well have paid: an adapter slow or out of
+   * reach is then waited for past the deadline, and said to be, never shown as a failure.
    */
   async #poll(paymentId: string, signal: AbortSignal, deadline: () => number, returned = false): Promise<PublicPayment> {
     const client = this.#client();
@@ -344,15 +353,15 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
       try {
         const payment = await client.getPayment(paymentId, { wait, returned, signal });
         this.#payment = payment;
-        this.requestUpdate();
         if (isFinal(payment.status) || Date.now() >= deadline()) return payment;
         failures = 0;
       } catch (error) {
-        if (signal.aborted || !isTransient(error) || Date.now() >= deadline()) throw error;
+        if (signal.aborted || !isTransient(error) || (this.state !== 'verifying' && Date.now() >= deadline())) throw error;
         failures += 1;
-        // A run aborted meanwhile wakes up to a read that throws at once (the client checks the signal first).
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** failures, BACKOFF_MAX_MS)));
       }
+      if (this.state === 'verifying') this.#set('verifying', failures ? 'slow' : undefined);
+      // A run aborted meanwhile wakes up to a read that throws at once (the client checks the signal first).
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** failures, BACKOFF_MAX_MS)));
     }
   }
 
@@ -369,12 +378,12 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
       return;
     }
     const state = status === 'paid' || status === 'refunded' ? 'paid' : status === 'failed' || status === 'expired' ? 'failed' : 'cancelled';
-    const message = status === 'expired' ? 'expired' : state === 'cancelled' && status !== 'cancelled' ? 'unfinished' : undefined;
     // Settled again after a background listen: the same outcome gets new words at most, never a second event.
-    if (state === this.state) return this.#set(state, message);
+    const again = state === this.state;
+    this.#set(state, status);
+    if (again) return;
     this.#unsettledId = undefined;
     this.#forget(payment);
-    this.#set(state, message);
     this.dispatchEvent(
       state === 'paid' ? new IzlyPaySuccessEvent(payment) : state === 'failed' ? new IzlyPayFailureEvent(payment) : new IzlyPayCancelEvent(payment),
     );
@@ -400,7 +409,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
 
   #showError(code: PayButtonErrorCode, message: string, unsettledId: string | undefined): void {
     this.#unsettledId = unsettledId;
-    this.#set('error', code === 'network_error' ? 'offline' : code === 'verification_timeout' ? 'unconfirmed' : undefined);
+    this.#set('error', code);
     this.dispatchEvent(new IzlyPayErrorEvent({ code, message, payment: this.#payment }));
   }
 
@@ -410,7 +419,9 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     const cents = this.#payment?.amount ?? this.amount;
     // `Number.isFinite` is false for anything but a finite number: no attribute, or one that is not a number.
     const price = Number.isFinite(cents) ? formatEuros(cents!, lang) : null;
-    const message = t.status[this.#message ?? (this.state as keyof PayStatusStrings)];
+    // Looked up by any name: a code the button has no words for falls back to the state's.
+    const said: Partial<Record<string, PayStatusStrings[keyof PayStatusStrings]>> = t.status;
+    const message = said[this.#message!] ?? said[this.state];
     const busy = WORKING.has(this.state);
     return {
       busy,
