@@ -11,6 +11,8 @@ export interface ButtonView {
   /** Done for good (paid, logged in): a tick, `aria-disabled`, clicks ignored. */
   done: boolean;
   label: TemplateResult | string;
+  /** The button's accessible name when the label alone does not say enough; empty: the label is the name. */
+  name?: string;
   /** The live region's text; empty says nothing. */
   status: string;
 }
@@ -75,8 +77,8 @@ export abstract class IzlyButtonBase<State extends string> extends LitElement {
   protected abstract activate(): void;
 
   protected override render() {
-    const { busy, done, label, status } = this.view(resolveLang(this));
+    const { busy, done, label, name, status } = this.view(resolveLang(this));
     // Written tight on purpose: Lit ships template text as written, whitespace included.
-    return html`<button part="button" type="button" ?disabled=${this.disabled} aria-disabled=${busy || done ? 'true' : nothing} aria-busy=${busy} @click=${this.activate}>${label}</button><div part="status" class="status" role="status" aria-live="polite">${status || nothing}</div>`;
+    return html`<button part="button" type="button" ?disabled=${this.disabled} aria-disabled=${busy || done ? 'true' : nothing} aria-label=${name || nothing} aria-busy=${busy} @click=${this.activate}>${label}</button><div part="status" class="status" role="status" aria-live="polite">${status || nothing}</div>`;
   }
 }

@@ -8,7 +8,7 @@ import { css } from 'lit';
  * The button keeps Izly's colours on any page. What sits on the page takes its colours from the page, so
  * that it reads on the partner's light or dark background: the status line inherits the page's text colour
  * (an unset `--izly-pay-status-color` leaves `color` inherited), errors mix Izly red with it (dark red on
- * a light page, light red on a dark one), and the focus ring is the button's own colour.
+ * a light page, light red on a dark one). The focus ring has two bands, one for each kind of page.
  *
  * Private `--_*` variables carry what changes with the state: the background (hover, finished) and the text.
  */
@@ -23,11 +23,11 @@ export default css`
     font: 1rem var(--_font);
   }
 
-  :host([size='small']) {
+  :host([size=small]) {
     font-size: 0.875rem;
   }
 
-  :host([size='large']) {
+  :host([size=large]) {
     font-size: 1.125rem;
   }
 
@@ -59,9 +59,13 @@ export default css`
     --_bg: var(--izly-pay-background-hover, #c20031);
   }
 
+  /*
+   * Two bands, so that the ring reads on any button and any page: the button's text colour against the button,
+   * then near-black, which a light page sets off (a dark page sets off the first band).
+   */
   button:focus-visible {
-    outline: 3px solid var(--izly-pay-focus-ring-color, var(--_bg));
-    outline-offset: 2px;
+    outline: 2px solid var(--_fg);
+    box-shadow: 0 0 0 5px var(--izly-pay-focus-ring-color, #111);
   }
 
   button[aria-disabled] {
@@ -83,7 +87,7 @@ export default css`
   }
 
   /* The spinner of a busy button and the tick of a finished one are drawn by CSS alone: no markup to ship. */
-  button[aria-busy='true']::before {
+  button[aria-busy=true]::before {
     content: '';
     width: 0.7em;
     height: 0.7em;
@@ -94,7 +98,7 @@ export default css`
   }
 
   /* Finished (paid, logged in): disabled for clicks but not busy. A tick drawn with two borders. */
-  button[aria-disabled][aria-busy='false']::before {
+  button[aria-disabled][aria-busy=false]::before {
     content: '';
     width: 0.3em;
     height: 0.6em;
@@ -102,6 +106,13 @@ export default css`
     border: solid;
     border-width: 0 0.16em 0.16em 0;
     transform: rotate(45deg);
+  }
+
+  /* Still, but still there: the spinner's shape and aria-busy say the button is working. */
+  @media (prefers-reduced-motion: reduce) {
+    button[aria-busy=true]::before {
+      animation: none;
+    }
   }
 
   @keyframes spin {
@@ -121,7 +132,7 @@ export default css`
   }
 
   /* Each element's styles file adds its own finished and failed states to these two rules' selectors. */
-  :host([state='error']) .status {
+  :host([state=error]) .status {
     color: var(--izly-pay-error-color, color-mix(in srgb, #e4003a 60%, currentColor));
   }
 `;

@@ -67,7 +67,7 @@ function currentPage(): URL {
  * @cssproperty --izly-pay-color - The button's text, and the wordmark's background.
  * @cssproperty --izly-pay-radius - The button's corner radius.
  * @cssproperty --izly-pay-font-family - The font of the button and status.
- * @cssproperty --izly-pay-focus-ring-color - The keyboard focus ring (the button's background by default).
+ * @cssproperty --izly-pay-focus-ring-color - The keyboard focus ring's outer band (near-black `#111`; the inner band is the button's text colour).
  * @cssproperty --izly-pay-status-color - The status line's text (the page's text colour by default).
  * @cssproperty --izly-pay-success-color - The button's background once logged in.
  * @cssproperty --izly-pay-error-color - The status line after an error.

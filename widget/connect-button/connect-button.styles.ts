@@ -5,7 +5,7 @@ import theme from '../theme.styles.js';
 export default [
   theme,
   css`
-    :host([state='success']) button {
+    :host([state=success]) button {
       --_bg: var(--izly-pay-success-color, #12753a);
     }
   `,

@@ -88,7 +88,7 @@ function currentReturnUrl(): string {
  * @cssproperty --izly-pay-color - The button's text, and the wordmark's background.
  * @cssproperty --izly-pay-radius - The button's corner radius.
  * @cssproperty --izly-pay-font-family - The font of the button and status.
- * @cssproperty --izly-pay-focus-ring-color - The keyboard focus ring (the button's background by default).
+ * @cssproperty --izly-pay-focus-ring-color - The keyboard focus ring's outer band (near-black `#111`; the inner band is the button's text colour).
  * @cssproperty --izly-pay-status-color - The status line's text (the page's text colour by default).
  * @cssproperty --izly-pay-success-color - The button's background once paid.
  * @cssproperty --izly-pay-error-color - The status line after a refusal or an error.
@@ -98,6 +98,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   static override properties = {
     order: { reflect: true },
     amount: { type: Number },
+    product: {},
     verifyTimeout: { type: Number, attribute: 'verify-timeout' },
   };
 
@@ -105,6 +106,11 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   declare order: string;
   /** The price in cents, for display only; once the payment exists, the server's amount is shown. */
   declare amount: number | undefined;
+  /**
+   * What is paid for, in words ("Ticket de restaurant"): with the price, it ends the button's accessible name
+   * in every state ("Payé — Ticket de restaurant, 3,30 €"), so that buttons side by side can be told apart.
+   */
+  declare product: string | undefined;
   /** How long, in milliseconds, to wait for the server to confirm a returning payment before offering "Check again". */
   declare verifyTimeout: number;
 
@@ -216,6 +222,10 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   #set(state: PayButtonState, message?: string): void {
     this.state = state;
     this.#message = message;
+    // An outcome, most often on the page Izly sent the student back to, where focus is nowhere and, on a
+    // phone, the button below the fold: focusing it scrolls it into view and reads its name, then the status.
+    // Never taken from anything the student focused meanwhile.
+    if (!WORKING.has(state) && document.activeElement === document.body) this.focus();
     // The payment or the message may have changed without the state doing so.
     this.requestUpdate();
   }
@@ -423,17 +433,16 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     const said: Partial<Record<string, PayStatusStrings[keyof PayStatusStrings]>> = t.status;
     const message = said[this.#message!] ?? said[this.state];
     const busy = WORKING.has(this.state);
+    // The label's words; none for the default "Payer 3,50 € avec" + wordmark.
+    const words =
+      this.state === 'paid' ? t.paid : this.#unsettledId && this.state === 'error' ? t.recheck : busy || this.state === 'idle' ? this.label : t.retry;
+    // What the label does not say already: the product, and the price unless the default label gives it.
+    const what = [this.product, words && price].filter(Boolean).join(', ');
     return {
       busy,
       done: this.state === 'paid',
-      label:
-        this.state === 'paid'
-          ? t.paid
-          : this.#unsettledId && this.state === 'error'
-            ? t.recheck
-            : busy || this.state === 'idle'
-              ? this.label || withWordmark(t.payWith(price))
-              : t.retry,
+      label: words || withWordmark(t.payWith(price)),
+      name: what && `${words || `${t.payWith(price)} Izly`} — ${what}`,
       status: typeof message === 'function' ? message(price) : (message ?? ''),
     };
   }

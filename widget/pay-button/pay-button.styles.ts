@@ -5,11 +5,11 @@ import theme from '../theme.styles.js';
 export default [
   theme,
   css`
-    :host([state='paid']) button {
+    :host([state=paid]) button {
       --_bg: var(--izly-pay-success-color, #12753a);
     }
 
-    :host([state='failed']) .status {
+    :host([state=failed]) .status {
       color: var(--izly-pay-error-color, color-mix(in srgb, #e4003a 60%, currentColor));
     }
   `,
