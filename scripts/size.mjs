@@ -45,8 +45,8 @@ rows.push(['(baseline: a minimal Lit element)', base.length, gz(base)]);
 const width = Math.max(...rows.map(([name]) => name.length));
 console.log(`${'file'.padEnd(width)}  ${'min'.padStart(10)}  ${'min+gzip'.padStart(10)}`);
 for (const [name, min, gzip] of rows) console.log(`${name.padEnd(width)}  ${kb(min).padStart(10)}  ${kb(gzip).padStart(10)}`);
-/** The issue's budget for the pay button's single file: at most 10 KB, read as 10,000 bytes. */
-const BUDGET = 10_000;
+/** The pay button's single file: at most 10 KB, read as 10,240 bytes (test/server/widget/bundle-size.test.ts holds it). */
+const BUDGET = 10_240;
 const bytes = (n) => `${n.toLocaleString('en-US')} bytes`;
 console.log('');
 for (const [file, tag] of [
@@ -56,6 +56,6 @@ for (const [file, tag] of [
 ]) {
   const row = rows.find(([name]) => name === join('dist', file));
   if (!row) continue;
-  const budget = file === 'izly-pay-button.js' ? ` (budget ${bytes(BUDGET)}: ${row[2] < BUDGET ? 'within' : 'OVER'})` : '';
+  const budget = file === 'izly-pay-button.js' ? ` (budget ${bytes(BUDGET)}: ${row[2] <= BUDGET ? 'within' : 'OVER'})` : '';
   console.log(`${tag} single file: ${bytes(row[2])} min+gzip${budget}, ${bytes(row[2] - gz(base))} over bare Lit.`);
 }
