@@ -4,7 +4,7 @@
 import { startChild } from './child-process.js';
 import type { LoadSettings } from './adapter-overhead.js';
 import { startLoadGenerator, type LoadResult } from './load-generator.js';
-import { DEMO_API_KEY, DEMO_APP_ID } from './children/bench-constants.js';
+import { DEMO_API_KEY, DEMO_APP_ID, IZLY_CONTENT_TYPE } from './children/bench-constants.js';
 import { figure, type BenchResult, type Figure } from './report.js';
 
 type Ready = { sandboxUrl: string; partnerUrl: string };
@@ -36,7 +36,7 @@ export async function paymentCreation(settings: LoadSettings): Promise<BenchResu
         load.run({
           url: `${sandboxUrl}/api/Izly/WebPayments`,
           method: 'POST',
-          headers: { Authorization: `Basic ${DEMO_API_KEY}`, AppIdentifier: DEMO_APP_ID, 'Content-Type': 'application/vnd.Xpollens.v1+json' },
+          headers: { Authorization: `Basic ${DEMO_API_KEY}`, AppIdentifier: DEMO_APP_ID, 'Content-Type': IZLY_CONTENT_TYPE },
           body: JSON.stringify({ Amount: 250, ClientOrderId: '[<id>]', CallbackParameters: 'p=bench', RedirectUrlAfterPayment: 'https://shop.example/order' }),
           ...settings,
         }),

@@ -42,6 +42,10 @@ export class DemoConfigError extends Error {
   }
 }
 
+// The built-in sandbox's point of sale key (DEFAULT_POINT_OF_SALE): already a base64 string, as a back
+// office's "Clé d'API" may be.
+const SANDBOX_API_KEY = 'aXpseS1wYXktZGVtbzpzYW5kYm94LWRlbW8tc2VjcmV0';
+
 // Only for the built-in sandbox, whose point of sale is public anyway. Against real Izly the secret must be set.
 const SANDBOX_CALLBACK_SECRET = 'izly-pay-demo-sandbox-callback-secret-not-for-production';
 
@@ -89,7 +93,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
   const why = 'when IZLY_BASE_URL points at a real Izly';
 
   const appIdentifier = live ? readRequired(env, 'IZLY_APP_IDENTIFIER', why) : env.IZLY_APP_IDENTIFIER || 'izly-pay-demo';
-  const apiKey = live ? readRequired(env, 'IZLY_API_KEY', why) : env.IZLY_API_KEY || 'sandbox-api-key';
+  const apiKey = live ? readRequired(env, 'IZLY_API_KEY', why) : env.IZLY_API_KEY || SANDBOX_API_KEY;
   const callbackSecret = live ? readRequired(env, 'IZLY_CALLBACK_SECRET', why) : env.IZLY_CALLBACK_SECRET || SANDBOX_CALLBACK_SECRET;
   if (callbackSecret.length < 32) {
     throw new DemoConfigError('IZLY_CALLBACK_SECRET', 'must be at least 32 characters long (e.g. `openssl rand -hex 32`)');

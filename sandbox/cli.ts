@@ -1,4 +1,4 @@
-// `npx izly-sandbox [--port 8790] [--host 127.0.0.1] [--config sandbox.json] [--public-url URL] [--strictest]
+// `npx izly-sandbox [--port 8790] [--host 127.0.0.1] [--config sandbox.json] [--public-url URL] [--lenient]
 // [--<switch> <value>...]`: serves the sandbox on Node for partners in any language and prints what they need
 // to start, including which plausible Izly it is being.
 import { readFileSync } from 'node:fs';
@@ -12,8 +12,8 @@ import { IZLY_SWITCH_NAMES, IZLY_SWITCHES, type IzlyBehaviourInput, type IzlySwi
 const flagOf = (name: IzlySwitchName) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
 const SWITCH_USAGE = IZLY_SWITCH_NAMES.map((name) => {
-  const { values, default: byDefault, strictest } = IZLY_SWITCHES[name];
-  return `  --${flagOf(name)} <${values.join('|')}>\n${' '.repeat(26)}default ${byDefault}, strictest ${strictest}`;
+  const { values, strictest, lenient } = IZLY_SWITCHES[name];
+  return `  --${flagOf(name)} <${values.join('|')}>\n${' '.repeat(26)}default (strictest) ${strictest}, lenient ${lenient}`;
 }).join('\n');
 
 const USAGE = `Usage: izly-sandbox [options]
@@ -22,7 +22,9 @@ const USAGE = `Usage: izly-sandbox [options]
   --host <host>           interface to listen on (default 127.0.0.1)
   --config, -c <file>     JSON file: pointsOfSale, accounts, callbackRetries, callbackRetryDelayMs, ...
   --public-url <url>      origin used in PaymentAuthorizationUrl (default http://localhost:<port>)
-  --strictest             every Izly switch at its strictest value (the flags below override it)
+  --lenient               every Izly switch at its lenient value, the document's easiest reading
+                          (the flags below override it); without it every switch is at its strictest
+  --strictest             every Izly switch at its strictest value, as by default (the flags below override it)
   --help, -h              this help
 
 Which plausible Izly to be (see the sandbox README):
@@ -43,6 +45,7 @@ function parseCommandLine() {
         config: { type: 'string', short: 'c' },
         'public-url': { type: 'string' },
         strictest: { type: 'boolean', default: false },
+        lenient: { type: 'boolean', default: false },
         ...Object.fromEntries(IZLY_SWITCH_NAMES.map((name) => [flagOf(name), { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -61,6 +64,7 @@ if (options.help) {
 const port = Number(options.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid port "${options.port}"`);
 const host = options.host ?? '127.0.0.1';
+if (options.strictest && options.lenient) fail('--strictest and --lenient are two different Izlys: give one');
 
 /** The config file's own publicUrl, when it sets one: the command line must not override it silently. */
 function configFilePublicUrl(file: string | undefined): string | undefined {
@@ -76,9 +80,10 @@ function configFilePublicUrl(file: string | undefined): string | undefined {
 const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host);
 const publicUrl = options['public-url'] ?? configFilePublicUrl(options.config) ?? `http://${loopback ? 'localhost' : host}:${port}`;
 
-/** The switches the flags set, over the strictest preset with `--strictest`; undefined when none is given. */
+/** The switches the flags set, over the preset `--strictest` or `--lenient` names; undefined when none is given. */
 function izlyFromFlags(): IzlyBehaviourInput | undefined {
-  const switches: Record<string, unknown> = options.strictest ? { preset: 'strictest' } : {};
+  const preset = options.lenient ? 'lenient' : options.strictest ? 'strictest' : undefined;
+  const switches: Record<string, unknown> = preset ? { preset } : {};
   for (const name of IZLY_SWITCH_NAMES) {
     const value = (options as Record<string, unknown>)[flagOf(name)];
     if (value !== undefined) switches[name] = value;

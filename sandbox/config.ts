@@ -73,8 +73,9 @@ export interface SandboxOptions {
   /** Time allowed to each callback attempt in ms (default 5000). */
   callbackTimeoutMs?: number;
   /**
-   * Which plausible Izly to be: `'strictest'`, `'default'`, or switches (see izly-behaviour.ts and the
-   * README), e.g. `{ preset: 'strictest', statusVocabulary: 'document' }`. Default: every switch at its default.
+   * Which plausible Izly to be: `'strictest'` (the default), `'lenient'` (the document's easiest reading), or
+   * switches (see izly-behaviour.ts and the README), e.g. `{ preset: 'lenient', statusVocabulary: 's-money' }`.
+   * Default: every switch at its strictest value.
    */
   izly?: IzlyBehaviourInput;
   /** Points of sale; each entry is merged over the built-in one. When given, the list replaces the built-in list. */
@@ -120,7 +121,9 @@ export const DEFAULT_PASSWORD = 'izly1234';
 
 export const DEFAULT_POINT_OF_SALE: Readonly<PointOfSale> = {
   appIdentifier: 'izly-pay-demo',
-  apiKey: 'sandbox-api-key',
+  // Already a base64 string, btoa('izly-pay-demo:sandbox-demo-secret'), as the document's example key is: the
+  // default `tokenAuthorization: 'raw-key'` takes the back office's key as the text that follows `Basic`.
+  apiKey: 'aXpseS1wYXktZGVtbzpzYW5kYm94LWRlbW8tc2VjcmV0',
   siteName: 'Boutique démo',
   callbackUrl: 'http://localhost:8787/izly/callback',
   urlAfterConnection: 'http://localhost:8787/izly/connect/callback',
@@ -346,7 +349,7 @@ export function resolveConfig(options: SandboxOptions): SandboxConfig {
     'accounts: email',
   );
 
-  // Switches layer: the defaults, then the file's, then the options' (the CLI's flags) over those.
+  // Switches layer: the defaults (the strictest values), then the file's, then the options' (the CLI's flags) over those.
   let izly = izlyPreset('default');
   if (fromFile.izly !== undefined) izly = applyIzlyBehaviour(izly, fromFile.izly, `configFile "${options.configFile}": izly`);
   if (options.izly !== undefined) izly = applyIzlyBehaviour(izly, options.izly, 'izly');

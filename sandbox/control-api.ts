@@ -95,8 +95,9 @@ export function controlApiRoutes(control: SandboxControl) {
     return c.json(control.faults());
   });
 
-  // Which plausible Izly the sandbox is: PATCH changes some switches (or applies `"strictest"`), DELETE
-  // goes back to every default. An unknown switch or a bad value answers 400 and changes nothing.
+  // Which plausible Izly the sandbox is: PATCH changes some switches (or applies a preset such as
+  // `"lenient"`), DELETE goes back to every default (the strictest values). An unknown switch or a bad value
+  // answers 400 and changes nothing.
   app.get('/izly', (c) => c.json(control.izly()));
   app.patch('/izly', async (c) => {
     const changes = await jsonBody(c.req.raw);

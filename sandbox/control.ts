@@ -34,7 +34,7 @@ export interface SandboxControl {
   /** Which plausible Izly the sandbox is now (a copy). */
   izly(): IzlyBehaviour;
   /**
-   * Changes switches: a preset name (`'strictest'`, `'default'`) or switches, over `preset` when given,
+   * Changes switches: a preset name (`'lenient'`, `'strictest'`, or `'default'`, the same as `'strictest'`) or switches, over `preset` when given,
    * otherwise over those in force; throws `Error` naming an unknown switch or a bad value, changing nothing.
    */
   updateIzly(changes: IzlyBehaviourInput): IzlyBehaviour;

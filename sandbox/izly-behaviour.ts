@@ -1,33 +1,35 @@
 // Which plausible Izly the sandbox is. The document leaves many behaviours open and the field evidence
 // (izly-partner-api.md, sections 4 and 4b) points several ways; each switch here is one of those open
-// points, with today's behaviour as its default and the value that is hardest on a client as `strictest`.
-// One table drives the config file, the CLI flags, the control API and the README's list.
+// points. Every switch defaults to its `strictest` value, the plausible behaviour hardest on a client, so
+// that whatever is tested against the sandbox is tested against the worst Izly it may meet (issue 12);
+// `lenient` is the document's easiest reading, the sandbox's behaviour before that. One table drives the
+// config file, the CLI flags, the control API and the README's list.
 
-/** Every switch: its values, today's default and the strictest plausible value. */
+/** Every switch: its values, the strictest plausible one (the default) and the lenient one. */
 export const IZLY_SWITCHES = {
   /** A `ClientOrderId` already used by the POS: accepted, or refused with Xpollens' 710 (HTTP 400). */
-  clientOrderIdReuse: { values: ['allowed', 'refused'], default: 'allowed', strictest: 'refused' },
+  clientOrderIdReuse: { values: ['allowed', 'refused'], strictest: 'refused', lenient: 'allowed' },
   /**
    * Where `CallbackParameters` go: joined to the callback URL with `?` or `&`, concatenated literally,
    * URL-encoded as the one query parameter `CallbackParameters`, or only in the body.
    */
-  callbackParameters: { values: ['joined', 'concatenated', 'encoded', 'body-only'], default: 'joined', strictest: 'concatenated' },
+  callbackParameters: { values: ['joined', 'concatenated', 'encoded', 'body-only'], strictest: 'concatenated', lenient: 'joined' },
   /** Content types the partner API accepts: both vendor types, one of them, or both plus `application/json`. */
-  contentTypes: { values: ['vendor', 'xpollens', 's-money', 'vendor-and-json'], default: 'vendor', strictest: 's-money' },
+  contentTypes: { values: ['vendor', 'xpollens', 's-money', 'vendor-and-json'], strictest: 's-money', lenient: 'vendor' },
   /** Unit of the decimal `Amount` of GET and Refund answers: `1.00` for 100 cents (euros) or `100.00` (cents). */
-  amountUnit: { values: ['euros', 'cents'], default: 'euros', strictest: 'cents' },
+  amountUnit: { values: ['euros', 'cents'], strictest: 'cents', lenient: 'euros' },
   /** `OperationSMoney.Amount` of callbacks: `"350.00"` meaning cents (the field report) or `3.50` euros. */
-  callbackAmountFormat: { values: ['cents-string', 'decimal-euros'], default: 'cents-string', strictest: 'cents-string' },
+  callbackAmountFormat: { values: ['cents-string', 'decimal-euros'], strictest: 'cents-string', lenient: 'cents-string' },
   /** Names of `OperationStatus` / `Status`: the document's, S-money's, or S-money's numeric codes. */
-  statusVocabulary: { values: ['document', 's-money', 'numeric'], default: 'document', strictest: 'numeric' },
+  statusVocabulary: { values: ['document', 's-money', 'numeric'], strictest: 'numeric', lenient: 'document' },
   /** Error codes and HTTP statuses: the sandbox's own, or Xpollens' where Xpollens has one. */
-  errorCodes: { values: ['sandbox', 'xpollens'], default: 'sandbox', strictest: 'xpollens' },
+  errorCodes: { values: ['sandbox', 'xpollens'], strictest: 'xpollens', lenient: 'sandbox' },
   /** IzlyConnect's `state` on the redirect back: echoed or dropped. */
-  connectState: { values: ['echoed', 'dropped'], default: 'echoed', strictest: 'dropped' },
+  connectState: { values: ['echoed', 'dropped'], strictest: 'dropped', lenient: 'echoed' },
   /** The token call's `Authorization`: `Basic base64(AppIdentifier:apiKey)` or `Basic <apiKey>` as is. */
-  tokenAuthorization: { values: ['standard-basic', 'raw-key'], default: 'standard-basic', strictest: 'raw-key' },
+  tokenAuthorization: { values: ['standard-basic', 'raw-key'], strictest: 'raw-key', lenient: 'standard-basic' },
   /** GET /api/izly/users: flat fields, the person nested under `Profile`, or `Id` and `Email` only. */
-  usersAnswer: { values: ['flat', 'profile', 'minimal'], default: 'flat', strictest: 'profile' },
+  usersAnswer: { values: ['flat', 'profile', 'minimal'], strictest: 'profile', lenient: 'flat' },
 } as const;
 
 export type IzlySwitchName = keyof typeof IZLY_SWITCHES;
@@ -35,10 +37,13 @@ export type IzlySwitchName = keyof typeof IZLY_SWITCHES;
 /** The value of every switch: which Izly the sandbox is being. */
 export type IzlyBehaviour = { -readonly [Name in IzlySwitchName]: (typeof IZLY_SWITCHES)[Name]['values'][number] };
 
-/** Named sets of values: today's defaults, or every switch at its strictest. */
-export type IzlyPreset = 'default' | 'strictest';
+/**
+ * Named sets of values: `'default'` and `'strictest'` are the same set (every switch at its strictest, the
+ * defaults), `'lenient'` every switch at the document's easiest reading.
+ */
+export type IzlyPreset = 'default' | 'strictest' | 'lenient';
 
-export const IZLY_PRESETS: readonly IzlyPreset[] = ['default', 'strictest'];
+export const IZLY_PRESETS: readonly IzlyPreset[] = ['default', 'strictest', 'lenient'];
 
 /**
  * What the config file's `izly`, `createSandbox({ izly })` and the control API accept: a preset name, or
@@ -48,10 +53,11 @@ export type IzlyBehaviourInput = IzlyPreset | (Partial<IzlyBehaviour> & { preset
 
 export const IZLY_SWITCH_NAMES = Object.keys(IZLY_SWITCHES) as IzlySwitchName[];
 
-/** Every switch at its default (`'default'`) or at its strictest value. */
+/** Every switch at its strictest value (`'default'`, `'strictest'`) or at its lenient one. */
 export function izlyPreset(preset: IzlyPreset): IzlyBehaviour {
   const behaviour: Record<string, string> = {};
-  for (const name of IZLY_SWITCH_NAMES) behaviour[name] = IZLY_SWITCHES[name][preset];
+  const column = preset === 'lenient' ? 'lenient' : 'strictest';
+  for (const name of IZLY_SWITCH_NAMES) behaviour[name] = IZLY_SWITCHES[name][column];
   return behaviour as IzlyBehaviour;
 }
 
@@ -70,7 +76,7 @@ export function isSwitchValue<Name extends IzlySwitchName>(name: Name, value: un
  */
 export function applyIzlyBehaviour(current: IzlyBehaviour, input: unknown, where: string): IzlyBehaviour {
   if (typeof input === 'string') {
-    if (!isPreset(input)) throw new Error(`${where}: unknown preset "${input}" (expected ${IZLY_PRESETS.join(' or ')})`);
+    if (!isPreset(input)) throw new Error(`${where}: unknown preset "${input}" (expected ${IZLY_PRESETS.join(', ')})`);
     return izlyPreset(input);
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {

@@ -58,12 +58,25 @@ app.get('/bare/hold', async (c) => {
   return c.json({ released: true });
 });
 
+const CALLBACK_PATH = '/izly/callback';
+
+/**
+ * The payment a callback names, from what Izly put after the callback URL: joined (`?p=…&s=…`), concatenated
+ * (`callbackp=…&s=…`, the default sandbox's) or as one encoded `CallbackParameters`. Null when it is not there.
+ */
+function callbackPaymentId(url: URL): string | null {
+  const place = `${url.pathname}${url.search}`;
+  if (!place.startsWith(CALLBACK_PATH)) return null;
+  const parameters = new URLSearchParams(place.slice(CALLBACK_PATH.length).replace(/^\?/, ''));
+  const encoded = parameters.get('CallbackParameters');
+  return (encoded === null ? parameters : new URLSearchParams(encoded)).get('p');
+}
+
 const arrivals = new Map<string, number>();
 const server = await listenOnLoopback((request) => {
   if (request.method === 'POST') {
-    const url = new URL(request.url);
-    const paymentId = url.searchParams.get('p');
-    if (url.pathname === '/izly/callback' && paymentId && !arrivals.has(paymentId)) arrivals.set(paymentId, now());
+    const paymentId = callbackPaymentId(new URL(request.url));
+    if (paymentId && !arrivals.has(paymentId)) arrivals.set(paymentId, now());
   }
   return app.fetch(request);
 });

@@ -10,7 +10,7 @@ import { createSandbox, type Sandbox } from '../../sandbox/index.js';
 import { izlyPay, memoryStore } from '../../server-adapter/index.js';
 import { sqliteStore } from '../../server-adapter/sqlite.js';
 import { answerRequests, listenOnLoopback, sayReady } from './child-protocol.js';
-import { BENCH_SECRET, DEMO_API_KEY, DEMO_APP_ID, quietLogger } from './bench-constants.js';
+import { BENCH_SECRET, DEMO_API_KEY, DEMO_APP_ID, IZLY_CONTENT_TYPE, quietLogger } from './bench-constants.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'izly-bench-create-'));
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
@@ -37,7 +37,7 @@ app.post('/forward/payments', async (c) => {
   const { orderId } = (await c.req.json()) as { orderId: string };
   const response = await fetch(`${sandboxServer.url}/api/Izly/WebPayments`, {
     method: 'POST',
-    headers: { Authorization: `Basic ${DEMO_API_KEY}`, AppIdentifier: DEMO_APP_ID, 'Content-Type': 'application/vnd.Xpollens.v1+json' },
+    headers: { Authorization: `Basic ${DEMO_API_KEY}`, AppIdentifier: DEMO_APP_ID, 'Content-Type': IZLY_CONTENT_TYPE },
     body: JSON.stringify({ Amount: 250, ClientOrderId: orderId, CallbackParameters: 'p=bench', RedirectUrlAfterPayment: 'https://shop.example/order' }),
   });
   return c.json(await response.json(), 201);

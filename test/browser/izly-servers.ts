@@ -4,7 +4,7 @@
 // there over HTTP, and its pages (payment form, login form, stylesheet) link there.
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { createSandbox } from '../../sandbox/index.js';
+import { createSandbox, DEFAULT_POINT_OF_SALE } from '../../sandbox/index.js';
 import { izlyPay, memoryStore } from '../../server-adapter/index.js';
 
 export interface Mount {
@@ -41,7 +41,7 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
   shop.route('/izly', izlyPay({
     baseUrl: sandboxUrl,
     appIdentifier: 'izly-pay-demo',
-    apiKey: 'sandbox-api-key',
+    apiKey: DEFAULT_POINT_OF_SALE.apiKey,
     secret: 'browser-tests-secret-at-least-32-characters',
     store: memoryStore(),
     allowedOrigins: [origin],

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { DEFAULT_POINT_OF_SALE } from '../../sandbox/index.js';
 import { launchChromium } from './helpers/browser.js';
 import { freePort, startScript, temporaryFolder, type RunningProcess } from './helpers/processes.js';
 import { clickToPay, decideOnIzly, sandboxApi, waitForState } from './helpers/shop-driver.js';
@@ -34,7 +35,7 @@ describe('the shop restarted between the payment and the callback', () => {
         pointsOfSale: [
           {
             appIdentifier: 'izly-pay-demo',
-            apiKey: 'sandbox-api-key',
+            apiKey: DEFAULT_POINT_OF_SALE.apiKey,
             siteName: 'Boutique démo',
             callbackUrl: `${shopUrl}/izly/callback`,
             urlAfterConnection: `${shopUrl}/izly/connect/callback`,
@@ -49,7 +50,7 @@ describe('the shop restarted between the payment and the callback', () => {
       PORT: String(shopPort),
       IZLY_BASE_URL: sandboxUrl,
       IZLY_APP_IDENTIFIER: 'izly-pay-demo',
-      IZLY_API_KEY: 'sandbox-api-key',
+      IZLY_API_KEY: DEFAULT_POINT_OF_SALE.apiKey,
       IZLY_CALLBACK_SECRET: 'e2e-restart-test-secret-0123456789abcdef',
       DEMO_DATA_DIR: data.path,
     };

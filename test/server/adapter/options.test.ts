@@ -6,7 +6,7 @@ import { izlyPay, memoryStore, type IzlyPayOptions } from '../../../server-adapt
 const valid = (): IzlyPayOptions => ({
   baseUrl: 'http://127.0.0.1:8790',
   appIdentifier: 'izly-pay-demo',
-  apiKey: 'sandbox-api-key',
+  apiKey: 'aXpseS1wYXktZGVtbzpzYW5kYm94LWRlbW8tc2VjcmV0',
   secret: 'x'.repeat(32),
   store: memoryStore(),
   allowedOrigins: ['http://localhost:8787'],

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
-import { createSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
+import { createSandbox, DEFAULT_POINT_OF_SALE, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
 import {
   izlyPay,
   memoryStore,
@@ -22,7 +22,8 @@ import {
 
 export const SECRET = 'test-secret-that-is-at-least-32-characters-long';
 export const APP_IDENTIFIER = 'izly-pay-demo';
-export const API_KEY = 'sandbox-api-key';
+// The built-in key, already base64: the default Izly takes it as is after `Basic` on the token call.
+export const API_KEY = DEFAULT_POINT_OF_SALE.apiKey;
 export const OTHER_APP_IDENTIFIER = 'autre-boutique';
 export const STUDENT = { identifier: 'etudiant@izly.test', password: 'izly1234' } as const;
 

@@ -40,7 +40,8 @@ function assertNotLoggedIn(harness: ConnectHarness, browser: TestBrowser, logins
 describe('IzlyConnect: refused logins', () => {
   let harness: ConnectHarness;
   before(async () => {
-    harness = await startConnectHarness({ sandbox: { authorizationCodeTtlMs: 60_000 } });
+    // An Izly that echoes state (the default one drops it), so that a state from elsewhere can be refused.
+    harness = await startConnectHarness({ sandbox: { authorizationCodeTtlMs: 60_000, izly: { connectState: 'echoed' } } });
   });
   after(() => harness.close());
 

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DemoConfigError, loadDemoConfig } from '../../../demo/config.js';
+import { DEFAULT_POINT_OF_SALE } from '../../../sandbox/index.js';
 
 function failure(env: NodeJS.ProcessEnv): DemoConfigError {
   try {
@@ -20,7 +21,7 @@ describe('demo configuration', () => {
     assert.equal(config.publicUrl, 'http://localhost:8787');
     assert.equal(config.izlyBaseUrl, null);
     assert.equal(config.appIdentifier, 'izly-pay-demo');
-    assert.equal(config.apiKey, 'sandbox-api-key');
+    assert.equal(config.apiKey, DEFAULT_POINT_OF_SALE.apiKey);
     assert.equal(config.authorization, 'raw-key');
     assert.ok(config.callbackSecret.length >= 32);
     assert.equal(config.sandboxCallbackRetryDelayMs, null);

@@ -12,7 +12,7 @@ import { createIzlyClient, IzlyApiError } from '../../../server-adapter/index.js
 import { doctorCommand, parseDoctorArguments, type CommandIo } from '../../../server-adapter/doctor/cli.js';
 import { runDoctor, type DoctorOptions, type DoctorReport } from '../../../server-adapter/doctor/doctor.js';
 import { formatReport } from '../../../server-adapter/doctor/report-text.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { API_KEY, startHarness, type Harness } from '../helpers/harness.js';
 import { closeServer, listen, type ListeningServer } from '../helpers/http-server.js';
 
 const APP_IDENTIFIER = 'izly-pay-demo';
@@ -49,34 +49,53 @@ async function doctor(options: Partial<DoctorOptions> & { baseUrl: string; apiKe
   return report;
 }
 
+/** A key that does not look like base64: only standard Basic can carry it on the token call. */
+const PLAIN_KEY = 'a-plain-api-key';
+
+/** One switch at a time over the lenient preset (the sandbox's defaults are every strictest value at once). */
+const lenientWith = (switches: Exclude<SandboxOptions['izly'], string | undefined>): SandboxOptions['izly'] => ({ preset: 'lenient', ...switches });
+
 const VARIANTS: Array<{ name: string; izly: SandboxOptions['izly']; apiKey: string; accepted: string[]; tokenAuthorization: 'basic' | 'raw-key' }> = [
-  { name: 'the default Izly', izly: 'default', apiKey: 'sandbox-api-key', accepted: [S_MONEY, XPOLLENS], tokenAuthorization: 'basic' },
-  { name: 'contentTypes: xpollens', izly: { contentTypes: 'xpollens' }, apiKey: 'sandbox-api-key', accepted: [XPOLLENS], tokenAuthorization: 'basic' },
-  { name: 'contentTypes: s-money', izly: { contentTypes: 's-money' }, apiKey: 'sandbox-api-key', accepted: [S_MONEY], tokenAuthorization: 'basic' },
-  { name: 'contentTypes: vendor', izly: { contentTypes: 'vendor' }, apiKey: 'sandbox-api-key', accepted: [S_MONEY, XPOLLENS], tokenAuthorization: 'basic' },
+  { name: 'the default Izly (the strictest), the built-in key', izly: undefined, apiKey: API_KEY, accepted: [S_MONEY], tokenAuthorization: 'raw-key' },
+  { name: 'the lenient Izly', izly: 'lenient', apiKey: PLAIN_KEY, accepted: [S_MONEY, XPOLLENS], tokenAuthorization: 'basic' },
+  { name: 'contentTypes: xpollens', izly: lenientWith({ contentTypes: 'xpollens' }), apiKey: PLAIN_KEY, accepted: [XPOLLENS], tokenAuthorization: 'basic' },
+  { name: 'contentTypes: s-money', izly: lenientWith({ contentTypes: 's-money' }), apiKey: PLAIN_KEY, accepted: [S_MONEY], tokenAuthorization: 'basic' },
+  {
+    name: 'contentTypes: vendor',
+    izly: lenientWith({ contentTypes: 'vendor' }),
+    apiKey: PLAIN_KEY,
+    accepted: [S_MONEY, XPOLLENS],
+    tokenAuthorization: 'basic',
+  },
   {
     name: 'contentTypes: vendor-and-json',
-    izly: { contentTypes: 'vendor-and-json' },
-    apiKey: 'sandbox-api-key',
+    izly: lenientWith({ contentTypes: 'vendor-and-json' }),
+    apiKey: PLAIN_KEY,
     accepted: [S_MONEY, XPOLLENS, JSON_TYPE],
     tokenAuthorization: 'basic',
   },
   {
     name: 'tokenAuthorization: standard-basic, a base64 key',
-    izly: { tokenAuthorization: 'standard-basic' },
+    izly: lenientWith({ tokenAuthorization: 'standard-basic' }),
     apiKey: BASE64_KEY,
     accepted: [S_MONEY, XPOLLENS],
     tokenAuthorization: 'basic',
   },
   {
     name: 'tokenAuthorization: raw-key, a base64 key',
-    izly: { tokenAuthorization: 'raw-key' },
+    izly: lenientWith({ tokenAuthorization: 'raw-key' }),
     apiKey: BASE64_KEY,
     accepted: [S_MONEY, XPOLLENS],
     tokenAuthorization: 'raw-key',
   },
-  { name: 'errorCodes: sandbox', izly: { errorCodes: 'sandbox' }, apiKey: 'sandbox-api-key', accepted: [S_MONEY, XPOLLENS], tokenAuthorization: 'basic' },
-  { name: 'errorCodes: xpollens', izly: { errorCodes: 'xpollens' }, apiKey: 'sandbox-api-key', accepted: [S_MONEY, XPOLLENS], tokenAuthorization: 'basic' },
+  { name: 'errorCodes: sandbox', izly: lenientWith({ errorCodes: 'sandbox' }), apiKey: PLAIN_KEY, accepted: [S_MONEY, XPOLLENS], tokenAuthorization: 'basic' },
+  {
+    name: 'errorCodes: xpollens',
+    izly: lenientWith({ errorCodes: 'xpollens' }),
+    apiKey: PLAIN_KEY,
+    accepted: [S_MONEY, XPOLLENS],
+    tokenAuthorization: 'basic',
+  },
   { name: 'strictest, a base64 key', izly: 'strictest', apiKey: BASE64_KEY, accepted: [S_MONEY], tokenAuthorization: 'raw-key' },
 ];
 
@@ -112,7 +131,7 @@ describe('izly-pay doctor finds the settings of each plausible Izly', () => {
 describe('izly-pay doctor says what is wrong', () => {
   for (const errorCodes of ['sandbox', 'xpollens'] as const) {
     test(`a wrong API key (errorCodes: ${errorCodes}): exit 1, check the credentials or ask Xpollens`, async () => {
-      const sandbox = await serveSandbox({ izly: { errorCodes }, apiKey: 'sandbox-api-key' });
+      const sandbox = await serveSandbox({ izly: { errorCodes }, apiKey: PLAIN_KEY });
       try {
         const report = await doctor({ baseUrl: sandbox.url, apiKey: 'a-key-izly-never-issued' });
         assert.equal(report.exitCode, 1);
@@ -129,9 +148,9 @@ describe('izly-pay doctor says what is wrong', () => {
   }
 
   test('the IzlyPay box not ticked: the credentials work, ask Xpollens for the box', async () => {
-    const sandbox = await serveSandbox({ apiKey: 'sandbox-api-key', pointsOfSale: [{ izlyPay: false }] });
+    const sandbox = await serveSandbox({ apiKey: PLAIN_KEY, pointsOfSale: [{ izlyPay: false }] });
     try {
-      const report = await doctor({ baseUrl: sandbox.url, apiKey: 'sandbox-api-key' });
+      const report = await doctor({ baseUrl: sandbox.url, apiKey: PLAIN_KEY });
       assert.equal(report.exitCode, 1);
       assert.equal(report.payments.verdict, 'point-of-sale-refused');
       assert.equal(report.connect?.verdict, 'ok');
@@ -144,7 +163,7 @@ describe('izly-pay doctor says what is wrong', () => {
   test('nothing listening (a port just closed): exit 3 after one probe, connection refused', async () => {
     const closed = await listen(() => new Response());
     await closeServer(closed.server);
-    const report = await doctor({ baseUrl: closed.url, apiKey: 'sandbox-api-key' });
+    const report = await doctor({ baseUrl: closed.url, apiKey: PLAIN_KEY });
     assert.equal(report.exitCode, 3);
     assert.equal(report.payments.attempts.length, 1, 'one probe, no retry');
     assert.equal(report.connect, null);
@@ -162,7 +181,7 @@ describe('izly-pay doctor says what is wrong', () => {
       return new Promise<Response>(() => {});
     });
     try {
-      const report = await doctor({ baseUrl: silent.url, apiKey: 'sandbox-api-key', timeoutMs: 100 });
+      const report = await doctor({ baseUrl: silent.url, apiKey: PLAIN_KEY, timeoutMs: 100 });
       assert.equal(report.exitCode, 3);
       assert.equal(requests, 1);
       assert.match(report.problems[0]!, /no answer within 0\.1 s/);
@@ -174,7 +193,7 @@ describe('izly-pay doctor says what is wrong', () => {
   test("a base URL that is not Izly (a host page answers 404): exit 3, give Izly's origin", async () => {
     const host = await listen(() => new Response('<h1>Not found</h1>', { status: 404, headers: { 'content-type': 'text/html' } }));
     try {
-      const report = await doctor({ baseUrl: host.url, apiKey: 'sandbox-api-key' });
+      const report = await doctor({ baseUrl: host.url, apiKey: PLAIN_KEY });
       assert.equal(report.exitCode, 3);
       assert.equal(report.payments.verdict, 'not-izly');
       assert.match(report.problems[0]!, /answered HTTP 404, text\/html: that is not Izly's partner API\. --base-url must be Izly's origin/);
@@ -202,7 +221,7 @@ describe('izly-pay doctor checks the callback URL from the outside', () => {
   });
 
   test('the adapter mounted at /izly answers 403 to the unsigned probe: OK, and the allow-list is still to ask', async () => {
-    const report = await doctor({ baseUrl: harness.sandboxUrl, apiKey: 'sandbox-api-key', callbackUrl: `${harness.partnerUrl}/izly/callback` });
+    const report = await doctor({ baseUrl: harness.sandboxUrl, apiKey: API_KEY, callbackUrl: `${harness.partnerUrl}/izly/callback` });
     assert.equal(report.exitCode, 0, report.problems.join('\n'));
     assert.equal(report.callback?.verdict, 'adapter');
     assert.equal(report.callback?.answer, 'HTTP 403, code 1 "Invalid callback signature"');
@@ -212,7 +231,7 @@ describe('izly-pay doctor checks the callback URL from the outside', () => {
   });
 
   test("a path that 404s: exit 4, and where the adapter's route is", async () => {
-    const report = await doctor({ baseUrl: harness.sandboxUrl, apiKey: 'sandbox-api-key', callbackUrl: `${harness.partnerUrl}/callback` });
+    const report = await doctor({ baseUrl: harness.sandboxUrl, apiKey: API_KEY, callbackUrl: `${harness.partnerUrl}/callback` });
     assert.equal(report.exitCode, 4);
     assert.equal(report.callback?.verdict, 'not-found');
     assert.match(report.problems.join('\n'), /nothing answers at this path \(404\): the adapter's callback route is its mount path followed by \/callback/);
@@ -226,7 +245,7 @@ describe('izly-pay doctor checks the callback URL from the outside', () => {
       ['waf', 'blocked-in-front', /something in front of it .* refuses this POST/],
     ] as const;
     for (const [path, verdict, explanation] of expected) {
-      const report = await doctor({ baseUrl: harness.sandboxUrl, apiKey: 'sandbox-api-key', callbackUrl: `${host.url}/${path}/callback`, skipConnect: true });
+      const report = await doctor({ baseUrl: harness.sandboxUrl, apiKey: API_KEY, callbackUrl: `${host.url}/${path}/callback`, skipConnect: true });
       assert.equal(report.exitCode, 4, path);
       assert.equal(report.callback?.verdict, verdict);
       assert.match(report.callback!.explanation, explanation);
@@ -305,7 +324,7 @@ describe('izly-pay doctor on the command line', () => {
         '--app-id',
         APP_IDENTIFIER,
         '--api-key',
-        'sandbox-api-key',
+        API_KEY,
         '--callback-url',
         callbackUrl,
       ]);
@@ -314,7 +333,7 @@ describe('izly-pay doctor on the command line', () => {
       assert.match(doctorRun.stdout, /contentType: 'application\/vnd\.s-money\.v1\+json',/);
       assert.match(doctorRun.stdout, /tokenAuthorization: 'raw-key',/);
       assert.match(doctorRun.stdout, /ok {2}HTTP 403, code 1 "Invalid callback signature"/);
-      assert.ok(!doctorRun.stdout.includes('sandbox-api-key'), 'the key is not printed');
+      assert.ok(!doctorRun.stdout.includes(API_KEY), 'the key is not printed');
 
       const unknown = await run(['serve']);
       assert.equal(unknown.code, 2);

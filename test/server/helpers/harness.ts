@@ -3,13 +3,13 @@
 // /izly/callback over HTTP, and the student's browser is played by `payAsStudent` driving the sandbox's
 // HTML form. Everything started here is closed by `close()`.
 import { Hono } from 'hono';
-import { createSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
+import { createSandbox, DEFAULT_POINT_OF_SALE, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
 import { izlyPay, memoryStore, type IzlyPayApp, type IzlyPayOptions, type OrderInfo, type PaymentRecord } from '../../../server-adapter/index.js';
 import { closeServer, listen } from './http-server.js';
 
 export const SECRET = 'test-secret-that-is-at-least-32-characters-long';
 export const APP_IDENTIFIER = 'izly-pay-demo';
-export const API_KEY = 'sandbox-api-key';
+export const API_KEY = DEFAULT_POINT_OF_SALE.apiKey;
 export const STUDENT = { identifier: 'etudiant@izly.test', password: 'izly1234' } as const;
 export const BROKE_STUDENT = { identifier: 'fauche@izly.test', password: 'izly1234' } as const;
 

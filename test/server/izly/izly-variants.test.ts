@@ -242,7 +242,8 @@ describe("the token call's Authorization (tokenAuthorization switch)", () => {
   });
 
   test('a key that does not look like base64 is never sent as Basic <apiKey>: the 401 is the answer', async () => {
-    const setup = setUp({ izly: { tokenAuthorization: 'raw-key' } });
+    // The built-in key is base64 already; this one is not (a dash, and not a multiple of 4 characters).
+    const setup = setUp({ izly: { tokenAuthorization: 'raw-key' }, pointsOfSale: [{ apiKey: 'a-plain-api-key' }] });
     const { sandbox, izly, exchanges } = setup;
     try {
       const error = await izly.exchangeCode(await logIn(sandbox, izly)).catch((e: unknown) => e);

@@ -2,7 +2,7 @@
 // Izly's callback is confirmed with a status read, the long poll wakes, onPaid runs once.
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { payAsStudent, SECRET, startHarness, STUDENT, type Harness } from '../helpers/harness.js';
+import { API_KEY, payAsStudent, SECRET, startHarness, STUDENT, type Harness } from '../helpers/harness.js';
 
 describe('izlyPay(): a payment end to end', () => {
   let h: Harness;
@@ -88,7 +88,7 @@ describe('izlyPay(): hooks and logs', () => {
       assert.ok(lines.some((line) => line.includes('onPaid failed')));
       const signature = new URLSearchParams(h.sandbox.control.operations().at(-1)!.callbackParameters).get('s')!;
       const everything = JSON.stringify({ lines, events });
-      for (const secret of ['sandbox-api-key', SECRET, signature, `Basic `]) assert.ok(!everything.includes(secret), secret);
+      for (const secret of [API_KEY, SECRET, signature, `Basic `]) assert.ok(!everything.includes(secret), secret);
     } finally {
       await h.close();
     }

@@ -21,7 +21,9 @@ async function pay(
 describe('the callback', () => {
   test('is a JSON POST to the callback URL with CallbackParameters appended, body shaped as the contract shows', async () => {
     const now = Date.parse('2021-12-09T17:53:34Z');
-    const { sandbox, receiver, id } = await pay({ now: () => now, pointsOfSale: [{ callbackUrl: 'https://shop.test/izly/callback' }] });
+    // The contract's own shape: the document's status names and the parameters joined with `?`.
+    const izly = { statusVocabulary: 'document', callbackParameters: 'joined' } as const;
+    const { sandbox, receiver, id } = await pay({ now: () => now, izly, pointsOfSale: [{ callbackUrl: 'https://shop.test/izly/callback' }] });
     await sandbox.control.settled();
     assert.equal(receiver.received.length, 1);
     const [callback] = receiver.received;
@@ -45,7 +47,7 @@ describe('the callback', () => {
   });
 
   test('appends with & when the callback URL already has a query, and drops a leading ? from the parameters', async () => {
-    const { sandbox, receiver } = await pay({ pointsOfSale: [{ callbackUrl: 'https://shop.test/cb?shop=1' }] }, [], {
+    const { sandbox, receiver } = await pay({ izly: { callbackParameters: 'joined' }, pointsOfSale: [{ callbackUrl: 'https://shop.test/cb?shop=1' }] }, [], {
       Amount: 100,
       ClientOrderId: 'A',
       CallbackParameters: '?p=x',
@@ -164,7 +166,8 @@ describe('the callback', () => {
       const answer = await initiate(sandbox, { Amount: 100, ClientOrderId: 'A', CallbackParameters: 'p=1' });
       await postForm(sandbox, pagePath(answer), PAYER);
       await sandbox.control.settled();
-      assert.equal(receiver.received[0]?.url, `${url}/izly/callback?p=1`);
+      // Concatenated as the default (strictest) Izly does: the parameters right after the path.
+      assert.equal(receiver.received[0]?.url, `${url}/izly/callbackp=1`);
       assert.equal(sandbox.control.callbackLog()[0]?.outcome, 'delivered');
     } finally {
       await closeServer(server);

@@ -21,7 +21,7 @@ test('`izly-sandbox --port N` serves the sandbox: a payment is initiated and aut
     });
     assert.match(output, /listening on http:\/\/127\.0\.0\.1:\d+/);
     assert.match(output, /AppIdentifier\s+izly-pay-demo/);
-    assert.match(output, /API key\s+sandbox-api-key/);
+    assert.match(output, /API key\s+aXpseS1wYXktZGVtbzpzYW5kYm94LWRlbW8tc2VjcmV0\n/);
     assert.match(output, /etudiant@izly\.test\s+0612345678\s+izly1234\s+100,00 €/);
 
     const origin = `http://127.0.0.1:${port}`;

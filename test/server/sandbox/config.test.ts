@@ -11,7 +11,9 @@ describe('configuration', () => {
     const sandbox = createSandbox();
     assert.deepEqual(sandbox.control.pointsOfSale(), [{ ...DEFAULT_POINT_OF_SALE }]);
     assert.equal(DEFAULT_POINT_OF_SALE.appIdentifier, 'izly-pay-demo');
-    assert.equal(DEFAULT_POINT_OF_SALE.apiKey, 'sandbox-api-key');
+    // Already base64, as the strictest Izly's token call (`Basic <apiKey>`) presumes of a back-office key.
+    assert.equal(DEFAULT_POINT_OF_SALE.apiKey, 'aXpseS1wYXktZGVtbzpzYW5kYm94LWRlbW8tc2VjcmV0');
+    assert.equal(atob(DEFAULT_POINT_OF_SALE.apiKey), 'izly-pay-demo:sandbox-demo-secret');
     assert.equal(DEFAULT_POINT_OF_SALE.siteName, 'Boutique démo');
     const accounts = sandbox.control.accounts().map(({ email, phone, balance, unpaidDebt, password }) => ({ email, phone, balance, unpaidDebt, password }));
     assert.deepEqual(accounts, [
@@ -29,7 +31,7 @@ describe('configuration', () => {
     const pos = sandbox.control.pointOfSale('izly-pay-demo');
     assert.equal(pos?.siteName, 'Reprographie');
     assert.equal(pos?.callbackUrl, 'https://print.test/cb');
-    assert.equal(pos?.apiKey, 'sandbox-api-key');
+    assert.equal(pos?.apiKey, DEFAULT_POINT_OF_SALE.apiKey);
     assert.deepEqual(
       sandbox.control.accounts().map((account) => [account.email, account.balance, account.password]),
       [['solo@izly.test', 42, 'izly1234']],

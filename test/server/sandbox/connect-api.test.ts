@@ -1,10 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SandboxUserAnswer, Sandbox } from '../../../sandbox/index.js';
+import type { SandboxProfileUserAnswer, SandboxUserAnswer, Sandbox } from '../../../sandbox/index.js';
 import { API_KEY, APP_IDENTIFIER, postForm, readPage, testSandbox } from './sandbox-test-helpers.js';
 
 const AUTHORIZE = `/oauth/Home/Authorize?response_type=code&client_id=${APP_IDENTIFIER}&scope=1`;
-const CLIENT_BASIC = `Basic ${btoa(`${APP_IDENTIFIER}:${API_KEY}`)}`;
+// The token call's credentials as the default (strictest) Izly checks them: the back office's key, already
+// base64, right after `Basic`.
+const CLIENT_AUTHORIZATION = `Basic ${API_KEY}`;
 
 interface TokenAnswer {
   access_token: string;
@@ -20,7 +22,7 @@ async function logIn(sandbox: Sandbox, authorizeUrl = AUTHORIZE, identifier = 'e
   return new URL(response.headers.get('location') ?? '');
 }
 
-function token(sandbox: Sandbox, query: string, authorization = CLIENT_BASIC): Promise<Response> {
+function token(sandbox: Sandbox, query: string, authorization = CLIENT_AUTHORIZATION): Promise<Response> {
   return Promise.resolve(sandbox.request(`/oauth/Home/Token?${query}`, { method: 'POST', headers: { authorization } }));
 }
 
@@ -50,7 +52,10 @@ describe('IzlyConnect: the login page', () => {
   });
 
   test('success sends the AD to the URL after connection with a code, and echoes state', async () => {
-    const { sandbox } = testSandbox({ pointsOfSale: [{ urlAfterConnection: 'https://shop.test/izly/connect/callback?lang=fr' }] });
+    const { sandbox } = testSandbox({
+      izly: { connectState: 'echoed' },
+      pointsOfSale: [{ urlAfterConnection: 'https://shop.test/izly/connect/callback?lang=fr' }],
+    });
     const target = await logIn(sandbox, `${AUTHORIZE}&state=s%20t%26ate`);
     assert.equal(target.origin + target.pathname, 'https://shop.test/izly/connect/callback');
     assert.equal(target.searchParams.get('lang'), 'fr');
@@ -104,7 +109,8 @@ describe('IzlyConnect: the login page', () => {
 
 describe("IzlyConnect: tokens and the AD's details", () => {
   test("authorization_code grant answers tokens shaped like the document's, and users answers the AD", async () => {
-    const { sandbox } = testSandbox();
+    // The users answer flat, as the callback's `User` is (the Profile and minimal forms: variants.test.ts).
+    const { sandbox } = testSandbox({ izly: { usersAnswer: 'flat' } });
     const response = await token(sandbox, `grant_type=authorization_code&code=${encodeURIComponent(await codeFor(sandbox))}`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -128,7 +134,10 @@ describe("IzlyConnect: tokens and the AD's details", () => {
   });
 
   test("the document's own header form is accepted on the token call", async () => {
-    const { sandbox } = testSandbox({ pointsOfSale: [{ appIdentifier: 'izly-connect-test1', apiKey: 'RPPEQsqOWRiSGkoCgEFO' }] });
+    const { sandbox } = testSandbox({
+      izly: { tokenAuthorization: 'standard-basic' },
+      pointsOfSale: [{ appIdentifier: 'izly-connect-test1', apiKey: 'RPPEQsqOWRiSGkoCgEFO' }],
+    });
     const target = await logIn(sandbox, '/oauth/Home/Authorize?response_type=code&client_id=izly-connect-test1&scope=1');
     const response = await token(
       sandbox,
@@ -160,12 +169,12 @@ describe("IzlyConnect: tokens and the AD's details", () => {
   test('a code issued to one POS is refused to another', async () => {
     const { sandbox } = testSandbox({ pointsOfSale: [{}, { appIdentifier: 'other', apiKey: 'other-key' }] });
     const code = await codeFor(sandbox);
-    const response = await token(sandbox, `grant_type=authorization_code&code=${code}`, `Basic ${btoa('other:other-key')}`);
+    const response = await token(sandbox, `grant_type=authorization_code&code=${code}`, 'Basic other-key');
     assert.equal(response.status, 400);
   });
 
   test('client authentication: standard Basic only; the raw key or a wrong pair is 401 invalid_client', async () => {
-    const { sandbox } = testSandbox();
+    const { sandbox } = testSandbox({ izly: { tokenAuthorization: 'standard-basic' } });
     for (const authorization of [`Basic ${API_KEY}`, `Basic ${btoa(`${APP_IDENTIFIER}:wrong`)}`, '']) {
       const response = await token(sandbox, `grant_type=authorization_code&code=${await codeFor(sandbox)}`, authorization);
       assert.equal(response.status, 401);
@@ -210,7 +219,8 @@ describe("IzlyConnect: tokens and the AD's details", () => {
     const second = (await refreshed.json()) as TokenAnswer;
     assert.notEqual(second.access_token, first.access_token);
     assert.notEqual(second.refresh_token, first.refresh_token);
-    assert.equal(((await (await users(sandbox, second.access_token)).json()) as SandboxUserAnswer).Email, 'etudiant@izly.test');
+    // The person nested under Profile, as the default (strictest) Izly answers.
+    assert.equal(((await (await users(sandbox, second.access_token)).json()) as SandboxProfileUserAnswer).Profile.Email, 'etudiant@izly.test');
 
     const reused = await token(sandbox, `grant_type=refresh_token&refresh_token=${encodeURIComponent(first.refresh_token)}`);
     assert.equal(reused.status, 400);

@@ -102,7 +102,7 @@ describe('the home page', () => {
     const html = await response.text();
     assert.match(html, /<h1>Bac à sable Izly<\/h1>/);
     assert.match(html, /izly-pay-demo/);
-    assert.match(html, /sandbox-api-key/);
+    assert.match(html, /aXpseS1wYXktZGVtbzpzYW5kYm94LWRlbW8tc2VjcmV0/);
     assert.match(html, /etudiant@izly\.test/);
     assert.match(html, /96,50\u00a0€/);
     assert.match(html, /CMD-77/);

@@ -1,10 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeServer, listen } from '../helpers/http-server.js';
-import { initiate, pagePath, partnerHeaders, postForm, testSandbox } from './sandbox-test-helpers.js';
+import { API_KEY, initiate, pagePath, partnerHeaders, postForm, testSandbox } from './sandbox-test-helpers.js';
 
 const PAYER = { identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' };
-const initiateRequest = () => ({ method: 'POST', headers: partnerHeaders(), body: JSON.stringify({ Amount: 100, ClientOrderId: 'A' }) });
+// A new reference per call: the default Izly refuses a ClientOrderId used before (710).
+let references = 0;
+const initiateRequest = () => ({ method: 'POST', headers: partnerHeaders(), body: JSON.stringify({ Amount: 100, ClientOrderId: `A-${++references}` }) });
 
 describe('fault injection', () => {
   test('serverErrors: the next N calls answer 503 with an Error body and have no effect', async () => {
@@ -42,7 +44,8 @@ describe('fault injection', () => {
     assert.equal(get.status, 503);
     const tokenCall = await sandbox.request('/oauth/Home/Token?grant_type=password', {
       method: 'POST',
-      headers: { authorization: `Basic ${btoa('izly-pay-demo:sandbox-api-key')}` },
+      // The back office's key as is: the token call's Authorization of the default (strictest) Izly.
+      headers: { authorization: `Basic ${API_KEY}` },
     });
     assert.equal(tokenCall.status, 400);
   });
@@ -114,7 +117,8 @@ describe('fault injection', () => {
       const answer = await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' });
       const id = answer.OperationSMoney.Id;
       const pending = await sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=A`, { method: 'POST', headers: partnerHeaders() });
-      assert.equal(pending.status, 409, 'a refused refund answers as usual and does not use the fault up');
+      assert.equal(pending.status, 400, 'a refused refund answers as usual (708) and does not use the fault up');
+      assert.equal(((await pending.json()) as { Code: number }).Code, 708);
       await postForm(sandbox, pagePath(answer), PAYER);
       sandbox.control.setFaults({ refundAnswersLost: 1 });
       await assert.rejects(async () => {
@@ -125,9 +129,10 @@ describe('fault injection', () => {
       assert.equal(sandbox.control.account('etudiant@izly.test')?.balance, 10000);
       assert.equal(sandbox.control.faults().refundAnswersLost, 0);
       const again = await fetch(`${origin}/api/Izly/WebPayments/${id}/Refund?clientOrderId=A`, { method: 'POST', headers: partnerHeaders() });
-      assert.equal(again.status, 409, 'asking again finds the refund already made');
+      assert.equal(again.status, 400, 'asking again finds the refund already made');
+      assert.equal(((await again.json()) as { Code: number }).Code, 708);
       const read = await fetch(`${origin}/api/Izly/WebPayments/${id}`, { headers: partnerHeaders() });
-      assert.equal(((await read.json()) as { OperationStatus: string }).OperationStatus, 'Refund');
+      assert.equal(((await read.json()) as { OperationStatus: number }).OperationStatus, 2, 'refunded, in the default numeric vocabulary');
     } finally {
       await closeServer(server);
     }

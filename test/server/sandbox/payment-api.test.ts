@@ -8,9 +8,13 @@ const createSandbox = (options: SandboxOptions = {}) => testSandbox(options).san
 // 2021-12-09T18:53:34 in Paris (UTC+1 in December): the document's example date.
 const EXAMPLE_INSTANT = Date.parse('2021-12-09T17:53:34Z');
 
-/** A sandbox set up with the values of the document's examples. */
+/**
+ * A sandbox set up with the values of the document's examples, and as the document reads (the lenient Izly:
+ * amounts in euros, its status names), since the examples are replayed byte for byte.
+ */
 function exampleSandbox() {
   return createSandbox({
+    izly: 'lenient',
     now: () => EXAMPLE_INSTANT,
     pointsOfSale: [{ appIdentifier: 'Paris-78-78-78-78', apiKey: 'RPPEQsqOWRiSGkoCgEFO', beneficiaryId: '49915', callbackAllowListed: false }],
     accounts: [{ email: 'test@test.com', id: '6000050617', clientCode: 'patricka23', balance: 1000, password: 'secret' }],
@@ -60,11 +64,12 @@ describe('the contract examples, replayed', () => {
   test('an unknown operation answers error 356 on GET and on Refund', async () => {
     const sandbox = createSandbox();
     const expected = { Code: 356, ErrorMessage: 'Opération introuvable', Title: "L'opération ne peut pas aboutir", Priority: 2 };
+    // Xpollens answers its codes with HTTP 400 (errorCodes: 'xpollens', the default).
     const get = await sandbox.request('/api/Izly/WebPayments/99999', { headers: partnerHeaders() });
-    assert.equal(get.status, 404);
+    assert.equal(get.status, 400);
     assert.deepEqual(await get.json(), expected);
     const refund = await sandbox.request('/api/Izly/WebPayments/99999/Refund?clientOrderId=A-1', { method: 'POST', headers: partnerHeaders() });
-    assert.equal(refund.status, 404);
+    assert.equal(refund.status, 400);
     assert.deepEqual(await refund.json(), expected);
     const notANumber = await sandbox.request('/api/Izly/WebPayments/abc', { headers: partnerHeaders() });
     assert.deepEqual(await notANumber.json(), expected);
@@ -87,7 +92,8 @@ describe('POST /api/Izly/WebPayments', () => {
     assert.equal(answer.OperationSMoney.Amount, 350);
     assert.equal(answer.OperationSMoney.ClientOrderId, 'A-1042');
     assert.equal(answer.OperationSMoney.Message, 'Commande A-1042');
-    assert.equal(answer.OperationSMoney.Status, 'Pending');
+    // S-money's numeric vocabulary (the default): 0 is pending.
+    assert.equal(answer.OperationSMoney.Status, 0);
     assert.match(answer.OperationSMoney.Date, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
     assert.deepEqual(answer.Beneficiary, { Id: '49915', ClientId: APP_IDENTIFIER });
   });
@@ -121,6 +127,7 @@ describe('POST /api/Izly/WebPayments', () => {
     assert.equal(response.status, 200);
   });
 
+  // The sandbox's own code of each refusal; Xpollens' (the default errorCodes) is 364 for all of them.
   const invalidBodies: Array<[string, string, number]> = [
     ['no amount', JSON.stringify({ ClientOrderId: 'A' }), 1021],
     ['a zero amount', JSON.stringify({ Amount: 0, ClientOrderId: 'A' }), 1021],
@@ -141,39 +148,50 @@ describe('POST /api/Izly/WebPayments', () => {
     ['a body that is not JSON', '{"Amount": 1', 1020],
     ['a JSON array', '[]', 1020],
   ];
-  for (const [name, body, code] of invalidBodies) {
-    test(`refuses ${name} with 400 and code ${code}`, async () => {
-      const sandbox = createSandbox();
-      const response = await sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers: partnerHeaders(), body });
-      assert.equal(response.status, 400);
-      const error = (await response.json()) as { Code: number; ErrorMessage: string; Title: string; Priority: number };
-      assert.equal(error.Code, code);
-      assert.equal(error.Priority, 2);
-      assert.ok(error.ErrorMessage.length > 0 && error.Title.length > 0);
-      assert.equal(sandbox.control.operations().length, 0);
+  for (const [name, body, ownCode] of invalidBodies) {
+    test(`refuses ${name} with 400 and code 364 (${ownCode} with errorCodes 'sandbox')`, async () => {
+      for (const [options, code] of [
+        [{}, 364],
+        [{ izly: { errorCodes: 'sandbox' } }, ownCode],
+      ] as const) {
+        const sandbox = createSandbox(options);
+        const response = await sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers: partnerHeaders(), body });
+        assert.equal(response.status, 400);
+        const error = (await response.json()) as { Code: number; ErrorMessage: string; Title: string; Priority: number };
+        assert.equal(error.Code, code);
+        assert.equal(error.Priority, 2);
+        assert.ok(error.ErrorMessage.length > 0 && error.Title.length > 0);
+        assert.equal(sandbox.control.operations().length, 0);
+      }
     });
   }
 });
 
 describe('the common headers and the point of sale flags', () => {
   const body = JSON.stringify({ Amount: 100, ClientOrderId: 'A' });
-  const cases: Array<[string, Record<string, string>, number, number]> = [
-    ['no Authorization', { authorization: '' }, 401, 1001],
-    ['a Bearer Authorization', { authorization: `Bearer ${API_KEY}` }, 401, 1001],
-    ['an unknown raw key', { authorization: 'Basic not-the-key' }, 401, 1002],
-    ['a standard Basic pair with the wrong key', { authorization: `Basic ${btoa(`${APP_IDENTIFIER}:wrong`)}` }, 401, 1002],
-    ['no AppIdentifier', { appidentifier: '' }, 401, 1003],
-    ['an AppIdentifier of another POS', { appidentifier: 'someone-else' }, 401, 1003],
-    ['plain application/json', { 'content-type': 'application/json' }, 415, 1004],
-    ['no Content-Type', { 'content-type': '' }, 415, 1004],
+  // The HTTP status and Xpollens' code (the default errorCodes), then the sandbox's own code.
+  const cases: Array<[string, Record<string, string>, number, number, number]> = [
+    ['no Authorization', { authorization: '' }, 401, 362, 1001],
+    ['a Bearer Authorization', { authorization: `Bearer ${API_KEY}` }, 401, 362, 1001],
+    ['an unknown raw key', { authorization: 'Basic not-the-key' }, 401, 362, 1002],
+    ['a standard Basic pair with the wrong key', { authorization: `Basic ${btoa(`${APP_IDENTIFIER}:wrong`)}` }, 401, 362, 1002],
+    ['no AppIdentifier', { appidentifier: '' }, 401, 362, 1003],
+    ['an AppIdentifier of another POS', { appidentifier: 'someone-else' }, 401, 362, 1003],
+    ['plain application/json', { 'content-type': 'application/json' }, 415, 1004, 1004],
+    ['no Content-Type', { 'content-type': '' }, 415, 1004, 1004],
   ];
-  for (const [name, overrides, status, code] of cases) {
-    test(`${name} → ${status} code ${code}`, async () => {
-      const sandbox = createSandbox();
-      const headers = Object.fromEntries(Object.entries(partnerHeaders(overrides)).filter(([, value]) => value !== ''));
-      const response = await sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers, body });
-      assert.equal(response.status, status);
-      assert.equal(((await response.json()) as { Code: number }).Code, code);
+  for (const [name, overrides, status, code, ownCode] of cases) {
+    test(`${name} → ${status} code ${code} (${ownCode} with errorCodes 'sandbox')`, async () => {
+      for (const [options, expected] of [
+        [{}, code],
+        [{ izly: { errorCodes: 'sandbox' } }, ownCode],
+      ] as const) {
+        const sandbox = createSandbox(options);
+        const headers = Object.fromEntries(Object.entries(partnerHeaders(overrides)).filter(([, value]) => value !== ''));
+        const response = await sandbox.request('/api/Izly/WebPayments', { method: 'POST', headers, body });
+        assert.equal(response.status, status);
+        assert.equal(((await response.json()) as { Code: number }).Code, expected);
+      }
     });
   }
 
@@ -214,20 +232,22 @@ describe('the common headers and the point of sale flags', () => {
     const response = await sandbox.request(`/api/Izly/WebPayments/${id}`, {
       headers: partnerHeaders({ authorization: 'Basic other-key', appidentifier: 'other-shop' }),
     });
-    assert.equal(response.status, 404);
+    assert.equal(response.status, 400, "Xpollens' 356 comes with HTTP 400");
     assert.equal(((await response.json()) as { Code: number }).Code, 356);
   });
 });
 
 describe('GET /api/Izly/WebPayments/{id}', () => {
-  test('a pending operation has empty customer fields and its amount in decimal euros', async () => {
+  test('a pending operation has empty customer fields and its amount as a decimal of cents (of euros with amountUnit euros)', async () => {
     const sandbox = createSandbox();
     const id = (await initiate(sandbox, { Amount: 1234, ClientOrderId: 'A' })).OperationSMoney.Id;
     const response = await sandbox.request(`/api/Izly/WebPayments/${id}`, { headers: partnerHeaders() });
     const text = await response.text();
-    assert.match(text, /"Amount":12\.34,/);
+    assert.match(text, /"Amount":1234\.00,/);
+    sandbox.control.updateIzly({ amountUnit: 'euros' });
+    assert.match(await (await sandbox.request(`/api/Izly/WebPayments/${id}`, { headers: partnerHeaders() })).text(), /"Amount":12\.34,/);
     const answer = JSON.parse(text) as Record<string, unknown>;
-    assert.equal(answer.OperationStatus, 'Pending');
+    assert.equal(answer.OperationStatus, 0, 'pending, in the default numeric vocabulary');
     assert.equal(answer.CustomerEmail, '');
     assert.equal(answer.CustomerSmoneyId, '');
     assert.equal(answer.Error, '');
@@ -238,7 +258,7 @@ describe('GET /api/Izly/WebPayments/{id}', () => {
     const sandbox = createSandbox();
     const id = await paidOperation(sandbox);
     const answer = (await (await sandbox.request(`/api/Izly/WebPayments/${id}`, { headers: partnerHeaders() })).json()) as Record<string, unknown>;
-    assert.equal(answer.OperationStatus, 'Completed');
+    assert.equal(answer.OperationStatus, 1, 'completed, in the default numeric vocabulary');
     assert.equal(answer.CustomerEmail, 'etudiant@izly.test');
     assert.equal(answer.CustomerClientCode, 'cmartin01');
     assert.equal(answer.CustomerSmoneyId, '6000050617');
@@ -250,7 +270,7 @@ describe('GET /api/Izly/WebPayments/{id}', () => {
     const id = (await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' })).OperationSMoney.Id;
     now += 60_000;
     const answer = (await (await sandbox.request(`/api/Izly/WebPayments/${id}`, { headers: partnerHeaders() })).json()) as Record<string, unknown>;
-    assert.equal(answer.OperationStatus, 'Expired');
+    assert.equal(answer.OperationStatus, 7, 'expired, in the default numeric vocabulary');
   });
 });
 
@@ -264,37 +284,50 @@ describe('POST /api/Izly/WebPayments/{id}/Refund', () => {
     const response = await sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=A-1`, { method: 'POST', headers: partnerHeaders() });
     assert.equal(response.status, 200);
     const text = await response.text();
-    assert.match(text, /"Amount":3\.50,/);
+    assert.match(text, /"Amount":350\.00,/, 'a decimal of cents (amountUnit cents, the default)');
     const answer = JSON.parse(text) as Record<string, unknown>;
     assert.deepEqual(Object.keys(answer), ['OperationId', 'IdTransactionDebitIzly', 'RefundDate', 'Amount', 'OperationStatus', 'ClientOrderId']);
-    assert.equal(answer.OperationStatus, 'Refund');
+    assert.equal(answer.OperationStatus, 2, 'refunded, in the default numeric vocabulary');
     assert.equal(answer.ClientOrderId, 'A-1');
     assert.equal(sandbox.control.account('etudiant@izly.test')?.balance, 10000);
     assert.equal(sandbox.control.pointOfSale(APP_IDENTIFIER)?.balance, 0);
     assert.equal(sandbox.control.operation(id)?.status, 'Refund');
     const read = (await (await sandbox.request(`/api/Izly/WebPayments/${id}`, { headers: partnerHeaders() })).json()) as Record<string, unknown>;
-    assert.equal(read.OperationStatus, 'Refund');
+    assert.equal(read.OperationStatus, 2);
   });
 
-  test('a second refund is refused with 409 code 1030 and gives nothing more back', async () => {
-    const sandbox = createSandbox();
-    const id = await paidOperation(sandbox);
-    await sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=A-1`, { method: 'POST', headers: partnerHeaders() });
-    const again = await sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=A-1`, { method: 'POST', headers: partnerHeaders() });
-    assert.equal(again.status, 409);
-    assert.equal(((await again.json()) as { Code: number }).Code, 1030);
-    assert.equal(sandbox.control.account('etudiant@izly.test')?.balance, 10000);
-  });
+  // Xpollens' code and HTTP status (the default errorCodes), then the sandbox's own.
+  const refusals = [
+    [{}, 400, 708],
+    [{ izly: { errorCodes: 'sandbox' } }, 409, 1030],
+  ] as const;
 
-  test('a wrong or missing clientOrderId is refused with 400 code 1032', async () => {
-    const sandbox = createSandbox();
-    const id = await paidOperation(sandbox);
-    for (const query of ['?clientOrderId=B-2', '', '?clientOrderId=']) {
-      const response = await sandbox.request(`/api/Izly/WebPayments/${id}/Refund${query}`, { method: 'POST', headers: partnerHeaders() });
-      assert.equal(response.status, 400);
-      assert.equal(((await response.json()) as { Code: number }).Code, 1032);
+  test('a second refund is refused with 400 code 708 (409 code 1030 with errorCodes sandbox) and gives nothing more back', async () => {
+    for (const [options, status, code] of refusals) {
+      const sandbox = createSandbox(options);
+      const id = await paidOperation(sandbox);
+      await sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=A-1`, { method: 'POST', headers: partnerHeaders() });
+      const again = await sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=A-1`, { method: 'POST', headers: partnerHeaders() });
+      assert.equal(again.status, status);
+      assert.equal(((await again.json()) as { Code: number }).Code, code);
+      assert.equal(sandbox.control.account('etudiant@izly.test')?.balance, 10000);
     }
-    assert.equal(sandbox.control.operation(id)?.status, 'Completed');
+  });
+
+  test('a wrong or missing clientOrderId is refused with 400 code 364 (1032 with errorCodes sandbox)', async () => {
+    for (const [options, code] of [
+      [{}, 364],
+      [{ izly: { errorCodes: 'sandbox' } }, 1032],
+    ] as const) {
+      const sandbox = createSandbox(options);
+      const id = await paidOperation(sandbox);
+      for (const query of ['?clientOrderId=B-2', '', '?clientOrderId=']) {
+        const response = await sandbox.request(`/api/Izly/WebPayments/${id}/Refund${query}`, { method: 'POST', headers: partnerHeaders() });
+        assert.equal(response.status, 400);
+        assert.equal(((await response.json()) as { Code: number }).Code, code);
+      }
+      assert.equal(sandbox.control.operation(id)?.status, 'Completed');
+    }
   });
 
   test('the query parameter name is bound case-insensitively', async () => {
@@ -304,11 +337,16 @@ describe('POST /api/Izly/WebPayments/{id}/Refund', () => {
     assert.equal(response.status, 200);
   });
 
-  test('an operation that is not Completed is refused with 409 code 1031', async () => {
-    const sandbox = createSandbox();
-    const id = (await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' })).OperationSMoney.Id;
-    const response = await sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=A`, { method: 'POST', headers: partnerHeaders() });
-    assert.equal(response.status, 409);
-    assert.equal(((await response.json()) as { Code: number }).Code, 1031);
+  test('an operation that is not Completed is refused with 400 code 708 (409 code 1031 with errorCodes sandbox)', async () => {
+    for (const [options, status, code] of [
+      [{}, 400, 708],
+      [{ izly: { errorCodes: 'sandbox' } }, 409, 1031],
+    ] as const) {
+      const sandbox = createSandbox(options);
+      const id = (await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' })).OperationSMoney.Id;
+      const response = await sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=A`, { method: 'POST', headers: partnerHeaders() });
+      assert.equal(response.status, status);
+      assert.equal(((await response.json()) as { Code: number }).Code, code);
+    }
   });
 });

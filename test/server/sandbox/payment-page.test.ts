@@ -66,7 +66,7 @@ describe('deciding on the payment page', () => {
     await sandbox.control.settled();
     assert.equal(receiver.received.length, 1);
     const body = receiver.received[0]?.body as CallbackBody;
-    assert.equal(body.OperationSMoney.Status, 'Completed');
+    assert.equal(body.OperationSMoney.Status, 1, 'completed, in the default numeric vocabulary');
     assert.deepEqual(body.Error, { Code: 0, Message: '' });
   });
 
@@ -103,7 +103,7 @@ describe('deciding on the payment page', () => {
     assert.equal(right.heading, 'Paiement accepté');
   });
 
-  test('too little balance: refused with an alert, Failed, failure callback with Error.Code 2002', async () => {
+  test("too little balance: refused with an alert, Failed, failure callback with Xpollens' Error.Code 110", async () => {
     const { sandbox, receiver, path, id } = await startPayment();
     const page = readPage(await (await postForm(sandbox, path, { identifier: 'fauche@izly.test', password: 'izly1234', action: 'validate' })).text());
     assert.equal(page.heading, 'Paiement refusé');
@@ -113,8 +113,8 @@ describe('deciding on the payment page', () => {
     assert.equal(sandbox.control.account('fauche@izly.test')?.balance, 150);
     await sandbox.control.settled();
     const body = receiver.received[0]?.body as CallbackBody;
-    assert.equal(body.OperationSMoney.Status, 'Failed');
-    assert.equal(body.Error.Code, 2002);
+    assert.equal(body.OperationSMoney.Status, 3, 'refused, in the default numeric vocabulary');
+    assert.equal(body.Error.Code, 110);
     assert.equal(body.User.Email, 'fauche@izly.test');
   });
 
@@ -132,7 +132,11 @@ describe('deciding on the payment page', () => {
   test('the failed operation reports its error in the GET answer', async () => {
     const { sandbox, path, id } = await startPayment();
     await postForm(sandbox, path, { identifier: 'fauche@izly.test', password: 'izly1234', action: 'validate' });
-    assert.equal(sandbox.control.operation(id)?.errorCode, 2002);
+    assert.equal(sandbox.control.operation(id)?.errorCode, 110);
+    // The sandbox's own code where Xpollens' is not wanted.
+    const own = await startPayment({ izly: { errorCodes: 'sandbox' } });
+    await postForm(own.sandbox, own.path, { identifier: 'fauche@izly.test', password: 'izly1234', action: 'validate' });
+    assert.equal(own.sandbox.control.operation(own.id)?.errorCode, 2002);
   });
 
   test('"Mot de passe oublié ?" ends the operation and tells the AD to start a new payment', async () => {

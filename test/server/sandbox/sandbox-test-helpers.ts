@@ -1,16 +1,19 @@
 // Small helpers for the sandbox's tests: the partner's side of the contract (headers, calls, a callback
 // receiver) and reading the HTML pages the AD would see.
 import { Hono } from 'hono';
-import { createSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
+import { createSandbox, DEFAULT_POINT_OF_SALE, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
 
 export const APP_IDENTIFIER = 'izly-pay-demo';
-export const API_KEY = 'sandbox-api-key';
+export const API_KEY = DEFAULT_POINT_OF_SALE.apiKey;
 
-/** The common headers of the contract, with the raw API key after `Basic` as the document shows. */
+/**
+ * The common headers of the contract, with the raw API key after `Basic` as the document shows, and the
+ * content type proven in production: the only one the default (strictest) Izly accepts.
+ */
 export function partnerHeaders(overrides: Record<string, string> = {}): Record<string, string> {
   return {
     authorization: `Basic ${API_KEY}`,
-    'content-type': 'application/vnd.Xpollens.v1+json',
+    'content-type': 'application/vnd.s-money.v1+json',
     appidentifier: APP_IDENTIFIER,
     ...overrides,
   };

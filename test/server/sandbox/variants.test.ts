@@ -14,9 +14,12 @@ import { API_KEY, APP_IDENTIFIER, initiate, pagePath, partnerHeaders, postForm, 
 const PAYER = { identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' };
 const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-/** A sandbox being one Izly: these switches over the defaults. */
+/**
+ * A sandbox being one Izly: these switches over the lenient preset, so that each switch is seen alone (the
+ * defaults are every strictest value at once).
+ */
 function sandboxAs(izly: Partial<IzlyBehaviour>, options: SandboxOptions = {}) {
-  return testSandbox({ ...options, izly });
+  return testSandbox({ ...options, izly: { preset: 'lenient', ...izly } });
 }
 
 async function errorOf(response: Response): Promise<{ status: number; Code: number; ErrorMessage: string }> {
@@ -35,11 +38,26 @@ const refund = (sandbox: Sandbox, id: number, clientOrderId = 'A-1') =>
   Promise.resolve(sandbox.request(`/api/Izly/WebPayments/${id}/Refund?clientOrderId=${clientOrderId}`, { method: 'POST', headers: partnerHeaders() }));
 
 describe('Izly switches: defaults, presets and strict checks', () => {
-  test('by default every switch is at today\'s behaviour; "strictest" sets every switch to its strictest value', () => {
-    const defaults = Object.fromEntries(Object.entries(IZLY_SWITCHES).map(([name, { default: value }]) => [name, value]));
+  test('by default every switch is at its strictest value; "lenient" sets every switch to the document\'s easiest reading', () => {
     const strictest = Object.fromEntries(Object.entries(IZLY_SWITCHES).map(([name, { strictest: value }]) => [name, value]));
-    assert.deepEqual(createSandbox().control.izly(), defaults);
-    assert.deepEqual(defaults, {
+    const lenient = Object.fromEntries(Object.entries(IZLY_SWITCHES).map(([name, { lenient: value }]) => [name, value]));
+    assert.deepEqual(createSandbox().control.izly(), strictest);
+    assert.deepEqual(strictest, {
+      clientOrderIdReuse: 'refused',
+      callbackParameters: 'concatenated',
+      contentTypes: 's-money',
+      amountUnit: 'cents',
+      callbackAmountFormat: 'cents-string',
+      statusVocabulary: 'numeric',
+      errorCodes: 'xpollens',
+      connectState: 'dropped',
+      tokenAuthorization: 'raw-key',
+      usersAnswer: 'profile',
+    });
+    assert.deepEqual(createSandbox({ izly: 'strictest' }).control.izly(), strictest);
+    assert.deepEqual(createSandbox({ izly: 'default' }).control.izly(), strictest);
+    assert.deepEqual(createSandbox({ izly: 'lenient' }).control.izly(), lenient);
+    assert.deepEqual(lenient, {
       clientOrderIdReuse: 'allowed',
       callbackParameters: 'joined',
       contentTypes: 'vendor',
@@ -51,11 +69,11 @@ describe('Izly switches: defaults, presets and strict checks', () => {
       tokenAuthorization: 'standard-basic',
       usersAnswer: 'flat',
     });
-    assert.deepEqual(createSandbox({ izly: 'strictest' }).control.izly(), strictest);
-    assert.deepEqual(createSandbox({ izly: { preset: 'strictest', statusVocabulary: 'document' } }).control.izly(), {
-      ...strictest,
-      statusVocabulary: 'document',
+    assert.deepEqual(createSandbox({ izly: { preset: 'lenient', statusVocabulary: 'numeric' } }).control.izly(), {
+      ...lenient,
+      statusVocabulary: 'numeric',
     });
+    assert.deepEqual(createSandbox({ izly: { statusVocabulary: 'document' } }).control.izly(), { ...strictest, statusVocabulary: 'document' });
   });
 
   test('an unknown option, switch, preset or value is refused with its name', () => {
@@ -86,7 +104,7 @@ describe('Izly switches: defaults, presets and strict checks', () => {
   });
 
   test('the control API reads and changes the switches; a bad change answers 400 and changes nothing', async () => {
-    const { sandbox } = testSandbox();
+    const { sandbox } = testSandbox({ izly: 'lenient' });
     const patched = await sandbox.request('/sandbox/api/izly', json('PATCH', { statusVocabulary: 's-money' }));
     assert.equal(patched.status, 200);
     assert.equal(((await patched.json()) as IzlyBehaviour).statusVocabulary, 's-money');
@@ -102,9 +120,12 @@ describe('Izly switches: defaults, presets and strict checks', () => {
     assert.equal(strictest.clientOrderIdReuse, 'refused');
     assert.deepEqual(((await (await sandbox.request('/sandbox/api/state')).json()) as { izly: IzlyBehaviour }).izly, strictest);
     assert.deepEqual(await (await sandbox.request('/sandbox/api/izly')).json(), strictest);
+    const lenient = (await (await sandbox.request('/sandbox/api/izly', json('PATCH', 'lenient'))).json()) as IzlyBehaviour;
+    assert.equal(lenient.clientOrderIdReuse, 'allowed');
+    // DELETE restores the defaults: the strictest values.
     const reset = (await (await sandbox.request('/sandbox/api/izly', { method: 'DELETE' })).json()) as IzlyBehaviour;
-    assert.equal(reset.clientOrderIdReuse, 'allowed');
-    assert.equal(sandbox.control.izly().clientOrderIdReuse, 'allowed');
+    assert.deepEqual(reset, strictest);
+    assert.deepEqual(sandbox.control.izly(), strictest);
   });
 });
 
@@ -480,7 +501,7 @@ describe('the strictest preset, all at once', () => {
     const headers = partnerHeaders({ 'content-type': 'application/vnd.s-money.v1+json' });
     const refused = await sandbox.request('/api/Izly/WebPayments', {
       method: 'POST',
-      headers: partnerHeaders(),
+      headers: partnerHeaders({ 'content-type': 'application/vnd.Xpollens.v1+json' }),
       body: JSON.stringify({ Amount: 350, ClientOrderId: 'A-1' }),
     });
     assert.equal(refused.status, 415);
@@ -521,6 +542,19 @@ describe("the CLI's switches", () => {
     assert.match(output, /clientOrderIdReuse\s+refused/);
     assert.match(output, /callbackParameters\s+concatenated/);
     assert.match(output, /statusVocabulary\s+document/);
+  });
+
+  test('--lenient sets every switch to the lenient value, a flag overrides one; without a flag every switch is at its strictest', async () => {
+    const lenient = await run(['--port', String(await freePort()), '--lenient', '--content-types', 's-money']);
+    assert.match(lenient.output, /clientOrderIdReuse\s+allowed/);
+    assert.match(lenient.output, /statusVocabulary\s+document/);
+    assert.match(lenient.output, /contentTypes\s+s-money/);
+    const byDefault = await run(['--port', String(await freePort())]);
+    assert.match(byDefault.output, /clientOrderIdReuse\s+refused/);
+    assert.match(byDefault.output, /tokenAuthorization\s+raw-key/);
+    const both = await run(['--port', String(await freePort()), '--lenient', '--strictest']);
+    assert.equal(both.code, 2);
+    assert.match(both.output, /--strictest and --lenient are two different Izlys/);
   });
 
   test("a bad value is refused with the switch's name and exit code 2", async () => {
