@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import type { IzlyConnectOptions } from './connect/options.js';
 import type { IzlyClientOptions } from './izly/client.js';
-import type { PaymentRecord, PaymentStore } from './stores/payment-store.js';
+import type { PaymentHookName, PaymentRecord, PaymentStore } from './stores/payment-store.js';
 import type { CallbackMode } from './payments/status-read-policy.js';
 import { clockReading, systemClock, type Clock } from './payments/clock.js';
 
@@ -37,6 +37,15 @@ export interface IzlyPayOptions extends IzlyClientOptions {
   onFailed?: (payment: PaymentRecord) => void | Promise<void>;
   /** Called once when a payment becomes `refunded`. */
   onRefunded?: (payment: PaymentRecord) => void | Promise<void>;
+  /**
+   * Delays before each retry of a hook that threw, in ms, run by `reconcile()` once due (the owed hook,
+   * its attempts and the next one's time are in the store, so retries survive restarts and run on one
+   * instance at a time); default `HOOK_RETRY_DELAYS_MS`: 30 s, 2 min, 10 min, 1 h, then every 6 h, 16
+   * retries over 3 days. After the last one the hook is given up (`onHookGivenUp`).
+   */
+  hookRetryDelaysMs?: readonly number[];
+  /** Called when a hook threw on its last retry and is given up: the partner must act by hand. Default: the logger's error only. */
+  onHookGivenUp?: (payment: PaymentRecord, hook: PaymentHookName, error: unknown) => void | Promise<void>;
   /** Enables `POST /payments/:paymentId/refund`, allowed only when this returns true (e.g. an admin session). Without it there is no refund route. */
   authorizeRefund?: (c: Context) => boolean | Promise<boolean>;
   /** Id of your software at Izly, sent as `Software` with every new payment, if Izly gave you one (an integer). */
@@ -90,6 +99,7 @@ export interface ResolvedIzlyPayOptions extends IzlyPayOptions {
   maxWaitSeconds: number;
   bodyTimeoutMs: number;
   expireAfterMs: number;
+  hookRetryDelaysMs: readonly number[];
   logger: IzlyPayLogger;
   clock: Clock;
   /** `clock.now`, for the parts that only read the time. */
@@ -98,11 +108,79 @@ export interface ResolvedIzlyPayOptions extends IzlyPayOptions {
 
 const CALLBACK_MODES: readonly CallbackMode[] = ['auto', 'allow-listed', 'blocked'];
 
+const HOUR_MS = 3_600_000;
+/**
+ * The default delays before each retry of a hook that threw: the first within a minute (a partner's
+ * service blinked), then ever longer, then every 6 hours until 3 days have passed since the first failure
+ * (as Stripe retries its webhooks for 3 days).
+ */
+export const HOOK_RETRY_DELAYS_MS: readonly number[] = [30_000, 2 * 60_000, 10 * 60_000, HOUR_MS, ...Array.from({ length: 12 }, () => 6 * HOUR_MS)];
+
+function retryDelays(value: readonly number[] | undefined): readonly number[] {
+  if (value === undefined) return HOOK_RETRY_DELAYS_MS;
+  if (!Array.isArray(value) || value.some((delay) => typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0)) {
+    fail('hookRetryDelaysMs must be an array of delays in ms (numbers ≥ 0)');
+  }
+  return [...value];
+}
+
 function fail(message: string): never {
   throw new Error(`izlyPay: ${message}`);
 }
 
-function optionalFunction(options: IzlyPayOptions, name: 'onPaid' | 'onFailed' | 'onRefunded' | 'authorizeRefund' | 'now'): void {
+/**
+ * Refuses a key that no option reads, naming it: a misspelled option (`allowedOrigin`, `onpaid`) would
+ * otherwise be dropped in silence and its default used. `known` is a record over the interface's keys, so
+ * TypeScript makes a new option be listed here before it is accepted.
+ */
+export function refuseUnknownKeys<T extends object>(options: T, known: Record<keyof T, true>, where: string): void {
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(known, key)) {
+      throw new Error(`izlyPay: unknown option "${where}${key}" (known: ${Object.keys(known).join(', ')})`);
+    }
+  }
+}
+
+const IZLY_PAY_OPTION_KEYS: Record<keyof IzlyPayOptions, true> = {
+  baseUrl: true,
+  appIdentifier: true,
+  apiKey: true,
+  authorization: true,
+  contentType: true,
+  tokenAuthorization: true,
+  fetch: true,
+  timeoutMs: true,
+  retries: true,
+  retryDelayMs: true,
+  maxRetryDelayMs: true,
+  secret: true,
+  order: true,
+  store: true,
+  allowedOrigins: true,
+  onPaid: true,
+  onFailed: true,
+  onRefunded: true,
+  hookRetryDelaysMs: true,
+  onHookGivenUp: true,
+  authorizeRefund: true,
+  software: true,
+  exposeCustomerEmail: true,
+  callbacks: true,
+  statusReadIntervalMs: true,
+  safetyNetReadIntervalMs: true,
+  callbackTrustMs: true,
+  maxWaitSeconds: true,
+  bodyTimeoutMs: true,
+  expireAfterMs: true,
+  connect: true,
+  logger: true,
+  clock: true,
+  now: true,
+};
+
+type FunctionOption = 'onPaid' | 'onFailed' | 'onRefunded' | 'onHookGivenUp' | 'authorizeRefund' | 'now';
+
+function optionalFunction(options: IzlyPayOptions, name: FunctionOption): void {
   if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`);
 }
 
@@ -127,6 +205,7 @@ function resolveClock({ clock, now }: IzlyPayOptions): Clock {
 /** Checks every option and fills in defaults; throws an `Error` naming the first bad option. */
 export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayOptions {
   if (typeof options !== 'object' || options === null) fail('options are required');
+  refuseUnknownKeys(options, IZLY_PAY_OPTION_KEYS, '');
   if (typeof options.secret !== 'string' || options.secret.length < 32)
     fail('secret must be a string of at least 32 characters (e.g. 32 random bytes, base64)');
   if (typeof options.order !== 'function') fail('order must be a function (orderId, c) => { amount, message? } | null');
@@ -145,7 +224,7 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     }
     return url.origin;
   });
-  for (const name of ['onPaid', 'onFailed', 'onRefunded', 'authorizeRefund', 'now'] as const) optionalFunction(options, name);
+  for (const name of ['onPaid', 'onFailed', 'onRefunded', 'onHookGivenUp', 'authorizeRefund', 'now'] as const) optionalFunction(options, name);
   if (options.software !== undefined && !Number.isSafeInteger(options.software)) fail('software must be an integer (the id Izly gave your software)');
   const clock = resolveClock(options);
   const callbacks = options.callbacks ?? 'auto';
@@ -164,6 +243,7 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     maxWaitSeconds: between('maxWaitSeconds', options.maxWaitSeconds, 30, 1, 30),
     bodyTimeoutMs: between('bodyTimeoutMs', options.bodyTimeoutMs, 10_000, 100, 5 * 60_000),
     expireAfterMs: nonNegative('expireAfterMs', options.expireAfterMs, 20 * 60_000),
+    hookRetryDelaysMs: retryDelays(options.hookRetryDelaysMs),
     logger: options.logger ?? console,
     clock,
     now: () => clock.now(),

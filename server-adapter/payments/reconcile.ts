@@ -1,6 +1,6 @@
 // `reconcile()`, run by the partner on a schedule: settles with Izly the open payments old enough that
-// their flow should be over (a callback lost, a poll given up, a crash mid-creation), and runs again the
-// hooks whose first run never returned.
+// their flow should be over (a callback lost, a poll given up, a crash mid-creation), and runs the owed
+// hooks that are due: retries of those that threw, and those whose run never returned.
 import { IzlyApiError } from '../izly/errors.js';
 import { OPEN_STATUSES, type PaymentHookName, type PaymentRecord, type PaymentStatus } from '../stores/payment-store.js';
 import type { FlowParts } from './flow-parts.js';
@@ -13,7 +13,7 @@ export interface ReconcileReport {
   changed: Array<{ paymentId: string; from: PaymentStatus; to: PaymentStatus }>;
   /** Payments that could not be settled this time (Izly failing...); they are tried again next run. */
   errors: Array<{ paymentId: string; message: string }>;
-  /** Hooks run again because their first run never returned (the process stopped during the hook). */
+  /** Hooks run again: retries of hooks that threw, once due, and hooks whose run never returned (the process stopped during the hook). */
   hooks: Array<{ paymentId: string; hook: PaymentHookName }>;
 }
 
@@ -22,8 +22,9 @@ export interface ReconcileOptions {
   /** Open payments created more than this long ago are settled with Izly, in ms; default 60000. */
   olderThanMs?: number;
   /**
-   * A hook owed for more than this long, in ms, and not running in this process, is run again; default
-   * 30000. Keep it above your hooks' longest run: another instance may still be running it.
+   * A hook attempt started more than this long ago, in ms, and not running in this process, is taken as
+   * abandoned (its process stopped) and run again; default 30000. Keep it above your hooks' longest run:
+   * another instance may still be running it. Retries of hooks that threw wait for their own time instead.
    */
   hookGraceMs?: number;
 }
@@ -56,19 +57,25 @@ export async function reconcile(parts: FlowParts, { olderThanMs = 60_000, hookGr
       report.errors.push({ paymentId: record.id, message: messageOf(error) });
     }
   }
-  await rerunUnfinishedHooks(parts, hookGraceMs, report);
+  await runDueHooks(parts, hookGraceMs, report);
   return report;
 }
 
-/** Runs again the hooks whose first run never returned (the process stopped during the hook). */
-async function rerunUnfinishedHooks(parts: FlowParts, graceMs: number, report: ReconcileReport): Promise<void> {
+/**
+ * Runs the owed hooks that are due: those whose attempt never returned (the process stopped during the
+ * hook; its claim older than `graceMs`) and the retries of those that threw, once their time has come.
+ */
+async function runDueHooks(parts: FlowParts, graceMs: number, report: ReconcileReport): Promise<void> {
   const { store, clock, logger } = parts.options;
   const { transitions } = parts;
-  for (const record of await store.listPendingHooks(new Date(clock.now() - graceMs))) {
-    if (record.pendingHook === null || transitions.isHookRunning(record)) continue;
+  const now = clock.now();
+  for (const record of await store.listPendingHooks(new Date(now - graceMs), new Date(now))) {
+    // A partner's own store may not filter on the retry's time: checked here again.
+    const notYetDue = record.hookRetryAt !== null && Date.parse(record.hookRetryAt) > now;
+    if (record.pendingHook === null || notYetDue || transitions.isHookRunning(record)) continue;
     try {
-      // Take the hook over with a compare-and-set on the version: of several instances reconciling at
-      // once, one runs it.
+      // Claim the attempt with a compare-and-set on the version: of several instances reconciling at once,
+      // one runs it, and the others see its claim (the lease) until `graceMs` has passed.
       const taken = await store.transition(
         record.id,
         [record.status],
@@ -76,7 +83,9 @@ async function rerunUnfinishedHooks(parts: FlowParts, graceMs: number, report: R
         { version: record.version },
       );
       if (!taken || taken.pendingHook === null) continue;
-      logger.warn(`izly-pay: ${taken.pendingHook} for payment ${taken.id} never returned (the process stopped?); running it again`);
+      if (record.pendingHookSince !== null) {
+        logger.warn(`izly-pay: ${taken.pendingHook} for payment ${taken.id} never returned (the process stopped?); running it again`);
+      }
       report.hooks.push({ paymentId: taken.id, hook: taken.pendingHook });
       await transitions.runHook(taken);
     } catch (error) {

@@ -2,15 +2,25 @@
 // is the only thing that moves a payment to paid, failed, cancelled or refunded; every move is a
 // compare-and-set, and the hook of a move runs only in the caller that won it. The same compare-and-set
 // marks the hook as owed (`pendingHook`) and the mark is cleared once the hook returned, so a hook cut
-// short by a crash is run again by `reconcile()`.
+// short by a crash, or one that threw, is run again by `reconcile()` (the retries' schedule is in the store).
 import { matchAmount } from '../izly/amounts.js';
 import type { IzlyPayment } from '../izly/web-payments.js';
 import type { ResolvedIzlyPayOptions } from '../options.js';
-import { OPEN_STATUSES, hookForStatus, isOpenStatus, type PaymentPatch, type PaymentRecord, type PaymentStatus } from '../stores/payment-store.js';
+import {
+  OPEN_STATUSES,
+  hookForStatus,
+  isOpenStatus,
+  type PaymentHookName,
+  type PaymentPatch,
+  type PaymentRecord,
+  type PaymentStatus,
+} from '../stores/payment-store.js';
 import type { PaymentWaiters } from './payment-waiters.js';
 
 /** Which flow read the payment at Izly (logged with the read). */
 export type ReadSource = 'poll' | 'callback' | 'reconcile' | 'refund' | 'create';
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** A mismatch between Izly's answer and our record: the answer is not for this payment. */
 export class MismatchError extends Error {}
@@ -55,46 +65,92 @@ export class PaymentTransitions {
     return record.pendingHook !== null && this.runningHooks.has(`${record.id}:${record.pendingHook}`);
   }
 
-  /** Runs the hook the record owes, then clears the mark. Returns the record as it now is. */
+  /**
+   * Runs the hook the record owes (its caller holds the attempt: it made the mark, or claimed a retry).
+   * Success clears the mark; a throw is recorded and the next attempt scheduled, or, after the last retry,
+   * the hook is given up. Returns the record as it now is.
+   */
   async runHook(record: PaymentRecord): Promise<PaymentRecord> {
-    const { store, logger } = this.options;
     const name = record.pendingHook;
     const hook = name === null ? undefined : this.options[name];
     if (name === null || !hook) return record;
     const running = `${record.id}:${name}`;
     this.runningHooks.add(running);
+    let outcome: { failed: false } | { failed: true; error: unknown } = { failed: false };
     try {
       await hook(record);
     } catch (error) {
-      // A hook that throws returned: it is logged and recorded for the partner to act on, not run again.
-      const message = error instanceof Error ? error.message : String(error);
-      logger.error(`izly-pay: ${name} failed for payment ${record.id}: ${message}`);
-      await store.appendEvent({ paymentId: record.id, at: this.nowIso(), type: 'hook_failed', detail: { hook: name, message } });
+      outcome = { failed: true, error };
     } finally {
       this.runningHooks.delete(running);
     }
-    // Compare-and-set on the version: a newer status change (which owes its own hook) or a `reconcile()`
-    // that took the hook over keeps its mark.
-    const cleared = await store.transition(
+    // Compare-and-set on the version: a newer status change (which owes its own hook) or an instance that
+    // took the hook over keeps its mark.
+    const after = outcome.failed
+      ? await this.hookFailed(record, name, outcome.error)
+      : await this.options.store.transition(
+          record.id,
+          [record.status],
+          { pendingHook: null, pendingHookSince: null, hookRetryAt: null, updatedAt: record.updatedAt },
+          { version: record.version },
+        );
+    return after ?? (await this.options.store.get(record.id)) ?? record;
+  }
+
+  /** A hook threw: the failure is an event, and the next attempt is due after the next delay, or there is none. */
+  private async hookFailed(record: PaymentRecord, hook: PaymentHookName, error: unknown): Promise<PaymentRecord | null> {
+    const { store, logger, clock, hookRetryDelaysMs } = this.options;
+    const attempt = record.hookAttempts + 1;
+    const message = messageOf(error);
+    const delay = hookRetryDelaysMs[attempt - 1];
+    if (delay === undefined) return this.giveUpHook(record, hook, attempt, error);
+    const retryAt = new Date(clock.now() + delay).toISOString();
+    await store.appendEvent({ paymentId: record.id, at: this.nowIso(), type: 'hook_failed', detail: { hook, message, attempt, nextAttemptAt: retryAt } });
+    const scheduled = await store.transition(
       record.id,
       [record.status],
-      { pendingHook: null, pendingHookSince: null, updatedAt: record.updatedAt },
+      { pendingHookSince: null, hookAttempts: attempt, hookRetryAt: retryAt, updatedAt: record.updatedAt },
       { version: record.version },
     );
-    return cleared ?? (await store.get(record.id)) ?? record;
+    // Logged once the retry is in the store: from here a crash loses nothing.
+    logger.error(`izly-pay: ${hook} failed for payment ${record.id} (attempt ${attempt}): ${message}; next attempt at ${retryAt}`);
+    return scheduled;
+  }
+
+  /** The last retry threw: the mark is cleared and the partner told loudly, so that someone acts by hand. */
+  private async giveUpHook(record: PaymentRecord, hook: PaymentHookName, attempts: number, error: unknown): Promise<PaymentRecord | null> {
+    const { store, logger, onHookGivenUp } = this.options;
+    const message = messageOf(error);
+    logger.error(`izly-pay: ${hook} for payment ${record.id} given up after ${attempts} attempts: ${message}; act on this payment by hand`);
+    await store.appendEvent({ paymentId: record.id, at: this.nowIso(), type: 'hook_given_up', detail: { hook, message, attempts } });
+    const given = await store.transition(
+      record.id,
+      [record.status],
+      { pendingHook: null, pendingHookSince: null, hookRetryAt: null, hookAttempts: attempts, hookGivenUp: hook, updatedAt: record.updatedAt },
+      { version: record.version },
+    );
+    if (given && onHookGivenUp) {
+      try {
+        await onHookGivenUp(given, hook, error);
+      } catch (failure) {
+        logger.error(`izly-pay: onHookGivenUp failed for payment ${record.id}: ${messageOf(failure)}`);
+      }
+    }
+    return given;
   }
 
   /**
    * A CAS move; on a win, runs the status's hook, then wakes the long polls. Returns the record as it now is.
    * A move into another status marks its hook as owed in the same compare-and-set (replacing any older
-   * mark), so that a crash before the hook returns leaves a trace for `reconcile()`.
+   * mark and its attempts), so that a crash before the hook returns leaves a trace for `reconcile()`.
    */
   async move(record: PaymentRecord, from: readonly PaymentStatus[], patch: PaymentPatch): Promise<PaymentRecord> {
     const { store } = this.options;
     const entering = patch.status !== undefined && !from.includes(patch.status) ? patch.status : null;
     const hook = entering === null ? null : hookForStatus(entering);
     const owed = hook !== null && this.options[hook] ? hook : null;
-    const marked: PaymentPatch = entering === null ? patch : { ...patch, pendingHook: owed, pendingHookSince: owed === null ? null : patch.updatedAt };
+    const marked: PaymentPatch =
+      entering === null ? patch : { ...patch, pendingHook: owed, pendingHookSince: owed === null ? null : patch.updatedAt, hookAttempts: 0, hookRetryAt: null };
     let updated = await store.transition(record.id, from, marked);
     if (!updated) return (await store.get(record.id)) ?? record;
     if (entering !== null && updated.pendingHook !== null) updated = await this.runHook(updated);

@@ -128,12 +128,19 @@ class MemoryStore implements PaymentStore {
       .map(copy);
   };
 
-  listPendingHooks = async (markedBefore: Date): Promise<PaymentRecord[]> => {
+  listPendingHooks = async (markedBefore: Date, dueBy?: Date): Promise<PaymentRecord[]> => {
     this.#check();
     const limit = markedBefore.toISOString();
+    const due = dueBy?.toISOString();
+    const sortKey = (record: PaymentRecord) => record.pendingHookSince ?? record.hookRetryAt ?? '';
     return [...this.#records.values()]
-      .filter((record) => record.pendingHook !== null && record.pendingHookSince !== null && record.pendingHookSince < limit)
-      .sort((a, b) => (a.pendingHookSince ?? '').localeCompare(b.pendingHookSince ?? ''))
+      .filter(
+        (record) =>
+          record.pendingHook !== null &&
+          (record.pendingHookSince === null || record.pendingHookSince < limit) &&
+          (due === undefined || record.hookRetryAt === null || record.hookRetryAt <= due),
+      )
+      .sort((a, b) => sortKey(a).localeCompare(sortKey(b)))
       .map(copy);
   };
 

@@ -26,5 +26,8 @@ export const PAYMENT_COLUMNS = {
   refundedAt: 'refunded_at',
   pendingHook: 'pending_hook',
   pendingHookSince: 'pending_hook_since',
+  hookAttempts: 'hook_attempts',
+  hookRetryAt: 'hook_retry_at',
+  hookGivenUp: 'hook_given_up',
   version: 'version',
 } as const satisfies Record<keyof PaymentRecord, string>;

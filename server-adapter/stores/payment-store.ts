@@ -59,12 +59,22 @@ export interface PaymentRecord {
   refundedAt: string | null;
   /**
    * The hook that this payment's last status change owes the partner, set in the same compare-and-set as
-   * the change and cleared once the hook has returned; still set after a crash mid-hook, so that
-   * `reconcile()` runs it again. Null when no hook is owed (or none is configured).
+   * the change and cleared once the hook has returned; still set after a crash mid-hook or a hook that
+   * threw, so that `reconcile()` runs it again. Null when no hook is owed (or none is configured).
    */
   pendingHook: PaymentHookName | null;
-  /** When `pendingHook` was set, or last taken over by `reconcile()`; null with it. */
+  /**
+   * When the attempt of `pendingHook` now running started (set with the mark, or by the instance that
+   * claimed a retry): the claim's lease, which other instances respect for `reconcile()`'s `hookGraceMs`.
+   * Null when no attempt runs (none owed, or the last one threw and a retry waits for `hookRetryAt`).
+   */
   pendingHookSince: string | null;
+  /** How many attempts of `pendingHook` threw so far (0 with a fresh mark); kept once given up. */
+  hookAttempts: number;
+  /** When the owed hook's next attempt is due, after one threw; null before any failure. */
+  hookRetryAt: string | null;
+  /** The last hook the adapter gave up on after its last retry (shown to staff); null when none. */
+  hookGivenUp: PaymentHookName | null;
   /** Bumped by every transition. */
   version: number;
 }
@@ -99,7 +109,8 @@ export type PaymentEventType =
   | 'beneficiary_mismatch'
   | 'refund_requested'
   | 'refund_failed'
-  | 'hook_failed';
+  | 'hook_failed'
+  | 'hook_given_up';
 
 /** One entry of a payment's event log. `detail` never holds a secret. */
 export interface PaymentEvent {
@@ -171,8 +182,12 @@ export interface PaymentStore {
   transition(id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition?: TransitionCondition): Promise<PaymentRecord | null>;
   /** Records in these statuses, oldest first; with `olderThan`, only those created before it. */
   listByStatus(statuses: readonly PaymentStatus[], olderThan?: Date): Promise<PaymentRecord[]>;
-  /** Records whose `pendingHook` is set and whose `pendingHookSince` is before `markedBefore`, oldest mark first. */
-  listPendingHooks(markedBefore: Date): Promise<PaymentRecord[]>;
+  /**
+   * Records whose hook may be run now: `pendingHook` set, no attempt running since `markedBefore` or later
+   * (`pendingHookSince` null or before it) and, with `dueBy`, no retry due after it (`hookRetryAt` null or
+   * not after it); oldest first.
+   */
+  listPendingHooks(markedBefore: Date, dueBy?: Date): Promise<PaymentRecord[]>;
   /** Appends to a payment's event log. */
   appendEvent(event: NewPaymentEvent): Promise<void>;
   /** A payment's event log, oldest first. */
@@ -242,6 +257,9 @@ export function newPaymentRecord({ id, idempotencyKey, orderId, clientOrderId, a
     refundedAt: null,
     pendingHook: null,
     pendingHookSince: null,
+    hookAttempts: 0,
+    hookRetryAt: null,
+    hookGivenUp: null,
     version: 1,
   };
 }

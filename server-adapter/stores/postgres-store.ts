@@ -112,6 +112,13 @@ CREATE TABLE izly_login_nonces (
 );
 CREATE INDEX izly_login_nonces_expiry ON izly_login_nonces (expires_at);
 `,
+  // Hooks retried until they succeed: the failed attempts, when the next one is due, and a hook given up.
+  `
+ALTER TABLE izly_payments
+  ADD COLUMN hook_attempts integer NOT NULL DEFAULT 0,
+  ADD COLUMN hook_retry_at timestamptz,
+  ADD COLUMN hook_given_up text CHECK (hook_given_up IN ('onPaid', 'onFailed', 'onRefunded'));
+`,
 ];
 
 /** Column of each record field. */
@@ -120,7 +127,7 @@ const COLUMNS = PAYMENT_COLUMNS;
 type Field = keyof typeof COLUMNS;
 const FIELDS = Object.keys(COLUMNS) as Field[];
 /** Fields stored as timestamptz: read back as `Date`, handed out as ISO strings like the other stores. */
-const TIMES = new Set<Field>(['createdAt', 'updatedAt', 'paidAt', 'refundedAt', 'pendingHookSince']);
+const TIMES = new Set<Field>(['createdAt', 'updatedAt', 'paidAt', 'refundedAt', 'pendingHookSince', 'hookRetryAt']);
 /** Fields a transition may change (the `PaymentPatch` type says the same to the compiler). */
 const PATCHABLE = new Set<Field>(FIELDS.filter((field) => !['id', 'idempotencyKey', 'orderId', 'amount', 'currency', 'createdAt', 'version'].includes(field)));
 const SELECT_RECORD = FIELDS.map((field) => COLUMNS[field]).join(', ');
@@ -316,10 +323,13 @@ class PostgresStore implements PaymentStore {
     return rows.map(fromRow);
   };
 
-  listPendingHooks = async (markedBefore: Date): Promise<PaymentRecord[]> => {
+  listPendingHooks = async (markedBefore: Date, dueBy?: Date): Promise<PaymentRecord[]> => {
     const rows = await this.#query(
-      `SELECT ${SELECT_RECORD} FROM izly_payments WHERE pending_hook IS NOT NULL AND pending_hook_since < $1 ORDER BY pending_hook_since, seq`,
-      [markedBefore],
+      `SELECT ${SELECT_RECORD} FROM izly_payments
+       WHERE pending_hook IS NOT NULL AND (pending_hook_since IS NULL OR pending_hook_since < $1)
+         AND ($2::timestamptz IS NULL OR hook_retry_at IS NULL OR hook_retry_at <= $2)
+       ORDER BY coalesce(pending_hook_since, hook_retry_at), seq`,
+      [markedBefore, dueBy ?? null],
     );
     return rows.map(fromRow);
   };

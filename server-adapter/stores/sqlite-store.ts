@@ -82,6 +82,12 @@ CREATE TABLE izly_login_nonces (
 ) WITHOUT ROWID;
 CREATE INDEX izly_login_nonces_expiry ON izly_login_nonces (expires_at);
 `,
+  // Hooks retried until they succeed: the failed attempts, when the next one is due, and a hook given up.
+  `
+ALTER TABLE izly_payments ADD COLUMN hook_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE izly_payments ADD COLUMN hook_retry_at TEXT;
+ALTER TABLE izly_payments ADD COLUMN hook_given_up TEXT;
+`,
 ];
 
 /** Brings the file's schema up to date, in one write transaction so that two processes opening it do not both migrate. */
@@ -153,8 +159,11 @@ function prepareStatements(db: Database.Database) {
     selectByOrder: db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE order_id = ? ORDER BY created_at DESC, rowid DESC'),
     selectOpenByOrder: db.prepare<[string], Row>("SELECT * FROM izly_payments WHERE order_id = ? AND status IN ('created', 'pending') LIMIT 1"),
     selectByReference: db.prepare<[string], Row>('SELECT * FROM izly_payments WHERE client_order_id = ?'),
-    selectPendingHooks: db.prepare<[string], Row>(
-      'SELECT * FROM izly_payments WHERE pending_hook IS NOT NULL AND pending_hook_since < ? ORDER BY pending_hook_since, rowid',
+    selectPendingHooks: db.prepare<[{ markedBefore: string; dueBy: string | null }], Row>(
+      `SELECT * FROM izly_payments
+       WHERE pending_hook IS NOT NULL AND (pending_hook_since IS NULL OR pending_hook_since < @markedBefore)
+         AND (@dueBy IS NULL OR hook_retry_at IS NULL OR hook_retry_at <= @dueBy)
+       ORDER BY coalesce(pending_hook_since, hook_retry_at), rowid`,
     ),
     insertEvent: db.prepare('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES (?, ?, ?, ?)'),
     selectEvents: db.prepare<[string], EventRow>('SELECT * FROM izly_payment_events WHERE payment_id = ? ORDER BY id'),
@@ -271,9 +280,9 @@ class SqliteStore implements PaymentStore {
       .map(fromRow);
   };
 
-  listPendingHooks = async (markedBefore: Date): Promise<PaymentRecord[]> => {
+  listPendingHooks = async (markedBefore: Date, dueBy?: Date): Promise<PaymentRecord[]> => {
     this.#check();
-    return this.#statements.selectPendingHooks.all(markedBefore.toISOString()).map(fromRow);
+    return this.#statements.selectPendingHooks.all({ markedBefore: markedBefore.toISOString(), dueBy: dueBy?.toISOString() ?? null }).map(fromRow);
   };
 
   appendEvent = async (event: NewPaymentEvent): Promise<void> => {

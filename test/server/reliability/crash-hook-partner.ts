@@ -4,7 +4,9 @@
 // fulfilled as the demo does it: `markPaid` only updates an order still open, and a shipment is recorded
 // only when it did, so running onPaid twice ships once.
 // HOOK_MODE: `normal`; `stall-before-fulfilment` (onPaid never gets to fulfil); `stall-after-fulfilment`
-// (fulfils, then never returns). onPaid prints "onPaid started <id>" and "onPaid fulfilled <id>".
+// (fulfils, then never returns); `throw` (the shop's order service is down: onPaid throws, and its retry is
+// due at once). onPaid prints "onPaid started <id>" and "onPaid fulfilled <id>"; the adapter's errors are
+// printed too ("izly-pay: onPaid failed for payment <id> (attempt 1)..." once the retry is in the store).
 // POST /admin/reconcile runs `reconcile({ olderThanMs: 0, hookGraceMs: 0 })` and answers its report.
 // Prints "ready" once listening.
 import Database from 'better-sqlite3';
@@ -57,11 +59,13 @@ const izly = izlyPay({
   onPaid: async (payment) => {
     console.log(`onPaid started ${payment.id}`);
     if (mode === 'stall-before-fulfilment') await never();
+    if (mode === 'throw') throw new Error('order service down');
     fulfil(payment.orderId, payment.id);
     console.log(`onPaid fulfilled ${payment.id}`);
     if (mode === 'stall-after-fulfilment') await never();
   },
-  logger: { warn: () => {}, error: (message) => console.error(message) },
+  hookRetryDelaysMs: [0],
+  logger: { warn: () => {}, error: (message) => console.log(message) },
 });
 
 const app = new Hono().route('/izly', izly);

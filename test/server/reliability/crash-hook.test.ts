@@ -17,7 +17,7 @@ import { closeServer, listen } from '../helpers/http-server.js';
 import { recordCheck } from './reliability-log.js';
 
 const PARTNER_SCRIPT = 'test/server/reliability/crash-hook-partner.ts';
-type HookMode = 'normal' | 'stall-before-fulfilment' | 'stall-after-fulfilment';
+type HookMode = 'normal' | 'stall-before-fulfilment' | 'stall-after-fulfilment' | 'throw';
 
 describe('the partner killed (SIGKILL) during onPaid, restarted: reconcile() runs the hook again, the order ships once', () => {
   let sandbox: Sandbox;
@@ -168,6 +168,43 @@ describe('the partner killed (SIGKILL) during onPaid, restarted: reconcile() run
       tried: `The partner process SIGKILLed during a slow onPaid and restarted on the same SQLite files: ${cases.join('; ')}`,
       cases: cases.length,
       held: 'the hook stayed marked owed on the paid record; reconcile() ran onPaid again once; the order (fulfilled only while open) shipped exactly once',
+    });
+  });
+
+  test('onPaid threw, and the partner was killed before its retry: after the restart, reconcile() retries it and the order ships once', async () => {
+    await startPartner('throw');
+    const response = await fetch(`${partnerUrl}/izly/payments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID(), Origin: partnerUrl },
+      body: JSON.stringify({ orderId: 'H-3', returnUrl: `${partnerUrl}/order` }),
+    });
+    const { paymentId, authorizationUrl } = (await response.json()) as { paymentId: string; authorizationUrl: string };
+    const retryScheduled = printed(`izly-pay: onPaid failed for payment ${paymentId} (attempt 1)`);
+    await payAsStudent(authorizationUrl, { ...STUDENT, action: 'validate' });
+    await retryScheduled;
+    await partner!.stop('SIGKILL');
+    partnerOutput += partner!.output();
+    const stored = await storedPayment(paymentId);
+    assert.equal(stored?.pendingHook, 'onPaid', 'the hook is still owed');
+    assert.equal(stored?.hookAttempts, 1);
+    assert.equal(stored?.pendingHookSince, null, 'no attempt running: the retry waits for its time');
+    assert.deepEqual(shopOrder('H-3'), { status: 'open', shipments: 0 });
+
+    await startPartner('normal');
+    assert.deepEqual((await reconcile()).hooks, [{ paymentId, hook: 'onPaid' }]);
+    assert.deepEqual(shopOrder('H-3'), { status: 'paid', shipments: 1 });
+    assert.equal((await reconcile()).hooks.length, 0, 'nothing owed any more');
+    await sandbox.control.settled();
+    assert.equal(hookStarts(paymentId), 2, 'the failed attempt and one retry');
+    await partner!.stop('SIGTERM');
+    partnerOutput += partner!.output();
+    assert.equal((await storedPayment(paymentId))?.pendingHook, null);
+    recordCheck({
+      id: 'crash-hook-retry',
+      area: 'Crash and restart',
+      tried: 'onPaid threw (the shop down), then the partner process was SIGKILLed before the retry and restarted on the same SQLite files',
+      cases: 1,
+      held: 'the failure, its attempt count and the next attempt time were in the store; reconcile() after the restart retried onPaid once and the order shipped once',
     });
   });
 });

@@ -113,6 +113,9 @@ describe('sqliteStore: records read lately are reused only while nothing changed
         refundedAt: null,
         pendingHook: null,
         pendingHookSince: null,
+        hookAttempts: 0,
+        hookRetryAt: null,
+        hookGivenUp: null,
         version: 1,
       });
       assert.equal((await store.get('pay_cached'))?.status, 'pending');

@@ -276,6 +276,50 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         );
       });
 
+      test('listPendingHooks with a due time: a retry waits for its time, an attempt running since markedBefore or later is left to its runner', async () => {
+        const retry = (at: string, attempts: number) => ({
+          status: 'paid' as const,
+          pendingHook: 'onPaid' as const,
+          pendingHookSince: null,
+          hookAttempts: attempts,
+          hookRetryAt: at,
+        });
+        const dueSoon = await store.create(newRecord(retry('2025-01-01T10:00:30.000Z', 1)));
+        const dueLater = await store.create(newRecord(retry('2025-01-01T12:00:00.000Z', 4)));
+        const running = await store.create(
+          newRecord({
+            status: 'paid',
+            pendingHook: 'onPaid',
+            pendingHookSince: '2025-01-01T10:00:50.000Z',
+            hookAttempts: 2,
+            hookRetryAt: '2025-01-01T10:00:40.000Z',
+          }),
+        );
+        const markedBefore = new Date('2025-01-01T10:00:45Z');
+        assert.deepEqual(
+          (await store.listPendingHooks(markedBefore, new Date('2025-01-01T10:01:00Z'))).map((r) => r.id),
+          [dueSoon.id],
+        );
+        const all = await store.listPendingHooks(new Date('2025-01-01T10:01:00Z'), new Date('2025-01-02T00:00:00Z'));
+        assert.deepEqual(
+          all.map((r) => r.id),
+          [dueSoon.id, running.id, dueLater.id],
+        );
+        assert.deepEqual(all[2], dueLater);
+        const givenUp = await store.transition(
+          dueSoon.id,
+          ['paid'],
+          { pendingHook: null, hookRetryAt: null, hookAttempts: 17, hookGivenUp: 'onPaid', updatedAt: later() },
+          { version: dueSoon.version },
+        );
+        assert.equal(givenUp?.hookGivenUp, 'onPaid');
+        assert.deepEqual(await store.get(dueSoon.id), givenUp);
+        assert.deepEqual(
+          (await store.listPendingHooks(new Date('2025-01-02T00:00:00Z'), new Date('2025-01-02T00:00:00Z'))).map((r) => r.id),
+          [running.id, dueLater.id],
+        );
+      });
+
       test('keeps an event log per payment, in order', async () => {
         const a = await store.create(newRecord());
         const b = await store.create(newRecord());

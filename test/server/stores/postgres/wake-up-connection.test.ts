@@ -33,6 +33,9 @@ function record(id: string): PaymentRecord {
     refundedAt: null,
     pendingHook: null,
     pendingHookSince: null,
+    hookAttempts: 0,
+    hookRetryAt: null,
+    hookGivenUp: null,
     version: 1,
   };
 }
