@@ -1,6 +1,7 @@
 // The `connect` options of `izlyPay()` ("Log in with Izly"), checked at construction like the others.
 import type { Context } from 'hono';
 import type { IzlyTokens, IzlyUser } from '../izly/connect.js';
+import { refuseUnknownKeys } from '../options.js';
 
 /** IzlyConnect tokens as the adapter hands them to the partner. Keep them server-side (a session store, never a cookie). */
 export interface ConnectTokens extends IzlyTokens {
@@ -60,6 +61,16 @@ function fail(message: string): never {
   throw new Error(`izlyPay: connect.${message}`);
 }
 
+const CONNECT_OPTION_KEYS: Record<keyof IzlyConnectOptions, true> = {
+  onLogin: true,
+  returnUrl: true,
+  paymentCancelUrl: true,
+  state: true,
+  loginTimeoutSeconds: true,
+  cookieName: true,
+  session: true,
+};
+
 function isHttpUrl(value: unknown): value is string {
   return typeof value === 'string' && URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
 }
@@ -67,6 +78,7 @@ function isHttpUrl(value: unknown): value is string {
 /** Checks the connect options against the adapter's allowed origins; throws an `Error` naming the first bad one. */
 export function resolveConnectOptions(options: IzlyConnectOptions, allowedOrigins: readonly string[]): ResolvedConnectOptions {
   if (typeof options !== 'object' || options === null) fail('options must be an object');
+  refuseUnknownKeys(options, CONNECT_OPTION_KEYS, 'connect.');
   if (typeof options.onLogin !== 'function') fail('onLogin must be a function (user, tokens, c) => Response | void');
   if (options.session !== undefined && typeof options.session !== 'function') fail('session must be a function (c) => object | null');
   const returnUrl = options.returnUrl ?? `${allowedOrigins[0]}/`;

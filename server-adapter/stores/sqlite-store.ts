@@ -2,6 +2,8 @@
 // connections to the same file. Node-only: import it from `izly-pay/server/sqlite`, never from the
 // portable core. better-sqlite3 is synchronous, so each method's statements run without interleaving
 // in this process; the SQL itself (a conditional UPDATE, unique indexes) keeps other processes honest.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   PaymentConflictError,
@@ -140,6 +142,9 @@ export interface SqliteStoreOptions {
  * app.route('/izly', izlyPay({ ..., store: sqliteStore('data/payments.db') }));
  */
 export function sqliteStore(path: string, options: SqliteStoreOptions = {}): PaymentStore {
+  // A partner's first run has no `data/` yet: better-sqlite3 would throw "unable to open database file".
+  // `:memory:` and `''` (a temporary database) have no folder.
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');

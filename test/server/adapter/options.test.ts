@@ -56,4 +56,41 @@ describe('izlyPay(options)', () => {
       assert.ok(!error.message.includes(secret) && !error.message.includes('very-secret-key'));
     }
   });
+
+  describe('a key no option reads', () => {
+    // Cast as a partner's JavaScript or a config object spread into the options would pass it.
+    const withExtra = (extra: Record<string, unknown>) => ({ ...valid(), ...extra }) as IzlyPayOptions;
+    const connect = { onLogin: () => undefined };
+
+    test('a misspelled top-level option is refused with its name', () => {
+      assert.throws(() => izlyPay(withExtra({ allowedOrigin: ['https://shop.example'] })), {
+        name: 'Error',
+        message: /^izlyPay: unknown option "allowedOrigin" \(known: .*allowedOrigins/,
+      });
+      assert.throws(() => izlyPay(withExtra({ onpaid: () => undefined })), /unknown option "onpaid"/);
+    });
+
+    test('a misspelled Izly client option is refused too', () => {
+      assert.throws(() => izlyPay(withExtra({ timeoutMS: 5_000 })), /unknown option "timeoutMS"/);
+    });
+
+    test('a misspelled connect option is refused with its path', () => {
+      assert.throws(() => izlyPay(withExtra({ connect: { ...connect, retunUrl: 'http://localhost:8787/' } })), {
+        name: 'Error',
+        message: /^izlyPay: unknown option "connect\.retunUrl" \(known: .*returnUrl/,
+      });
+    });
+
+    test('every documented option is accepted, connect included', () => {
+      const app = izlyPay({
+        ...valid(),
+        onPaid: () => undefined,
+        callbacks: 'allow-listed',
+        maxWaitSeconds: 25,
+        timeoutMs: 5_000,
+        connect: { ...connect, returnUrl: 'http://localhost:8787/account', cookieName: 'shop_login' },
+      });
+      assert.equal(typeof app.fetch, 'function');
+    });
+  });
 });

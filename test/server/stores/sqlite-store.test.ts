@@ -138,3 +138,21 @@ describe('sqliteStore: records read lately are reused only while nothing changed
     }
   });
 });
+
+describe('sqliteStore(path) in a folder that does not exist yet', () => {
+  test("creates the folder, as a partner's first run of sqliteStore('data/payments.db') needs", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
+    const path = join(folder, 'data', 'nested', 'payments.db');
+    const store = sqliteStore(path);
+    try {
+      assert.equal(await store.get('pay_none'), null);
+      // The file is really there, with the schema: another connection that refuses to create it opens it.
+      const other = new Database(path, { fileMustExist: true });
+      assert.deepEqual({ ...(other.prepare('SELECT COUNT(*) AS n FROM izly_payments').get() as object) }, { n: 0 });
+      other.close();
+    } finally {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
