@@ -97,6 +97,9 @@ function describeFailure(error: unknown): string {
   return `Erreur réseau : ${(error as Error).message}${detail ? ` (${detail})` : ''}`;
 }
 
+/** Callback attempts kept in the log: past it the oldest are forgotten. */
+export const MAX_CALLBACK_LOG = 1000;
+
 export class CallbackDispatcher {
   readonly log: CallbackAttempt[] = [];
   private readonly pending = new Set<Promise<void>>();
@@ -227,5 +230,6 @@ export class CallbackDispatcher {
       duplicate,
       body: JSON.parse(delivery.text) as CallbackBody,
     });
+    if (this.log.length > MAX_CALLBACK_LOG) this.log.splice(0, this.log.length - MAX_CALLBACK_LOG);
   }
 }

@@ -94,6 +94,18 @@ export interface SandboxOptions {
   accessTokenTtlSeconds?: number;
   /** The first operation id handed out (default 52795, like the document's example). */
   firstOperationId?: number;
+  /**
+   * The token the control API (/sandbox/api/*) wants as `Authorization: Bearer <token>`, at least 16 URL-safe
+   * characters; default a random one, printed by `izly-sandbox` and `npm start` (`control.controlToken()`).
+   */
+  controlToken?: string;
+  /**
+   * Hosts besides loopback and the host of `publicUrl` that the control API may point a callback URL at
+   * (default none), e.g. `['shop.test']`; options and the config file may set any callback URL.
+   */
+  callbackHosts?: string[];
+  /** Operations kept (default 10000): past it the oldest decided ones are forgotten, and creations refused while none is. */
+  maxOperations?: number;
 }
 
 /** Every option resolved: what the rest of the sandbox reads. */
@@ -114,7 +126,15 @@ export interface SandboxConfig {
   authorizationCodeTtlMs: number;
   accessTokenTtlSeconds: number;
   firstOperationId: number;
+  controlToken: string;
+  /** Lower case. */
+  callbackHosts: string[];
+  maxOperations: number;
 }
+
+/** At most this many points of sale and accounts: the sandbox keeps them in memory and lists them on its home page. */
+export const MAX_POINTS_OF_SALE = 100;
+export const MAX_ACCOUNTS = 1000;
 
 /** The default password of every built-in account. */
 export const DEFAULT_PASSWORD = 'izly1234';
@@ -284,6 +304,9 @@ const OPTION_NAMES: Record<keyof SandboxOptions, true> = {
   authorizationCodeTtlMs: true,
   accessTokenTtlSeconds: true,
   firstOperationId: true,
+  controlToken: true,
+  callbackHosts: true,
+  maxOperations: true,
 };
 
 /** A misspelt option would otherwise be ignored and the sandbox silently be another Izly than intended. */
@@ -316,6 +339,7 @@ export function resolveConfig(options: SandboxOptions): SandboxConfig {
     ...checkPointOfSaleFields(entry, `pointsOfSale[${index}]`),
   }));
   if (pointsOfSale.length === 0) throw new Error('pointsOfSale must not be empty');
+  if (pointsOfSale.length > MAX_POINTS_OF_SALE) throw new Error(`pointsOfSale: at most ${MAX_POINTS_OF_SALE}`);
   assertUnique(
     pointsOfSale.map((pos) => pos.appIdentifier),
     'pointsOfSale: appIdentifier',
@@ -344,6 +368,7 @@ export function resolveConfig(options: SandboxOptions): SandboxConfig {
         };
       })
     : DEFAULT_ACCOUNTS.map((account) => ({ ...account }));
+  if (accounts.length > MAX_ACCOUNTS) throw new Error(`accounts: at most ${MAX_ACCOUNTS}`);
   assertUnique(
     accounts.map((account) => account.email.toLowerCase()),
     'accounts: email',
@@ -370,7 +395,31 @@ export function resolveConfig(options: SandboxOptions): SandboxConfig {
     authorizationCodeTtlMs: positiveInteger(merged.authorizationCodeTtlMs, 60_000, 'authorizationCodeTtlMs'),
     accessTokenTtlSeconds: positiveInteger(merged.accessTokenTtlSeconds, 3600, 'accessTokenTtlSeconds'),
     firstOperationId: positiveInteger(merged.firstOperationId, 52795, 'firstOperationId'),
+    controlToken: checkControlToken(merged.controlToken),
+    callbackHosts: checkCallbackHosts(merged.callbackHosts),
+    maxOperations: positiveInteger(merged.maxOperations, 10_000, 'maxOperations'),
   };
+}
+
+/** A token given by a script, or a random one: 32 URL-safe characters. */
+function checkControlToken(token: unknown): string {
+  if (token === undefined) return randomControlToken();
+  if (typeof token !== 'string' || !/^[A-Za-z0-9._~+/=-]{16,200}$/.test(token)) {
+    throw new Error('controlToken must be 16 to 200 URL-safe characters (letters, digits, - . _ ~ + / =)');
+  }
+  return token;
+}
+
+function randomControlToken(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function checkCallbackHosts(hosts: unknown): string[] {
+  if (hosts === undefined) return [];
+  if (!Array.isArray(hosts) || hosts.some((host) => typeof host !== 'string' || !/^[A-Za-z0-9.:[\]-]+$/.test(host))) {
+    throw new Error('callbackHosts must be a list of host names, e.g. ["shop.test"]');
+  }
+  return hosts.map((host: string) => host.toLowerCase());
 }
 
 function assertUnique(values: string[], what: string): void {

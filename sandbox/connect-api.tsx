@@ -182,7 +182,7 @@ export function izlyConnectRoutes({ state, faults }: SandboxServices) {
       );
     }
     const code = randomToken(24);
-    state.authorizationCodes.set(code, {
+    state.remember(state.authorizationCodes, code, {
       appIdentifier: pos.appIdentifier,
       email: account.email,
       expiresAt: state.now() + state.config.authorizationCodeTtlMs,
@@ -235,8 +235,8 @@ export function izlyConnectRoutes({ state, faults }: SandboxServices) {
     const accessToken = newIzlyToken();
     const refreshToken = newIzlyToken();
     const expiresIn = state.config.accessTokenTtlSeconds;
-    state.accessTokens.set(accessToken, { appIdentifier: pos.appIdentifier, email, expiresAt: state.now() + expiresIn * 1000 });
-    state.refreshTokens.set(refreshToken, { appIdentifier: pos.appIdentifier, email, expiresAt: null });
+    state.remember(state.accessTokens, accessToken, { appIdentifier: pos.appIdentifier, email, expiresAt: state.now() + expiresIn * 1000 });
+    state.remember(state.refreshTokens, refreshToken, { appIdentifier: pos.appIdentifier, email, expiresAt: null });
     return c.json({ access_token: accessToken, refresh_token: refreshToken, token_type: 'bearer', expires_in: expiresIn }, 200, {
       'cache-control': 'no-store',
       pragma: 'no-cache',

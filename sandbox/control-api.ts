@@ -1,6 +1,9 @@
 // The controls of `sandbox.control` over HTTP, as JSON under /sandbox/api/, for out-of-process users (e2e
-// tests, the CLI, partners in any language). Errors: `{ "error": { "code", "message" } }`.
+// tests, the CLI, partners in any language). Errors: `{ "error": { "code", "message" } }`. Every route is behind
+// `controlAccess` (Host, Origin, token, JSON writes: see control-access.ts).
 import { Hono } from 'hono';
+import type { SandboxConfig } from './config.js';
+import { controlAccess, isLoopbackHost } from './control-access.js';
 import type { SandboxControl } from './control.js';
 import type { IzlyBehaviourInput } from './izly-behaviour.js';
 
@@ -26,8 +29,21 @@ function attempt(change: () => unknown): Response {
   }
 }
 
-export function controlApiRoutes(control: SandboxControl) {
+/**
+ * Where the control API may send a point of sale's callbacks: this machine, the host of `publicUrl` or one of
+ * `callbackHosts`, so that a stolen token cannot turn the sandbox into a client of any server.
+ */
+function callbackHostRefusal(changes: unknown, config: SandboxConfig): Response | undefined {
+  const callbackUrl = (changes as { callbackUrl?: unknown } | null)?.callbackUrl;
+  if (typeof callbackUrl !== 'string' || !URL.canParse(callbackUrl)) return undefined; // control.updatePointOfSale names the bad value
+  const { hostname } = new URL(callbackUrl);
+  if (isLoopbackHost(hostname) || hostname === new URL(config.publicUrl).hostname || config.callbackHosts.includes(hostname)) return undefined;
+  return controlError(400, 'callback_host_not_allowed', `callbackUrl: "${hostname}" is neither this machine, the host of publicUrl nor in callbackHosts`);
+}
+
+export function controlApiRoutes(control: SandboxControl, config: SandboxConfig) {
   const app = new Hono().basePath('/sandbox/api');
+  app.use('*', controlAccess(config));
 
   app.get('/state', (c) =>
     c.json({
@@ -47,6 +63,8 @@ export function controlApiRoutes(control: SandboxControl) {
   });
   app.patch('/points-of-sale/:appIdentifier', async (c) => {
     const changes = await jsonBody(c.req.raw);
+    const refused = callbackHostRefusal(changes, config);
+    if (refused) return refused;
     return attempt(() => control.updatePointOfSale(c.req.param('appIdentifier'), changes as Record<string, never>));
   });
 

@@ -42,6 +42,8 @@ export interface SandboxControl {
   settled(): Promise<void>;
   /** Decides a pending operation as the payment page's Valider would — for benchmarks, not for flow tests. */
   authorize(operationId: number, credentials: { identifier: string; password: string }): ValidationOutcome;
+  /** The token the HTTP control API wants (`Authorization: Bearer <token>`); this in-process object needs none. */
+  controlToken(): string;
   /** Clears pending timers (callback retries). */
   close(): void;
 }
@@ -110,6 +112,7 @@ export function createControl({ state, callbacks, faults }: SandboxServices): Sa
       if (!operation) throw new Error(`unknown operation ${operationId}`);
       return validatePayment(state, callbacks, operation, identifier, password);
     },
+    controlToken: () => state.config.controlToken,
     close: () => callbacks.close(),
   };
 }

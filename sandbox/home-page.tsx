@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { formatEurosFrench } from './amounts.js';
 import type { CallbackAttempt } from './callbacks.js';
 import type { SandboxConfig } from './config.js';
+import { isAllowedHost } from './control-access.js';
 import type { SandboxControl } from './control.js';
 import { Layout, htmlPage } from './page-layout.js';
 import { parisFrenchDateTime } from './paris-time.js';
@@ -113,10 +114,17 @@ function CallbackLogTable({ log }: { log: CallbackAttempt[] }) {
   );
 }
 
-export function homePageRoutes(control: SandboxControl, { publicUrl, basePath }: Pick<SandboxConfig, 'publicUrl' | 'basePath'>) {
+export function homePageRoutes(control: SandboxControl, config: SandboxConfig) {
+  const { publicUrl, basePath } = config;
   const app = new Hono();
 
-  app.get('/', () => {
+  // The page shows the API keys, the passwords and the control token: only to a request addressed to the
+  // sandbox by its own name, never to a site that had its name resolve to 127.0.0.1 (DNS rebinding), which
+  // could otherwise read it as same-origin. Other sites cannot read it at all (no CORS).
+  app.get('/', (c) => {
+    if (!isAllowedHost(c.req.raw, config)) {
+      return c.text('Hôte refusé : ouvrez la sandbox par localhost, 127.0.0.1, [::1] ou l’hôte de publicUrl.', 403);
+    }
     const pointsOfSale = control.pointsOfSale();
     const accounts = control.accounts();
     return htmlPage(
@@ -128,7 +136,8 @@ export function homePageRoutes(control: SandboxControl, { publicUrl, basePath }:
             et IzlyConnect. Les données vivent en mémoire.
           </p>
           <p class="muted">
-            Contrôle en JSON : <a href={`${basePath}/sandbox/api/state`}>{`${basePath}/sandbox/api/state`}</a>.
+            Contrôle en JSON (<code>{`${basePath}/sandbox/api/state`}</code>…), avec le jeton de contrôle :{' '}
+            <code>{`curl -H "Authorization: Bearer ${control.controlToken()}" ${publicUrl}/sandbox/api/state`}</code>
           </p>
         </div>
 

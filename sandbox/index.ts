@@ -1,6 +1,7 @@
 // createSandbox(): a local Izly that speaks the partner contract (../shared/izly-partner-api.md), as one
 // Hono app with a `control` property. Web-standard only, so it runs on Node, Bun, Deno or Workers.
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getPath } from 'hono/utils/url';
 import { CallbackDispatcher } from './callbacks.js';
 import { resolveConfig, type SandboxOptions } from './config.js';
@@ -11,6 +12,7 @@ import { homePageRoutes } from './home-page.js';
 import { izlyConnectRoutes } from './connect-api.js';
 import { pageAssetsRoutes } from './page-assets.js';
 import { paymentPageRoutes } from './payment-page.js';
+import { partnerError } from './partner-errors.js';
 import { SandboxState } from './sandbox-state.js';
 import { webPaymentsRoutes } from './payment-api.js';
 
@@ -25,6 +27,9 @@ export type { SandboxMinimalUserAnswer, SandboxProfileUserAnswer, SandboxUserAns
 export type { ValidationOutcome } from './payment-decision.js';
 export type { Operation, OperationStatus } from './sandbox-state.js';
 export { PARTNER_ERRORS, REFUSAL_ERRORS } from './partner-errors.js';
+
+/** The largest request body the sandbox reads, in bytes. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** The sandbox: a Hono app (`fetch`, `request`) plus its controls. */
 export type Sandbox = Hono & { control: SandboxControl };
@@ -58,11 +63,23 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const control = createControl(services);
 
   const routes = new Hono({ getPath: (request) => sandboxPath(request, state.config.basePath) });
+  // No request of the contract, a page form or the control API comes near 64 KiB; a bigger body is refused
+  // before it is read, in Izly's error shape on its API and in the sandbox's own elsewhere.
+  routes.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        /^\/(api|oauth)\//.test(c.req.path)
+          ? partnerError(state.izly.errorCodes, 'payloadTooLarge')
+          : c.json({ error: { code: 'payload_too_large', message: 'request bodies are limited to 64 KiB' } }, 413),
+    }),
+  );
   routes.route('/', pageAssetsRoutes());
   routes.route('/', webPaymentsRoutes(services));
   routes.route('/', paymentPageRoutes(services));
   routes.route('/', izlyConnectRoutes(services));
-  routes.route('/', controlApiRoutes(control));
+  routes.route('/', controlApiRoutes(control, state.config));
   routes.route('/', homePageRoutes(control, state.config));
   // One catch-all route: a parent app's `route()` copies it, so every request still reaches the sandbox's
   // own router and its `getPath` (which a parent would otherwise replace with its own, case-sensitive).

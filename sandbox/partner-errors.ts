@@ -45,6 +45,7 @@ export const PARTNER_ERRORS = {
   },
   routeNotFound: { code: 1005, status: 404, message: 'Ressource introuvable', title: INVALID_REQUEST },
   methodNotAllowed: { code: 1006, status: 405, message: 'Méthode HTTP non autorisée sur cette ressource', title: INVALID_REQUEST },
+  payloadTooLarge: { code: 1007, status: 413, message: 'Corps de la requête trop long (64 Kio au plus)', title: INVALID_REQUEST },
   unsupportedContentType: { code: 1004, status: 415, message: 'Content-Type non pris en charge', title: INVALID_REQUEST },
   pointOfSaleNotApproved: { code: 1010, status: 403, message: "Le point d'encaissement n'est pas agréé", title: ACCESS_DENIED },
   paymentDisabled: { code: 1011, status: 403, message: "Le paiement n'est pas autorisé sur ce point d'encaissement", title: ACCESS_DENIED },
@@ -80,6 +81,12 @@ export const PARTNER_ERRORS = {
     message: "clientOrderId ne correspond pas à l'opération",
     title: CANNOT_PROCEED,
     xpollens: INVALID_OPERATION,
+  },
+  tooManyOperations: {
+    code: 1040,
+    status: 503,
+    message: "Trop d'opérations en attente dans la sandbox (maxOperations) : réessayez quand certaines auront abouti ou expiré",
+    title: CANNOT_PROCEED,
   },
   injectedServerError: { code: 1090, status: 503, message: 'Service momentanément indisponible (panne simulée)', title: CANNOT_PROCEED },
 } as const satisfies Record<string, PartnerErrorDefinition>;

@@ -72,6 +72,7 @@ export function webPaymentsRoutes({ state, faults }: SandboxServices) {
       return refuse('clientOrderIdReused');
     }
 
+    if (!state.makeRoomForOperation()) return refuse('tooManyOperations');
     const operation = state.createOperation({
       appIdentifier: pos.appIdentifier,
       amount,

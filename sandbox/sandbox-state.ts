@@ -50,6 +50,9 @@ interface IssuedToken {
   expiresAt: number | null;
 }
 
+/** IzlyConnect codes, access tokens and refresh tokens kept, each kind: past it the oldest are forgotten. */
+export const MAX_ISSUED_CREDENTIALS = 10_000;
+
 /** Random URL-safe text with `bytes` bytes of entropy. */
 export function randomToken(bytes = 24): string {
   const data = crypto.getRandomValues(new Uint8Array(bytes));
@@ -117,6 +120,29 @@ export class SandboxState {
   /** The POS's operation with this `ClientOrderId`, if it used that reference before. */
   operationByClientOrderId(appIdentifier: string, clientOrderId: string): Operation | undefined {
     return this.operations.find((operation) => operation.appIdentifier === appIdentifier && operation.clientOrderId === clientOrderId);
+  }
+
+  /** Keeps an IzlyConnect code or token, forgetting the oldest of its kind past `MAX_ISSUED_CREDENTIALS` (a Map keeps insertion order). */
+  remember<T>(issued: Map<string, T>, key: string, value: T): void {
+    issued.set(key, value);
+    for (const oldest of issued.keys()) {
+      if (issued.size <= MAX_ISSUED_CREDENTIALS) break;
+      issued.delete(oldest);
+    }
+  }
+
+  /**
+   * Makes room for one more operation under `maxOperations` by forgetting the oldest decided ones (a
+   * `Pending` one is kept: a student may still be on its page). False when every kept operation is pending.
+   */
+  makeRoomForOperation(): boolean {
+    while (this.operations.length >= this.config.maxOperations) {
+      const index = this.operations.findIndex((operation) => this.expireIfDue(operation).status !== 'Pending');
+      if (index === -1) return false;
+      const [forgotten] = this.operations.splice(index, 1);
+      this.operationsByToken.delete(forgotten!.authorizationUrl.slice(forgotten!.authorizationUrl.lastIndexOf('/') + 1));
+    }
+    return true;
   }
 
   /** Creates a `Pending` operation with the next ids and an unguessable page token. */

@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Account, CallbackAttempt, Operation, PointOfSale } from '../../../sandbox/index.js';
-import { APP_IDENTIFIER, initiate, pagePath, partnerHeaders, postForm, testSandbox } from './sandbox-test-helpers.js';
+import { APP_IDENTIFIER, control, initiate, pagePath, partnerHeaders, postForm, testSandbox } from './sandbox-test-helpers.js';
 
-const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (method: string, body: unknown) => control(method, body);
 
 describe('the control API (/sandbox/api)', () => {
   test('GET /state lists points of sale, accounts, operations, callback log and faults', async () => {
@@ -11,7 +11,7 @@ describe('the control API (/sandbox/api)', () => {
     const answer = await initiate(sandbox, { Amount: 100, ClientOrderId: 'A' });
     await postForm(sandbox, pagePath(answer), { identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' });
     await sandbox.control.settled();
-    const state = (await (await sandbox.request('/sandbox/api/state')).json()) as {
+    const state = (await (await sandbox.request('/sandbox/api/state', control())).json()) as {
       pointsOfSale: PointOfSale[];
       accounts: Account[];
       operations: Operation[];
@@ -55,7 +55,7 @@ describe('the control API (/sandbox/api)', () => {
     assert.equal((await sandbox.request('/sandbox/api/points-of-sale/nobody', json('PATCH', { approved: true }))).status, 404);
     assert.equal((await sandbox.request('/sandbox/api/accounts/nobody@izly.test', json('PATCH', { balance: 1 }))).status, 404);
     assert.equal((await sandbox.request('/sandbox/api/accounts/etudiant@izly.test', json('PATCH', { balance: 1.5 }))).status, 400);
-    assert.equal((await sandbox.request('/sandbox/api/operations/1')).status, 404);
+    assert.equal((await sandbox.request('/sandbox/api/operations/1', control())).status, 404);
   });
 
   test('PUT and DELETE /faults set and clear faults', async () => {
@@ -64,7 +64,7 @@ describe('the control API (/sandbox/api)', () => {
     assert.equal(put.status, 200);
     assert.deepEqual(sandbox.control.faults(), { serverErrors: 1, routes: ['initiate'] });
     assert.equal((await sandbox.request('/sandbox/api/faults', json('PUT', { nonsense: 1 }))).status, 400);
-    assert.equal((await sandbox.request('/sandbox/api/faults', { method: 'DELETE' })).status, 200);
+    assert.equal((await sandbox.request('/sandbox/api/faults', control('DELETE'))).status, 200);
     assert.deepEqual(sandbox.control.faults(), {});
   });
 
@@ -76,9 +76,9 @@ describe('the control API (/sandbox/api)', () => {
       json('POST', { identifier: 'etudiant@izly.test', password: 'izly1234' }),
     );
     assert.deepEqual(await authorized.json(), { kind: 'accepted' });
-    assert.equal(((await (await sandbox.request(`/sandbox/api/operations/${id}`)).json()) as Operation).status, 'Completed');
-    assert.equal(((await (await sandbox.request('/sandbox/api/operations')).json()) as Operation[]).length, 1);
-    const log = (await (await sandbox.request('/sandbox/api/callbacks/settled')).json()) as CallbackAttempt[];
+    assert.equal(((await (await sandbox.request(`/sandbox/api/operations/${id}`, control())).json()) as Operation).status, 'Completed');
+    assert.equal(((await (await sandbox.request('/sandbox/api/operations', control())).json()) as Operation[]).length, 1);
+    const log = (await (await sandbox.request('/sandbox/api/callbacks/settled', control())).json()) as CallbackAttempt[];
     assert.equal(log[0]?.outcome, 'delivered');
   });
 

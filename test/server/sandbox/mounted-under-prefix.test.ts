@@ -57,9 +57,10 @@ for (const mounting of ['route', 'mount'] as const) {
       const home = await shop.request('/izly-sandbox/');
       assert.equal(home.status, 200);
       const links = [...(await home.text()).matchAll(/<a href="([^"#]+)"/g)].map((match) => match[1]!);
-      assert.ok(links.length >= 2);
+      assert.ok(links.length >= 1);
       for (const link of links) assert.match(link, /^\/izly-sandbox\//);
-      assert.equal((await shop.request('/izly-sandbox/sandbox/api/state')).status, 200);
+      const token = { authorization: `Bearer ${sandbox.control.controlToken()}` };
+      assert.equal((await shop.request('/izly-sandbox/sandbox/api/state', { headers: token })).status, 200);
       sandbox.control.close();
     });
   });

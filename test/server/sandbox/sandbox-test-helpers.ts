@@ -101,8 +101,18 @@ export function callbackReceiver(statuses: number[] = []) {
  * A sandbox whose callbacks go to an in-process receiver (never to the network) with retries 5 ms apart.
  * `statuses`: see `callbackReceiver`.
  */
+/** The control token of `testSandbox()`'s sandboxes, so that a test's control API calls can carry it. */
+export const CONTROL_TOKEN = 'test-control-token-0123456789';
+
+/** A control API request: the token, and a JSON body when there is one. */
+export function control(method = 'GET', body?: unknown): RequestInit {
+  const headers: Record<string, string> = { authorization: `Bearer ${CONTROL_TOKEN}` };
+  if (body === undefined) return { method, headers };
+  return { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
 export function testSandbox(options: SandboxOptions = {}, statuses: number[] = []) {
   const receiver = callbackReceiver(statuses);
-  const sandbox = createSandbox({ fetch: receiver.fetch, callbackRetryDelayMs: 5, ...options });
+  const sandbox = createSandbox({ fetch: receiver.fetch, callbackRetryDelayMs: 5, controlToken: CONTROL_TOKEN, ...options });
   return { sandbox, receiver };
 }

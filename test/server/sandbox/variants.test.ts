@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../e2e/helpers/processes.js';
 import { createSandbox, IZLY_SWITCHES, type CallbackBody, type IzlyBehaviour, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
-import { API_KEY, APP_IDENTIFIER, initiate, pagePath, partnerHeaders, postForm, testSandbox } from './sandbox-test-helpers.js';
+import { API_KEY, APP_IDENTIFIER, control, initiate, pagePath, partnerHeaders, postForm, testSandbox } from './sandbox-test-helpers.js';
 
 const PAYER = { identifier: 'etudiant@izly.test', password: 'izly1234', action: 'validate' };
-const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (method: string, body: unknown) => control(method, body);
 
 /**
  * A sandbox being one Izly: these switches over the lenient preset, so that each switch is seen alone (the
@@ -118,12 +118,12 @@ describe('Izly switches: defaults, presets and strict checks', () => {
 
     const strictest = (await (await sandbox.request('/sandbox/api/izly', json('PATCH', 'strictest'))).json()) as IzlyBehaviour;
     assert.equal(strictest.clientOrderIdReuse, 'refused');
-    assert.deepEqual(((await (await sandbox.request('/sandbox/api/state')).json()) as { izly: IzlyBehaviour }).izly, strictest);
-    assert.deepEqual(await (await sandbox.request('/sandbox/api/izly')).json(), strictest);
+    assert.deepEqual(((await (await sandbox.request('/sandbox/api/state', control())).json()) as { izly: IzlyBehaviour }).izly, strictest);
+    assert.deepEqual(await (await sandbox.request('/sandbox/api/izly', control())).json(), strictest);
     const lenient = (await (await sandbox.request('/sandbox/api/izly', json('PATCH', 'lenient'))).json()) as IzlyBehaviour;
     assert.equal(lenient.clientOrderIdReuse, 'allowed');
     // DELETE restores the defaults: the strictest values.
-    const reset = (await (await sandbox.request('/sandbox/api/izly', { method: 'DELETE' })).json()) as IzlyBehaviour;
+    const reset = (await (await sandbox.request('/sandbox/api/izly', control('DELETE'))).json()) as IzlyBehaviour;
     assert.deepEqual(reset, strictest);
     assert.deepEqual(sandbox.control.izly(), strictest);
   });
