@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-// `--only <suite>` runs one suite (typecheck, lint, build, server, browser, e2e, bench-quick): npm run test:server...
+// `--only <suite>` runs one suite (typecheck, lint, build, package, server, browser, e2e, bench-quick): npm run test:server...
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? null : process.argv[onlyIndex + 1];
 const wanted = (name) => only === null || only === name;
@@ -80,6 +80,9 @@ step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 't
 step('lint', 'npm', ['run', '--silent', 'lint']);
 // The e2e tests serve the widget bundle and the sandbox CLI from the build.
 step('build', 'npm', ['run', '--silent', 'build']);
+// The tarball a partner installs: packs (prepack builds again), installs it with the oldest Hono of the peer
+// range from the registry (npm's cache), type-checks and imports it. Alone, since its build rewrites dist/.
+nodeSuite('package', 'test/package', ['--test-concurrency=1']);
 nodeSuite('server', 'test/server');
 browserSuite();
 nodeSuite('e2e', 'test/e2e', ['--test-concurrency=1']);
