@@ -1,7 +1,9 @@
 // `npx izly-sandbox [--port 8790] [--host 127.0.0.1] [--config sandbox.json] [--public-url URL] [--lenient]
-// [--<switch> <value>...]`: serves the sandbox on Node for partners in any language and prints what they need
-// to start, including which plausible Izly it is being.
+// [--control-token T] [--<switch> <value>...]`: serves the sandbox on Node for partners in any language and
+// prints what they need to start, including which plausible Izly it is being and the control API's token.
+// A bad setting or a port it cannot take stops it with one line that names the flag to change.
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { formatEurosFrench } from './amounts.js';
@@ -18,10 +20,11 @@ const SWITCH_USAGE = IZLY_SWITCH_NAMES.map((name) => {
 
 const USAGE = `Usage: izly-sandbox [options]
 
-  --port, -p <port>       port to listen on (default 8790)
-  --host <host>           interface to listen on (default 127.0.0.1)
+  --port, -p <port>       port to listen on (default 8790; 0: a free port, printed)
+  --host <host>           interface to listen on (default 127.0.0.1, this machine only)
   --config, -c <file>     JSON file: pointsOfSale, accounts, callbackRetries, callbackRetryDelayMs, ...
   --public-url <url>      origin used in PaymentAuthorizationUrl (default http://localhost:<port>)
+  --control-token <t>     the control API's token (default IZLY_SANDBOX_CONTROL_TOKEN, or a random one, printed)
   --lenient               every Izly switch at its lenient value, the document's easiest reading
                           (the flags below override it); without it every switch is at its strictest
   --strictest             every Izly switch at its strictest value, as by default (the flags below override it)
@@ -31,9 +34,10 @@ Which plausible Izly to be (see the sandbox README):
 ${SWITCH_USAGE}
 `;
 
-function fail(message: string): never {
-  process.stderr.write(`izly-sandbox: ${message}\n\n${USAGE}`);
-  process.exit(2);
+/** One line on stderr, no stack trace: a bad setting exits 2, a port or host the machine refuses exits 1. */
+function fail(message: string, exitCode = 2): never {
+  process.stderr.write(`izly-sandbox: ${message}${exitCode === 2 ? ' (izly-sandbox --help lists the options)' : ''}\n`);
+  process.exit(exitCode);
 }
 
 function parseCommandLine() {
@@ -44,6 +48,7 @@ function parseCommandLine() {
         host: { type: 'string', default: '127.0.0.1' },
         config: { type: 'string', short: 'c' },
         'public-url': { type: 'string' },
+        'control-token': { type: 'string' },
         strictest: { type: 'boolean', default: false },
         lenient: { type: 'boolean', default: false },
         ...Object.fromEntries(IZLY_SWITCH_NAMES.map((name) => [flagOf(name), { type: 'string' as const }])),
@@ -62,7 +67,7 @@ if (options.help) {
   process.exit(0);
 }
 const port = Number(options.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid port "${options.port}"`);
+if (!/^\d+$/.test(options.port) || port > 65535) fail(`invalid port "${options.port}": choose one from 0 to 65535 with --port`);
 const host = options.host ?? '127.0.0.1';
 if (options.strictest && options.lenient) fail('--strictest and --lenient are two different Izlys: give one');
 
@@ -78,7 +83,9 @@ function configFilePublicUrl(file: string | undefined): string | undefined {
 }
 
 const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host);
-const publicUrl = options['public-url'] ?? configFilePublicUrl(options.config) ?? `http://${loopback ? 'localhost' : host}:${port}`;
+const derivedPublicUrl = (listeningPort: number) => `http://${loopback ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${listeningPort}`;
+const givenPublicUrl = options['public-url'] ?? configFilePublicUrl(options.config);
+const controlToken = options['control-token'] ?? (process.env.IZLY_SANDBOX_CONTROL_TOKEN || undefined);
 
 /** The switches the flags set, over the preset `--strictest` or `--lenient` names; undefined when none is given. */
 function izlyFromFlags(): IzlyBehaviourInput | undefined {
@@ -92,13 +99,25 @@ function izlyFromFlags(): IzlyBehaviourInput | undefined {
   return Object.keys(switches).length > 0 ? (switches as IzlyBehaviourInput) : undefined;
 }
 
-let sandbox: ReturnType<typeof createSandbox>;
-try {
-  const izly = izlyFromFlags();
-  sandbox = createSandbox({ publicUrl, ...(options.config ? { configFile: options.config } : {}), ...(izly ? { izly } : {}) });
-} catch (error) {
-  fail((error as Error).message);
+/** The sandbox at `publicUrl`; a bad option or config file stops the CLI with its message. */
+function sandboxAt(publicUrl: string, token: string | undefined) {
+  try {
+    const izly = izlyFromFlags();
+    return createSandbox({
+      publicUrl,
+      ...(options.config ? { configFile: options.config } : {}),
+      ...(izly ? { izly } : {}),
+      ...(token === undefined ? {} : { controlToken: token }),
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    return fail(message.startsWith('controlToken') ? `${message}: change --control-token (or IZLY_SANDBOX_CONTROL_TOKEN)` : message);
+  }
 }
+
+// Made before listening so that a bad setting stops the CLI before it takes the port; with `--port 0` and no
+// publicUrl, made again once the real port is known, so that its pages and PaymentAuthorizationUrl use it.
+let sandbox = sandboxAt(givenPublicUrl ?? derivedPublicUrl(port), controlToken);
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
@@ -129,6 +148,8 @@ function banner(origin: string): string {
     `  GET  ${origin}/api/izly/users`,
     `Home page          ${origin}/`,
     `Control API        ${origin}/sandbox/api/state`,
+    `  token            ${sandbox.control.controlToken()}`,
+    `  curl -H "Authorization: Bearer ${sandbox.control.controlToken()}" ${origin}/sandbox/api/state`,
     '',
     'Izly behaviour (switches)',
     table(Object.entries(sandbox.control.izly()).map(([name, value]) => [name, value])),
@@ -151,10 +172,31 @@ function banner(origin: string): string {
   return lines.join('\n');
 }
 
-const server = serve({ fetch: sandbox.fetch, port, hostname: host }, () => {
-  process.stdout.write(`${banner(publicUrl)}\n`);
+/** The one line for a port or host the machine refuses, naming the flag to change. */
+function listenFailure(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `port ${port} is in use: choose another with --port`;
+    case 'EACCES':
+      return `port ${port} needs privileges on this machine: choose one above 1023 with --port`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot listen on host "${host}", not an address of this machine: choose another with --host`;
+    default:
+      return `cannot listen on ${host}:${port} (${error.message}): change --host or --port`;
+  }
+}
+
+const server = serve({ fetch: (request) => sandbox.fetch(request), port, hostname: host }, (info: AddressInfo) => {
+  if (port === 0 && givenPublicUrl === undefined) {
+    const token = sandbox.control.controlToken();
+    sandbox.control.close();
+    sandbox = sandboxAt(derivedPublicUrl(info.port), token);
+  }
+  process.stdout.write(`${banner(givenPublicUrl ?? derivedPublicUrl(info.port))}\n`);
 });
-server.on('error', (error) => fail(error.message));
+server.on('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error), 1));
 
 function shutDown() {
   sandbox.control.close();
