@@ -5,7 +5,10 @@
 export interface DemoConfig {
   /** Port of the shop (PORT, default 8787). */
   port: number;
-  /** Interface both servers listen on (HOST, default 127.0.0.1: this machine only; 0.0.0.0 to be reachable). */
+  /**
+   * Interface the shop listens on (HOST, default 127.0.0.1: this machine only; 0.0.0.0 to be reachable). The
+   * built-in sandbox stays on 127.0.0.1 whatever HOST says: its control API can mark payments paid.
+   */
   host: string;
   /** The shop's address as the browser and Izly reach it (PUBLIC_URL, default http://localhost:{port}). */
   publicUrl: string;
@@ -29,6 +32,8 @@ export interface DemoConfig {
   adminPassword: string;
   /** Delay between the built-in sandbox's callback attempts (SANDBOX_CALLBACK_RETRY_DELAY_MS; null: Izly's 20 s). */
   sandboxCallbackRetryDelayMs: number | null;
+  /** The built-in sandbox's control token (IZLY_SANDBOX_CONTROL_TOKEN, for scripts); null: a random one, printed at start. */
+  sandboxControlToken: string | null;
 }
 
 /** A setting that stops the demo from starting; `variable` names the environment variable at fault. */
@@ -112,6 +117,11 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
     throw new DemoConfigError('SANDBOX_CALLBACK_RETRY_DELAY_MS', `expected milliseconds (0 to 999999), got "${retryDelay}"`);
   }
 
+  const sandboxControlToken = env.IZLY_SANDBOX_CONTROL_TOKEN || null;
+  if (sandboxControlToken !== null && !/^[A-Za-z0-9._~+/=-]{16,200}$/.test(sandboxControlToken)) {
+    throw new DemoConfigError('IZLY_SANDBOX_CONTROL_TOKEN', 'expected 16 to 200 URL-safe characters (e.g. `openssl rand -hex 16`)');
+  }
+
   const databaseUrl = env.DATABASE_URL || null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
     throw new DemoConfigError('DATABASE_URL', 'expected a PostgreSQL URL such as postgres://user:password@localhost:5432/shop');
@@ -131,5 +141,6 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
     databaseUrl,
     adminPassword,
     sandboxCallbackRetryDelayMs: retryDelay ? Number(retryDelay) : null,
+    sandboxControlToken,
   };
 }

@@ -15,6 +15,8 @@ import { openShopDatabase, ShopOrders } from './shop-orders.js';
 import { ShopSessions } from './shop-sessions.js';
 
 const WIDGET_BUNDLE = 'dist/izly-pay.js';
+/** The built-in sandbox listens on this machine only, whatever HOST says: its control API can mark payments paid. */
+const SANDBOX_HOST = '127.0.0.1';
 const RECONCILE_EVERY_MS = 60_000;
 
 function newestSourceTime(dir: string): number {
@@ -41,6 +43,7 @@ function startSandbox(config: DemoConfig) {
     publicUrl: sandboxUrl,
     // Tests shorten Izly's 20 s between callback attempts; a developer keeps the real rhythm.
     ...(config.sandboxCallbackRetryDelayMs === null ? {} : { callbackRetryDelayMs: config.sandboxCallbackRetryDelayMs }),
+    ...(config.sandboxControlToken === null ? {} : { controlToken: config.sandboxControlToken }),
     pointsOfSale: [
       {
         appIdentifier: config.appIdentifier,
@@ -57,15 +60,41 @@ function startSandbox(config: DemoConfig) {
   return { sandbox, sandboxUrl };
 }
 
+/** Stops the start with one line naming the variable to change, no stack trace. */
+function cannotStart(error: DemoConfigError): never {
+  console.error(`The demo cannot start: ${error.message}`);
+  process.exit(1);
+}
+
+/**
+ * Listens, or says in a `DemoConfigError` which variable to change when the machine refuses the port or
+ * the address (a port another program holds, a privileged port, a HOST that is not this machine's).
+ */
+async function listenOrExplain(
+  fetch: Parameters<typeof listen>[0],
+  port: number,
+  host: string,
+  setting: { port: string; host: string | null },
+): Promise<ServerType> {
+  try {
+    return await listen(fetch, port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new DemoConfigError(setting.port, `port ${port} is in use: choose another with ${setting.port}`);
+    if (code === 'EACCES') throw new DemoConfigError(setting.port, `port ${port} needs privileges: choose one above 1023 with ${setting.port}`);
+    if (setting.host && (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+      throw new DemoConfigError(setting.host, `"${host}" is not an address of this machine: choose another with ${setting.host}`);
+    }
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   let config: DemoConfig;
   try {
     config = loadDemoConfig(process.env);
   } catch (error) {
-    if (error instanceof DemoConfigError) {
-      console.error(`The demo cannot start: ${error.message}`);
-      process.exit(1);
-    }
+    if (error instanceof DemoConfigError) cannotStart(error);
     throw error;
   }
 
@@ -83,11 +112,11 @@ async function main(): Promise<void> {
     const started = startSandbox(config);
     sandboxUrl = started.sandboxUrl;
     sandboxControl = started.sandbox.control;
-    servers.push(await listen(started.sandbox.fetch, config.sandboxPort, config.host));
+    servers.push(await listenOrExplain(started.sandbox.fetch, config.sandboxPort, SANDBOX_HOST, { port: 'SANDBOX_PORT', host: null }));
   }
 
   const { app, izly } = createShop({ config, orders, sessions, store, sandboxUrl, widgetBundle: bundle });
-  servers.push(await listen(app.fetch, config.port, config.host));
+  servers.push(await listenOrExplain(app.fetch, config.port, config.host, { port: 'PORT', host: 'HOST' }));
 
   // Payments nobody watches (a student who closed the tab, a callback that never came) still end right, and
   // a hook cut short by a crash runs again: once at start, then on a schedule.
@@ -102,7 +131,8 @@ async function main(): Promise<void> {
     '',
     `  Boutique démo          ${config.publicUrl}/`,
     `  Commandes (équipe)     ${config.publicUrl}/orders   (utilisateur "equipe", mot de passe DEMO_ADMIN_PASSWORD${process.env.DEMO_ADMIN_PASSWORD ? '' : ' = "demo"'})`,
-    sandboxUrl ? `  Sandbox Izly           ${sandboxUrl}/` : `  Izly                   ${config.izlyBaseUrl}`,
+    sandboxUrl ? `  Sandbox Izly           ${sandboxUrl}/   (cette machine seulement)` : `  Izly                   ${config.izlyBaseUrl}`,
+    ...(sandboxControl ? [`  Jeton de contrôle      ${sandboxControl.controlToken()}   (Authorization: Bearer …, pour ${sandboxUrl}/sandbox/api/)`] : []),
     `  Données                ${config.dataDir}/${config.databaseUrl ? ' (paiements : PostgreSQL, DATABASE_URL)' : ''}`,
   ];
   if (sandboxUrl) {
@@ -133,4 +163,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-await main();
+await main().catch((error: unknown) => {
+  if (error instanceof DemoConfigError) cannotStart(error);
+  throw error;
+});

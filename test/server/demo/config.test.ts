@@ -70,4 +70,10 @@ describe('demo configuration', () => {
   it('explains what is wrong in the message', () => {
     assert.match(failure({ PORT: 'eighty' }).message, /^PORT: expected a port number/);
   });
+
+  it('takes the sandbox control token from IZLY_SANDBOX_CONTROL_TOKEN, or leaves it to the sandbox', () => {
+    assert.equal(loadDemoConfig({}).sandboxControlToken, null);
+    assert.equal(loadDemoConfig({ IZLY_SANDBOX_CONTROL_TOKEN: 'script-control-token-0123' }).sandboxControlToken, 'script-control-token-0123');
+    assert.equal(failure({ IZLY_SANDBOX_CONTROL_TOKEN: 'short' }).variable, 'IZLY_SANDBOX_CONTROL_TOKEN');
+  });
 });
