@@ -21,6 +21,18 @@ export function amountOfOrder(orderId: string): number | null {
 /** The test shop's session cookie, set by the `onLogin` hook; its value keys `sessions` below. */
 export const SESSION_COOKIE = 'test_shop_session';
 
+/**
+ * The browser tests set the sandbox's faults from the page (`/sandbox-izly/sandbox/api/faults`), as a
+ * developer's script would with the token the sandbox prints: the test server adds the token on the way, so
+ * the page never holds it and the sandbox's control API keeps its rules.
+ */
+function withControlToken(request: Request, token: string): Request {
+  if (!new URL(request.url).pathname.startsWith('/sandbox-izly/sandbox/api/')) return request;
+  const headers = new Headers(request.headers);
+  headers.set('authorization', `Bearer ${token}`);
+  return new Request(request, { headers });
+}
+
 export async function mountIzly(origin: string): Promise<Mount[]> {
   const shopPage = `${origin}/test/browser/fixtures/shop.html`;
   const sandboxUrl = `${origin}/sandbox-izly`;
@@ -76,6 +88,6 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
   return [
     { prefix: '/izly/', fetch: (request) => shop.fetch(request) },
     { prefix: '/test-shop/', fetch: (request) => shop.fetch(request) },
-    { prefix: '/sandbox-izly/', fetch: (request) => sandbox.fetch(request) },
+    { prefix: '/sandbox-izly/', fetch: (request) => sandbox.fetch(withControlToken(request, sandbox.control.controlToken())) },
   ];
 }

@@ -1,10 +1,17 @@
 // Starts the real demo (and, when a test needs them apart, the sandbox CLI) as child processes on free
 // loopback ports, the way a developer starts them, and stops them at the end of the test.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/**
+ * The control token of every sandbox the e2e tests start (the demo's and the CLI's, through
+ * IZLY_SANDBOX_CONTROL_TOKEN in `startScript`'s environment), which `sandboxApi()` sends: one random value per run.
+ */
+export const E2E_SANDBOX_CONTROL_TOKEN = randomBytes(16).toString('hex');
 
 /** A free TCP port on loopback, as the kernel hands it out. */
 export async function freePort(): Promise<number> {
@@ -36,7 +43,7 @@ export async function startScript(
   args: string[] = [],
 ): Promise<RunningProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    env: { ...process.env, ...env, FORCE_COLOR: '0' },
+    env: { ...process.env, IZLY_SANDBOX_CONTROL_TOKEN: E2E_SANDBOX_CONTROL_TOKEN, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

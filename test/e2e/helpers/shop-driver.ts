@@ -1,6 +1,7 @@
 // How a student and the shop's staff use the demo, in Chromium: the selectors and steps shared by the
 // end-to-end tests.
 import type { Page } from 'playwright-core';
+import { E2E_SANDBOX_CONTROL_TOKEN } from './processes.js';
 
 /** The pay button of a product on the shop page. */
 export function payButton(page: Page, sku: string) {
@@ -43,7 +44,10 @@ export async function decideOnIzly(page: Page, identifier: string, password: str
 export async function sandboxApi<T>(sandboxUrl: string, path: string, init?: { method: string; body?: unknown }): Promise<T> {
   const response = await fetch(`${sandboxUrl}/sandbox/api${path}`, {
     method: init?.method ?? 'GET',
-    headers: init?.body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${E2E_SANDBOX_CONTROL_TOKEN}`,
+      ...(init?.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: init?.body === undefined ? undefined : JSON.stringify(init.body),
   });
   if (!response.ok) throw new Error(`sandbox ${path}: ${response.status} ${await response.text()}`);
