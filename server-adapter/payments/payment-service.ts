@@ -30,8 +30,10 @@ export interface PaymentService {
   handleCallback(inUrl: readonly string[], callback: IzlyCallback): Promise<PaymentRecord>;
   /** Refunds a paid payment in full; throws `IzlyPayError`. */
   refund(paymentId: string): Promise<PaymentRecord>;
-  /** Settles old open payments with Izly and runs again the hooks that never returned. */
+  /** Settles old open payments with Izly and runs the owed hooks that are due. */
   reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
+  /** Resolves once the hooks started so far in the background (after a change was durable) have returned. */
+  hooksSettled(): Promise<void>;
 }
 
 export function createPaymentService(options: ResolvedIzlyPayOptions, client: IzlyClient, signer: CallbackSigner, waiters: PaymentWaiters): PaymentService {
@@ -45,5 +47,6 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     handleCallback: (inUrl, callback) => handleCallback(parts, inUrl, callback),
     refund: (paymentId) => refunds.refund(paymentId),
     reconcile: (reconcileOptions) => reconcile(parts, reconcileOptions),
+    hooksSettled: () => transitions.hooksSettled(),
   };
 }

@@ -100,10 +100,29 @@ function waitSecondsOf(c: Context): number {
   return waitSeconds;
 }
 
+/**
+ * Hands the hooks a request started in the background to the runtime's `waitUntil` (Workers' execution
+ * context), so that they are not cut short once the answer is sent; elsewhere (Node, Bun, Deno) the
+ * process keeps running them. Hono's `executionCtx` throws where the runtime has none.
+ */
+function keepHooksRunning(service: PaymentService): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    let executionCtx: { waitUntil(promise: Promise<unknown>): void } | undefined;
+    try {
+      executionCtx = c.executionCtx;
+    } catch {
+      return;
+    }
+    executionCtx.waitUntil(service.hooksSettled());
+  };
+}
+
 export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentService): Hono {
   const { exposeCustomerEmail, authorizeRefund } = options;
   const allowed = new Set(options.allowedOrigins);
   const app = new Hono();
+  app.use('*', keepHooksRunning(service));
   const limitBody = limitBodySize(16 * 1024, () => {
     throw new IzlyPayError(400, 'invalid_request', 'The request body is too large');
   });

@@ -32,6 +32,8 @@ const NOT_REFUNDED: readonly PaymentStatus[] = ['created', 'pending', 'paid', 'f
 export class PaymentTransitions {
   /** Hooks running in this process (`paymentId:hook`), which `reconcile()` must not start again. */
   private readonly runningHooks = new Set<string>();
+  /** The hooks `move` started without waiting for them, until they return. */
+  private readonly backgroundHooks = new Set<Promise<void>>();
 
   constructor(
     private readonly options: ResolvedIzlyPayOptions,
@@ -63,6 +65,11 @@ export class PaymentTransitions {
   /** True while the hook the record owes runs in this process. */
   isHookRunning(record: PaymentRecord): boolean {
     return record.pendingHook !== null && this.runningHooks.has(`${record.id}:${record.pendingHook}`);
+  }
+
+  /** Resolves once every hook started in the background so far has returned (for a runtime's `waitUntil`, and tests). */
+  async hooksSettled(): Promise<void> {
+    await Promise.all([...this.backgroundHooks]);
   }
 
   /**
@@ -139,10 +146,22 @@ export class PaymentTransitions {
     return given;
   }
 
+  /** Starts the owed hook without waiting for it: the change is durable and the hook marked owed already. */
+  private runInBackground(record: PaymentRecord): void {
+    const run: Promise<void> = this.runHook(record).then(
+      () => {},
+      (error: unknown) => this.options.logger.error(`izly-pay: ${record.pendingHook} for payment ${record.id} not settled: ${messageOf(error)}`),
+    );
+    this.backgroundHooks.add(run);
+    void run.finally(() => this.backgroundHooks.delete(run));
+  }
+
   /**
-   * A CAS move; on a win, runs the status's hook, then wakes the long polls. Returns the record as it now is.
-   * A move into another status marks its hook as owed in the same compare-and-set (replacing any older
-   * mark and its attempts), so that a crash before the hook returns leaves a trace for `reconcile()`.
+   * A CAS move; on a win, wakes the long polls and starts the status's hook without waiting for it, so that
+   * the caller (a callback's answer to Izly, a long poll) answers as soon as the change is durable. Returns
+   * the record as it now is. A move into another status marks its hook as owed in the same compare-and-set
+   * (replacing any older mark and its attempts), so that a crash before the hook returns leaves a trace
+   * for `reconcile()`.
    */
   async move(record: PaymentRecord, from: readonly PaymentStatus[], patch: PaymentPatch): Promise<PaymentRecord> {
     const { store } = this.options;
@@ -151,10 +170,10 @@ export class PaymentTransitions {
     const owed = hook !== null && this.options[hook] ? hook : null;
     const marked: PaymentPatch =
       entering === null ? patch : { ...patch, pendingHook: owed, pendingHookSince: owed === null ? null : patch.updatedAt, hookAttempts: 0, hookRetryAt: null };
-    let updated = await store.transition(record.id, from, marked);
+    const updated = await store.transition(record.id, from, marked);
     if (!updated) return (await store.get(record.id)) ?? record;
-    if (entering !== null && updated.pendingHook !== null) updated = await this.runHook(updated);
     this.waiters.notify(record.id);
+    if (entering !== null && updated.pendingHook !== null) this.runInBackground(updated);
     return updated;
   }
 

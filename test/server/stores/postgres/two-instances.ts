@@ -91,7 +91,9 @@ export async function startInstance(
   const app = new Hono().route('/izly', izly);
   const { server, url } = await listen((request) => {
     const target = new URL(request.url);
-    if (request.method === 'POST' && target.pathname === '/izly/callback') callbackArrivals.set(target.searchParams.get('p') ?? '', performance.now());
+    // The payment id is in our `CallbackParameters`, wherever this Izly put them (query, or the path itself).
+    const signed = /p=(pay_[^&/?]+)/.exec(decodeURIComponent(target.pathname + target.search));
+    if (request.method === 'POST' && target.pathname.startsWith('/izly/callback') && signed) callbackArrivals.set(signed[1]!, performance.now());
     return app.fetch(request);
   });
   return {
