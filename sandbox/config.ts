@@ -104,7 +104,7 @@ export interface SandboxOptions {
    * (default none), e.g. `['shop.test']`; options and the config file may set any callback URL.
    */
   callbackHosts?: string[];
-  /** Operations kept (default 10000): past it the oldest decided ones are forgotten, and creations refused while none is. */
+  /** Operations kept (default 100000, above a full benchmark's creations per server): past it the oldest decided ones are forgotten, and creations refused while none is. */
   maxOperations?: number;
 }
 
@@ -397,7 +397,7 @@ export function resolveConfig(options: SandboxOptions): SandboxConfig {
     firstOperationId: positiveInteger(merged.firstOperationId, 52795, 'firstOperationId'),
     controlToken: checkControlToken(merged.controlToken),
     callbackHosts: checkCallbackHosts(merged.callbackHosts),
-    maxOperations: positiveInteger(merged.maxOperations, 10_000, 'maxOperations'),
+    maxOperations: positiveInteger(merged.maxOperations, 100_000, 'maxOperations'),
   };
 }
 
