@@ -1,9 +1,11 @@
 // `reconcile()`, run by the partner on a schedule: settles with Izly the open payments old enough that
-// their flow should be over (a callback lost, a poll given up, a crash mid-creation), and runs the owed
+// their flow should be over (a callback lost, a poll given up, a crash mid-creation) and the refunds whose
+// answer was lost, and runs the owed
 // hooks that are due: retries of those that threw, and those whose run never returned.
 import { IzlyApiError } from '../izly/errors.js';
 import { OPEN_STATUSES, type PaymentHookName, type PaymentRecord, type PaymentStatus } from '../stores/payment-store.js';
 import type { FlowParts } from './flow-parts.js';
+import { settleRefundsInFlight } from './refund.js';
 
 /** What `reconcile()` did. */
 export interface ReconcileReport {
@@ -56,6 +58,12 @@ export async function reconcile(parts: FlowParts, { olderThanMs = 60_000, hookGr
     } catch (error) {
       report.errors.push({ paymentId: record.id, message: messageOf(error) });
     }
+  }
+  for (const settled of await settleRefundsInFlight(parts)) {
+    report.checked += 1;
+    if ('error' in settled) report.errors.push({ paymentId: settled.record.id, message: messageOf(settled.error) });
+    else if (settled.after.status !== settled.record.status)
+      report.changed.push({ paymentId: settled.record.id, from: settled.record.status, to: settled.after.status });
   }
   await runDueHooks(parts, hookGraceMs, report);
   return report;

@@ -91,17 +91,30 @@ export class PaymentTransitions {
     } finally {
       this.runningHooks.delete(running);
     }
-    // Compare-and-set on the version: a newer status change (which owes its own hook) or an instance that
-    // took the hook over keeps its mark.
     const after = outcome.failed
       ? await this.hookFailed(record, name, outcome.error)
-      : await this.options.store.transition(
-          record.id,
-          [record.status],
-          { pendingHook: null, pendingHookSince: null, hookRetryAt: null, updatedAt: record.updatedAt },
-          { version: record.version },
-        );
+      : await this.updateOwnAttempt(record, { pendingHook: null, pendingHookSince: null, hookRetryAt: null });
     return after ?? (await this.options.store.get(record.id)) ?? record;
+  }
+
+  /**
+   * Records the end of the hook attempt that `record` holds, with a compare-and-set on the version, tried
+   * again while only other fields changed (a refund's mark, the AD's details): a newer status change (which
+   * owes its own hook) or an instance that took the hook over keeps its mark. Null when the attempt is no
+   * longer this caller's.
+   */
+  private async updateOwnAttempt(record: PaymentRecord, patch: Omit<PaymentPatch, 'updatedAt'>): Promise<PaymentRecord | null> {
+    const { store } = this.options;
+    let current: PaymentRecord | null = record;
+    for (let round = 0; current && round < 5; round++) {
+      const updated = await store.transition(record.id, [record.status], { ...patch, updatedAt: current.updatedAt }, { version: current.version });
+      if (updated) return updated;
+      current = await store.get(record.id);
+      const sameAttempt =
+        current?.status === record.status && current.pendingHook === record.pendingHook && current.pendingHookSince === record.pendingHookSince;
+      if (!sameAttempt) return null;
+    }
+    return null;
   }
 
   /** A hook threw: the failure is an event, and the next attempt is due after the next delay, or there is none. */
@@ -113,12 +126,7 @@ export class PaymentTransitions {
     if (delay === undefined) return this.giveUpHook(record, hook, attempt, error);
     const retryAt = new Date(clock.now() + delay).toISOString();
     await store.appendEvent({ paymentId: record.id, at: this.nowIso(), type: 'hook_failed', detail: { hook, message, attempt, nextAttemptAt: retryAt } });
-    const scheduled = await store.transition(
-      record.id,
-      [record.status],
-      { pendingHookSince: null, hookAttempts: attempt, hookRetryAt: retryAt, updatedAt: record.updatedAt },
-      { version: record.version },
-    );
+    const scheduled = await this.updateOwnAttempt(record, { pendingHookSince: null, hookAttempts: attempt, hookRetryAt: retryAt });
     // Logged once the retry is in the store: from here a crash loses nothing.
     logger.error(`izly-pay: ${hook} failed for payment ${record.id} (attempt ${attempt}): ${message}; next attempt at ${retryAt}`);
     return scheduled;
@@ -130,12 +138,13 @@ export class PaymentTransitions {
     const message = messageOf(error);
     logger.error(`izly-pay: ${hook} for payment ${record.id} given up after ${attempts} attempts: ${message}; act on this payment by hand`);
     await store.appendEvent({ paymentId: record.id, at: this.nowIso(), type: 'hook_given_up', detail: { hook, message, attempts } });
-    const given = await store.transition(
-      record.id,
-      [record.status],
-      { pendingHook: null, pendingHookSince: null, hookRetryAt: null, hookAttempts: attempts, hookGivenUp: hook, updatedAt: record.updatedAt },
-      { version: record.version },
-    );
+    const given = await this.updateOwnAttempt(record, {
+      pendingHook: null,
+      pendingHookSince: null,
+      hookRetryAt: null,
+      hookAttempts: attempts,
+      hookGivenUp: hook,
+    });
     if (given && onHookGivenUp) {
       try {
         await onHookGivenUp(given, hook, error);

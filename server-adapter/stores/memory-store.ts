@@ -144,6 +144,14 @@ class MemoryStore implements PaymentStore {
       .map(copy);
   };
 
+  listRefundsInFlight = async (): Promise<PaymentRecord[]> => {
+    this.#check();
+    return [...this.#records.values()]
+      .filter((record) => record.status === 'paid' && record.refundRequestedAt !== null)
+      .sort((a, b) => (a.refundRequestedAt ?? '').localeCompare(b.refundRequestedAt ?? ''))
+      .map(copy);
+  };
+
   appendEvent = async (event: NewPaymentEvent): Promise<void> => {
     this.#check();
     this.#log(event);

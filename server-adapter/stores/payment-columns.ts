@@ -24,6 +24,7 @@ export const PAYMENT_COLUMNS = {
   updatedAt: 'updated_at',
   paidAt: 'paid_at',
   refundedAt: 'refunded_at',
+  refundRequestedAt: 'refund_requested_at',
   pendingHook: 'pending_hook',
   pendingHookSince: 'pending_hook_since',
   hookAttempts: 'hook_attempts',

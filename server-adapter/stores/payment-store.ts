@@ -58,6 +58,12 @@ export interface PaymentRecord {
   paidAt: string | null;
   refundedAt: string | null;
   /**
+   * When a refund was asked of Izly, written before the call: while the payment is still `paid`, a refund is
+   * in flight (or its answer was lost) and no second one is sent; `reconcile()` settles it with a read.
+   * Null when none was asked, or the last one was refused.
+   */
+  refundRequestedAt: string | null;
+  /**
    * The hook that this payment's last status change owes the partner, set in the same compare-and-set as
    * the change and cleared once the hook has returned; still set after a crash mid-hook or a hook that
    * threw, so that `reconcile()` runs it again. Null when no hook is owed (or none is configured).
@@ -109,6 +115,7 @@ export type PaymentEventType =
   | 'beneficiary_mismatch'
   | 'refund_requested'
   | 'refund_failed'
+  | 'refund_abandoned'
   | 'hook_failed'
   | 'hook_given_up';
 
@@ -188,6 +195,11 @@ export interface PaymentStore {
    * not after it); oldest first.
    */
   listPendingHooks(markedBefore: Date, dueBy?: Date): Promise<PaymentRecord[]>;
+  /**
+   * Optional: the `paid` records with a refund in flight (`refundRequestedAt` set), oldest request first.
+   * Without it, `reconcile()` filters `listByStatus(['paid'])`.
+   */
+  listRefundsInFlight?(): Promise<PaymentRecord[]>;
   /** Appends to a payment's event log. */
   appendEvent(event: NewPaymentEvent): Promise<void>;
   /** A payment's event log, oldest first. */
@@ -255,6 +267,7 @@ export function newPaymentRecord({ id, idempotencyKey, orderId, clientOrderId, a
     updatedAt: at,
     paidAt: null,
     refundedAt: null,
+    refundRequestedAt: null,
     pendingHook: null,
     pendingHookSince: null,
     hookAttempts: 0,

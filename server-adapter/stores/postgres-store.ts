@@ -119,6 +119,11 @@ ALTER TABLE izly_payments
   ADD COLUMN hook_retry_at timestamptz,
   ADD COLUMN hook_given_up text CHECK (hook_given_up IN ('onPaid', 'onFailed', 'onRefunded'));
 `,
+  // Durable refunds: the intent, written before Izly is asked.
+  `
+ALTER TABLE izly_payments ADD COLUMN refund_requested_at timestamptz;
+CREATE INDEX izly_payments_refund_in_flight ON izly_payments (refund_requested_at) WHERE status = 'paid' AND refund_requested_at IS NOT NULL;
+`,
 ];
 
 /** Column of each record field. */
@@ -127,7 +132,7 @@ const COLUMNS = PAYMENT_COLUMNS;
 type Field = keyof typeof COLUMNS;
 const FIELDS = Object.keys(COLUMNS) as Field[];
 /** Fields stored as timestamptz: read back as `Date`, handed out as ISO strings like the other stores. */
-const TIMES = new Set<Field>(['createdAt', 'updatedAt', 'paidAt', 'refundedAt', 'pendingHookSince', 'hookRetryAt']);
+const TIMES = new Set<Field>(['createdAt', 'updatedAt', 'paidAt', 'refundedAt', 'pendingHookSince', 'hookRetryAt', 'refundRequestedAt']);
 /** Fields a transition may change (the `PaymentPatch` type says the same to the compiler). */
 const PATCHABLE = new Set<Field>(FIELDS.filter((field) => !['id', 'idempotencyKey', 'orderId', 'amount', 'currency', 'createdAt', 'version'].includes(field)));
 const SELECT_RECORD = FIELDS.map((field) => COLUMNS[field]).join(', ');
@@ -333,6 +338,13 @@ class PostgresStore implements PaymentStore {
     );
     return rows.map(fromRow);
   };
+
+  listRefundsInFlight = async (): Promise<PaymentRecord[]> =>
+    (
+      await this.#query(
+        `SELECT ${SELECT_RECORD} FROM izly_payments WHERE status = 'paid' AND refund_requested_at IS NOT NULL ORDER BY refund_requested_at, seq`,
+      )
+    ).map(fromRow);
 
   appendEvent = async (event: NewPaymentEvent): Promise<void> => {
     await this.#query('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES ($1, $2, $3, $4)', [

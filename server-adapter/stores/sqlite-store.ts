@@ -90,6 +90,11 @@ ALTER TABLE izly_payments ADD COLUMN hook_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE izly_payments ADD COLUMN hook_retry_at TEXT;
 ALTER TABLE izly_payments ADD COLUMN hook_given_up TEXT;
 `,
+  // Durable refunds: the intent, written before Izly is asked.
+  `
+ALTER TABLE izly_payments ADD COLUMN refund_requested_at TEXT;
+CREATE INDEX izly_payments_refund_in_flight ON izly_payments (refund_requested_at) WHERE status = 'paid' AND refund_requested_at IS NOT NULL;
+`,
 ];
 
 /** Brings the file's schema up to date, in one write transaction so that two processes opening it do not both migrate. */
@@ -169,6 +174,9 @@ function prepareStatements(db: Database.Database) {
        WHERE pending_hook IS NOT NULL AND (pending_hook_since IS NULL OR pending_hook_since < @markedBefore)
          AND (@dueBy IS NULL OR hook_retry_at IS NULL OR hook_retry_at <= @dueBy)
        ORDER BY coalesce(pending_hook_since, hook_retry_at), rowid`,
+    ),
+    selectRefundsInFlight: db.prepare<[], Row>(
+      "SELECT * FROM izly_payments WHERE status = 'paid' AND refund_requested_at IS NOT NULL ORDER BY refund_requested_at, rowid",
     ),
     insertEvent: db.prepare('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES (?, ?, ?, ?)'),
     selectEvents: db.prepare<[string], EventRow>('SELECT * FROM izly_payment_events WHERE payment_id = ? ORDER BY id'),
@@ -288,6 +296,11 @@ class SqliteStore implements PaymentStore {
   listPendingHooks = async (markedBefore: Date, dueBy?: Date): Promise<PaymentRecord[]> => {
     this.#check();
     return this.#statements.selectPendingHooks.all({ markedBefore: markedBefore.toISOString(), dueBy: dueBy?.toISOString() ?? null }).map(fromRow);
+  };
+
+  listRefundsInFlight = async (): Promise<PaymentRecord[]> => {
+    this.#check();
+    return this.#statements.selectRefundsInFlight.all().map(fromRow);
   };
 
   appendEvent = async (event: NewPaymentEvent): Promise<void> => {

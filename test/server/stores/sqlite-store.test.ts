@@ -111,6 +111,7 @@ describe('sqliteStore: records read lately are reused only while nothing changed
         updatedAt: at,
         paidAt: null,
         refundedAt: null,
+        refundRequestedAt: null,
         pendingHook: null,
         pendingHookSince: null,
         hookAttempts: 0,

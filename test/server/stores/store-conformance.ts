@@ -320,6 +320,24 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         );
       });
 
+      test('listRefundsInFlight lists the paid records with a refund asked, oldest request first', async () => {
+        const late = await store.create(newRecord({ status: 'paid', refundRequestedAt: '2025-01-01T10:05:00.000Z' }));
+        const early = await store.create(newRecord({ status: 'paid', refundRequestedAt: '2025-01-01T10:00:00.000Z' }));
+        await store.create(newRecord({ status: 'refunded', refundRequestedAt: '2025-01-01T09:00:00.000Z' }));
+        await store.create(newRecord({ status: 'paid' }));
+        const inFlight = await store.listRefundsInFlight!();
+        assert.deepEqual(
+          inFlight.map((r) => r.id),
+          [early.id, late.id],
+        );
+        assert.deepEqual(inFlight[0], early);
+        await store.transition(early.id, ['paid'], { status: 'refunded', refundedAt: later(), updatedAt: later() });
+        assert.deepEqual(
+          (await store.listRefundsInFlight!()).map((r) => r.id),
+          [late.id],
+        );
+      });
+
       test('keeps an event log per payment, in order', async () => {
         const a = await store.create(newRecord());
         const b = await store.create(newRecord());

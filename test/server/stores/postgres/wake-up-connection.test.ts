@@ -31,6 +31,7 @@ function record(id: string): PaymentRecord {
     updatedAt: at,
     paidAt: null,
     refundedAt: null,
+    refundRequestedAt: null,
     pendingHook: null,
     pendingHookSince: null,
     hookAttempts: 0,
