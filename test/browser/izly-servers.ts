@@ -39,46 +39,51 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
   const sandbox = createSandbox({
     publicUrl: sandboxUrl,
     callbackRetryDelayMs: 50,
-    pointsOfSale: [{
-      callbackUrl: `${origin}/izly/callback`,
-      urlAfterPayment: shopPage,
-      // One cancellation URL for logins and payments: the adapter sends a cancelled payment on to the shop.
-      urlAfterCancellation: `${origin}/izly/connect/cancel`,
-      urlAfterConnection: `${origin}/izly/connect/callback`,
-    }],
+    pointsOfSale: [
+      {
+        callbackUrl: `${origin}/izly/callback`,
+        urlAfterPayment: shopPage,
+        // One cancellation URL for logins and payments: the adapter sends a cancelled payment on to the shop.
+        urlAfterCancellation: `${origin}/izly/connect/cancel`,
+        urlAfterConnection: `${origin}/izly/connect/callback`,
+      },
+    ],
   });
   // The shop's own sessions, as a partner keeps them: the Izly tokens stay here, the browser gets an id.
   const sessions = new Map<string, { name: string; clientCode: string | null; accessToken: string }>();
   const shop = new Hono();
-  shop.route('/izly', izlyPay({
-    baseUrl: sandboxUrl,
-    appIdentifier: 'izly-pay-demo',
-    apiKey: DEFAULT_POINT_OF_SALE.apiKey,
-    secret: 'browser-tests-secret-at-least-32-characters',
-    store: memoryStore(),
-    allowedOrigins: [origin],
-    // Izly read quickly, callbacks or not (a cancel on Izly sends none): the tests are about the widget, and
-    // a read 30 s away (the adapter's safety net once callbacks arrive) would only slow them down.
-    statusReadIntervalMs: 100,
-    safetyNetReadIntervalMs: 100,
-    order: (orderId) => {
-      const amount = amountOfOrder(orderId);
-      return amount ? { amount, message: `Test order ${orderId}` } : null;
-    },
-    connect: {
-      paymentCancelUrl: shopPage,
-      onLogin: (user, tokens, c) => {
-        const id = crypto.randomUUID();
-        sessions.set(id, { name: `${user.firstName} ${user.lastName}`, clientCode: user.clientCode, accessToken: tokens.accessToken });
-        setCookie(c, SESSION_COOKIE, id, { httpOnly: true, sameSite: 'Lax', path: '/' });
+  shop.route(
+    '/izly',
+    izlyPay({
+      baseUrl: sandboxUrl,
+      appIdentifier: 'izly-pay-demo',
+      apiKey: DEFAULT_POINT_OF_SALE.apiKey,
+      secret: 'browser-tests-secret-at-least-32-characters',
+      store: memoryStore(),
+      allowedOrigins: [origin],
+      // Izly read quickly, callbacks or not (a cancel on Izly sends none): the tests are about the widget, and
+      // a read 30 s away (the adapter's safety net once callbacks arrive) would only slow them down.
+      statusReadIntervalMs: 100,
+      safetyNetReadIntervalMs: 100,
+      order: (orderId) => {
+        const amount = amountOfOrder(orderId);
+        return amount ? { amount, message: `Test order ${orderId}` } : null;
       },
-      session: (c) => {
-        const found = sessions.get(getCookie(c, SESSION_COOKIE) ?? '');
-        return found ? { name: found.name, clientCode: found.clientCode } : null;
+      connect: {
+        paymentCancelUrl: shopPage,
+        onLogin: (user, tokens, c) => {
+          const id = crypto.randomUUID();
+          sessions.set(id, { name: `${user.firstName} ${user.lastName}`, clientCode: user.clientCode, accessToken: tokens.accessToken });
+          setCookie(c, SESSION_COOKIE, id, { httpOnly: true, sameSite: 'Lax', path: '/' });
+        },
+        session: (c) => {
+          const found = sessions.get(getCookie(c, SESSION_COOKIE) ?? '');
+          return found ? { name: found.name, clientCode: found.clientCode } : null;
+        },
       },
-    },
-    logger: { warn: () => {}, error: (message) => console.error(message) },
-  }));
+      logger: { warn: () => {}, error: (message) => console.error(message) },
+    }),
+  );
   // Logging out of the test shop, so that each test starts without a session (the cookie is HttpOnly).
   shop.post('/test-shop/logout', (c) => {
     sessions.delete(getCookie(c, SESSION_COOKIE) ?? '');
