@@ -44,6 +44,12 @@ export interface IzlyPayOptions extends IzlyClientOptions {
    * retries over 3 days. After the last one the hook is given up (`onHookGivenUp`).
    */
   hookRetryDelaysMs?: readonly number[];
+  /**
+   * Called when Izly reports a payment complete for an amount that matches the order's neither as euros nor
+   * as cents, or for no amount: the payment is recorded paid (as Izly says) with `amountMismatch`, and
+   * `onPaid` is not run; check it by hand. Default: the logger's error only.
+   */
+  onAmountMismatch?: (payment: PaymentRecord, amounts: { expected: number; izly: string }) => void | Promise<void>;
   /** Called when a hook threw on its last retry and is given up: the partner must act by hand. Default: the logger's error only. */
   onHookGivenUp?: (payment: PaymentRecord, hook: PaymentHookName, error: unknown) => void | Promise<void>;
   /** Enables `POST /payments/:paymentId/refund`, allowed only when this returns true (e.g. an admin session). Without it there is no refund route. */
@@ -162,6 +168,7 @@ const IZLY_PAY_OPTION_KEYS: Record<keyof IzlyPayOptions, true> = {
   onRefunded: true,
   hookRetryDelaysMs: true,
   onHookGivenUp: true,
+  onAmountMismatch: true,
   authorizeRefund: true,
   software: true,
   exposeCustomerEmail: true,
@@ -178,7 +185,7 @@ const IZLY_PAY_OPTION_KEYS: Record<keyof IzlyPayOptions, true> = {
   now: true,
 };
 
-type FunctionOption = 'onPaid' | 'onFailed' | 'onRefunded' | 'onHookGivenUp' | 'authorizeRefund' | 'now';
+type FunctionOption = 'onPaid' | 'onFailed' | 'onRefunded' | 'onHookGivenUp' | 'onAmountMismatch' | 'authorizeRefund' | 'now';
 
 function optionalFunction(options: IzlyPayOptions, name: FunctionOption): void {
   if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`);
@@ -224,7 +231,8 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     }
     return url.origin;
   });
-  for (const name of ['onPaid', 'onFailed', 'onRefunded', 'onHookGivenUp', 'authorizeRefund', 'now'] as const) optionalFunction(options, name);
+  for (const name of ['onPaid', 'onFailed', 'onRefunded', 'onHookGivenUp', 'onAmountMismatch', 'authorizeRefund', 'now'] as const)
+    optionalFunction(options, name);
   if (options.software !== undefined && !Number.isSafeInteger(options.software)) fail('software must be an integer (the id Izly gave your software)');
   const clock = resolveClock(options);
   const callbacks = options.callbacks ?? 'auto';

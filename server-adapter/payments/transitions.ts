@@ -27,6 +27,8 @@ export class MismatchError extends Error {}
 
 /** Statuses from which Izly's `Completed` still moves a payment to paid: Izly's word wins over our clock. */
 const NOT_YET_PAID: readonly PaymentStatus[] = ['created', 'pending', 'failed', 'cancelled', 'expired'];
+/** What `amountMismatch` holds when Izly reported no amount at all. */
+const MISSING_AMOUNT = 'missing';
 const NOT_REFUNDED: readonly PaymentStatus[] = ['created', 'pending', 'paid', 'failed', 'cancelled', 'expired'];
 
 export class PaymentTransitions {
@@ -157,12 +159,18 @@ export class PaymentTransitions {
 
   /** Starts the owed hook without waiting for it: the change is durable and the hook marked owed already. */
   private runInBackground(record: PaymentRecord): void {
-    const run: Promise<void> = this.runHook(record).then(
-      () => {},
-      (error: unknown) => this.options.logger.error(`izly-pay: ${record.pendingHook} for payment ${record.id} not settled: ${messageOf(error)}`),
+    this.inBackground(
+      this.runHook(record).then(
+        () => {},
+        (error: unknown) => this.options.logger.error(`izly-pay: ${record.pendingHook} for payment ${record.id} not settled: ${messageOf(error)}`),
+      ),
     );
-    this.backgroundHooks.add(run);
-    void run.finally(() => this.backgroundHooks.delete(run));
+  }
+
+  /** Keeps `work` (which never rejects) among the hooks that `hooksSettled()` waits for. */
+  private inBackground(work: Promise<void>): void {
+    this.backgroundHooks.add(work);
+    void work.finally(() => this.backgroundHooks.delete(work));
   }
 
   /**
@@ -172,10 +180,10 @@ export class PaymentTransitions {
    * (replacing any older mark and its attempts), so that a crash before the hook returns leaves a trace
    * for `reconcile()`.
    */
-  async move(record: PaymentRecord, from: readonly PaymentStatus[], patch: PaymentPatch): Promise<PaymentRecord> {
+  async move(record: PaymentRecord, from: readonly PaymentStatus[], patch: PaymentPatch, { withoutHook = false } = {}): Promise<PaymentRecord> {
     const { store } = this.options;
     const entering = patch.status !== undefined && !from.includes(patch.status) ? patch.status : null;
-    const hook = entering === null ? null : hookForStatus(entering);
+    const hook = entering === null || withoutHook ? null : hookForStatus(entering);
     const owed = hook !== null && this.options[hook] ? hook : null;
     const marked: PaymentPatch =
       entering === null ? patch : { ...patch, pendingHook: owed, pendingHookSince: owed === null ? null : patch.updatedAt, hookAttempts: 0, hookRetryAt: null };
@@ -184,6 +192,27 @@ export class PaymentTransitions {
     this.waiters.notify(record.id);
     if (entering !== null && updated.pendingHook !== null) this.runInBackground(updated);
     return updated;
+  }
+
+  /**
+   * Izly says the payment is complete for an amount that is ours neither as euros nor as cents (or for no
+   * amount): it is recorded paid, as Izly reports it, but `onPaid` is not owed — fulfilment waits for
+   * someone to look — and the partner is told (`onAmountMismatch`, else the logger's error).
+   */
+  private async holdFulfilment(record: PaymentRecord, paid: PaymentPatch, izlyAmount: string): Promise<PaymentRecord> {
+    const { logger, onAmountMismatch } = this.options;
+    const moved = await this.move(record, NOT_YET_PAID, paid, { withoutHook: true });
+    if (moved.status !== 'paid' || record.status === 'paid' || moved.version === record.version) return moved;
+    const figures = { expected: record.amount, izly: izlyAmount };
+    logger.error(`izly-pay: payment ${record.id} is paid at Izly for ${izlyAmount}, not ${record.amount} cents: onPaid held, check it by hand`);
+    if (onAmountMismatch) {
+      this.inBackground(
+        Promise.resolve()
+          .then(() => onAmountMismatch(moved, figures))
+          .catch((error: unknown) => logger.error(`izly-pay: onAmountMismatch failed for payment ${record.id}: ${messageOf(error)}`)),
+      );
+    }
+    return moved;
   }
 
   /**
@@ -223,15 +252,18 @@ export class PaymentTransitions {
     // The amount's unit is uncertain: a mismatch both ways is recorded, never a reason to refuse Izly's status.
     const patch: PaymentPatch = { updatedAt: at, izlyStatus: payment.status.raw, operationId: payment.operationId };
     if (payment.customerClientCode !== null && payment.customerClientCode !== record.customerClientCode) patch.customerClientCode = payment.customerClientCode;
-    if (amountMatch === 'mismatch' && payment.amountRaw !== null && record.amountMismatch !== payment.amountRaw) {
-      patch.amountMismatch = payment.amountRaw;
-      await store.appendEvent({ paymentId: record.id, at, type: 'amount_mismatch', detail: { expected: record.amount, izly: payment.amountRaw } });
-      logger.warn(`izly-pay: amount mismatch on payment ${record.id}: expected ${record.amount} cents, Izly says ${payment.amountRaw}`);
+    const izlyAmount = payment.amountRaw ?? MISSING_AMOUNT;
+    if (amountMatch === 'mismatch' && record.amountMismatch !== izlyAmount) {
+      patch.amountMismatch = izlyAmount;
+      await store.appendEvent({ paymentId: record.id, at, type: 'amount_mismatch', detail: { expected: record.amount, izly: izlyAmount } });
+      logger.warn(`izly-pay: amount mismatch on payment ${record.id}: expected ${record.amount} cents, Izly says ${izlyAmount}`);
     }
 
     switch (payment.status.state) {
-      case 'paid':
-        return this.move(record, NOT_YET_PAID, { ...patch, status: 'paid', paidAt: at, customerEmail: payment.customerEmail ?? record.customerEmail });
+      case 'paid': {
+        const paid: PaymentPatch = { ...patch, status: 'paid', paidAt: at, customerEmail: payment.customerEmail ?? record.customerEmail };
+        return amountMatch === 'mismatch' ? this.holdFulfilment(record, paid, izlyAmount) : this.move(record, NOT_YET_PAID, paid);
+      }
       case 'refunded':
         return this.move(record, NOT_REFUNDED, { ...patch, status: 'refunded', refundedAt: at, customerEmail: payment.customerEmail ?? record.customerEmail });
       case 'failed':
