@@ -37,6 +37,8 @@ const SINGLE_CHECK_MS = 3000;
  * `Cross-Origin-Opener-Policy` on Izly's pages makes a popup look closed while the student is still paying.
  */
 const POPUP_GRACE_MS = 10 * 60_000;
+/** How long the popup stays open on Izly's outcome page once the outcome is known (its own redirect takes 3 s). */
+const POPUP_LINGER_MS = 5_000;
 /**
  * Between two reads: a second after an answer (a long poll answered at once must not become a loop), then
  * twice as long after each failure in a row, up to this.
@@ -304,7 +306,9 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     this.#set('awaiting');
     try {
       const latest = await this.#poll(id, signal, () => deadline);
-      if (!popup.closed) popup.close();
+      // Izly's own page (its outcome in its words) stays readable: the popup's return page closes it, or
+      // this does a few seconds later (closing a closed window does nothing).
+      setTimeout(() => popup.close(), POPUP_LINGER_MS);
       this.#settle(latest, true);
     } catch (error) {
       this.#fail(error, signal, id);
