@@ -50,6 +50,14 @@ export interface IzlyPayOptions extends IzlyClientOptions {
    * `onPaid` is not run; check it by hand. Default: the logger's error only.
    */
   onAmountMismatch?: (payment: PaymentRecord, amounts: { expected: number; izly: string }) => void | Promise<void>;
+  /**
+   * Whether a payment that becomes paid for an order already paid by another payment (the student paid an
+   * old attempt's Izly page too) is refunded at once; default true. Either way its `onPaid` is not run and
+   * both payments record why (`duplicate_payment` events, `duplicateOf`).
+   */
+  refundDuplicates?: boolean;
+  /** Called for such a duplicate payment (`payment`, and the order's payment paid before it); with `refundDuplicates: false`, refund it yourself. Default: the logger. */
+  onDuplicatePayment?: (payment: PaymentRecord, paidBefore: PaymentRecord) => void | Promise<void>;
   /** Called when a hook threw on its last retry and is given up: the partner must act by hand. Default: the logger's error only. */
   onHookGivenUp?: (payment: PaymentRecord, hook: PaymentHookName, error: unknown) => void | Promise<void>;
   /** Enables `POST /payments/:paymentId/refund`, allowed only when this returns true (e.g. an admin session). Without it there is no refund route. */
@@ -106,6 +114,7 @@ export interface ResolvedIzlyPayOptions extends IzlyPayOptions {
   bodyTimeoutMs: number;
   expireAfterMs: number;
   hookRetryDelaysMs: readonly number[];
+  refundDuplicates: boolean;
   logger: IzlyPayLogger;
   clock: Clock;
   /** `clock.now`, for the parts that only read the time. */
@@ -169,6 +178,8 @@ const IZLY_PAY_OPTION_KEYS: Record<keyof IzlyPayOptions, true> = {
   hookRetryDelaysMs: true,
   onHookGivenUp: true,
   onAmountMismatch: true,
+  refundDuplicates: true,
+  onDuplicatePayment: true,
   authorizeRefund: true,
   software: true,
   exposeCustomerEmail: true,
@@ -185,7 +196,7 @@ const IZLY_PAY_OPTION_KEYS: Record<keyof IzlyPayOptions, true> = {
   now: true,
 };
 
-type FunctionOption = 'onPaid' | 'onFailed' | 'onRefunded' | 'onHookGivenUp' | 'onAmountMismatch' | 'authorizeRefund' | 'now';
+type FunctionOption = 'onPaid' | 'onFailed' | 'onRefunded' | 'onHookGivenUp' | 'onAmountMismatch' | 'onDuplicatePayment' | 'authorizeRefund' | 'now';
 
 function optionalFunction(options: IzlyPayOptions, name: FunctionOption): void {
   if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`);
@@ -231,7 +242,7 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     }
     return url.origin;
   });
-  for (const name of ['onPaid', 'onFailed', 'onRefunded', 'onHookGivenUp', 'onAmountMismatch', 'authorizeRefund', 'now'] as const)
+  for (const name of ['onPaid', 'onFailed', 'onRefunded', 'onHookGivenUp', 'onAmountMismatch', 'onDuplicatePayment', 'authorizeRefund', 'now'] as const)
     optionalFunction(options, name);
   if (options.software !== undefined && !Number.isSafeInteger(options.software)) fail('software must be an integer (the id Izly gave your software)');
   const clock = resolveClock(options);
@@ -252,6 +263,7 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     bodyTimeoutMs: between('bodyTimeoutMs', options.bodyTimeoutMs, 10_000, 100, 5 * 60_000),
     expireAfterMs: nonNegative('expireAfterMs', options.expireAfterMs, 20 * 60_000),
     hookRetryDelaysMs: retryDelays(options.hookRetryDelaysMs),
+    refundDuplicates: options.refundDuplicates !== false,
     logger: options.logger ?? console,
     clock,
     now: () => clock.now(),

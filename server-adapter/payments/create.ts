@@ -12,6 +12,7 @@ import { PAYMENT_RETURN_PARAM } from '../../contract/browser-contract.js';
 import { newPaymentId } from './callback-signature.js';
 import type { FlowParts } from './flow-parts.js';
 import { attemptReference } from './order-reference.js';
+import { EXPIRED_WHILE_PENDING } from './transitions.js';
 
 /** What `POST /payments` asks for, checked by the route. */
 export interface NewPaymentInput {
@@ -44,7 +45,7 @@ export async function createPayment(parts: FlowParts, input: NewPaymentInput, c:
 
   for (let round = 0; round < 3; round++) {
     // One lookup gives the order's open payment, whether it is already paid, and how many attempts it had.
-    const ofOrder = await store.findByOrderId(input.orderId);
+    const ofOrder = await settleExpiredAttempts(parts, await store.findByOrderId(input.orderId));
     const open = await existingOpenPayment(
       parts,
       ofOrder.find((record) => isOpenStatus(record.status)),
@@ -240,6 +241,20 @@ async function settledCreation(parts: FlowParts, record: PaymentRecord): Promise
   }
   if (current.status === 'created') throw new IzlyPayError(409, 'payment_in_progress', 'This payment is still being created; try again in a moment');
   return current;
+}
+
+/**
+ * The order's payments, with those the adapter expired while Izly still said pending read again first: Izly
+ * has no cancel call, so such an attempt's page may have been paid since, and a new attempt would then make
+ * the student pay twice (`order_already_paid` instead). A read that fails leaves the attempt as it is.
+ */
+async function settleExpiredAttempts(parts: FlowParts, ofOrder: PaymentRecord[]): Promise<PaymentRecord[]> {
+  return Promise.all(
+    ofOrder.map(async (record) => {
+      if (record.status !== 'expired' || record.operationId === null || record.failureReason !== EXPIRED_WHILE_PENDING) return record;
+      return parts.reader.read(record, 'fresh', 'create').catch(() => record);
+    }),
+  );
 }
 
 /** The order's open payment (from its payments) for a new click: settled, and refreshed so that a failed one does not block. */

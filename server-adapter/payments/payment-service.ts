@@ -41,6 +41,7 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
   const reader = new StatusReader(options, client, transitions);
   const parts: FlowParts = { options, client, signer, waiters, reader, transitions };
   const refunds = new Refunds(parts);
+  transitions.refundDuplicate = (record) => refunds.refund(record.id);
   return {
     createPayment: (input, c) => createPayment(parts, input, c),
     readPayment: (paymentId, waitSeconds, signal, returned) => readPayment(parts, paymentId, waitSeconds, signal, returned),

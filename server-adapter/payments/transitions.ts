@@ -27,6 +27,9 @@ export class MismatchError extends Error {}
 
 /** Statuses from which Izly's `Completed` still moves a payment to paid: Izly's word wins over our clock. */
 const NOT_YET_PAID: readonly PaymentStatus[] = ['created', 'pending', 'failed', 'cancelled', 'expired'];
+/** Why a payment that Izly still reported pending was expired by the adapter (its Izly page may still be paid). */
+export const EXPIRED_WHILE_PENDING = 'expired_pending_at_izly';
+
 /** What `amountMismatch` holds when Izly reported no amount at all. */
 const MISSING_AMOUNT = 'missing';
 const NOT_REFUNDED: readonly PaymentStatus[] = ['created', 'pending', 'paid', 'failed', 'cancelled', 'expired'];
@@ -34,6 +37,8 @@ const NOT_REFUNDED: readonly PaymentStatus[] = ['created', 'pending', 'paid', 'f
 export class PaymentTransitions {
   /** Hooks running in this process (`paymentId:hook`), which `reconcile()` must not start again. */
   private readonly runningHooks = new Set<string>();
+  /** Refunds a duplicate payment (set by the payment service, which owns the refunds). */
+  refundDuplicate: ((record: PaymentRecord) => Promise<PaymentRecord>) | undefined;
   /** The hooks `move` started without waiting for them, until they return. */
   private readonly backgroundHooks = new Set<Promise<void>>();
 
@@ -81,8 +86,14 @@ export class PaymentTransitions {
    */
   async runHook(record: PaymentRecord): Promise<PaymentRecord> {
     const name = record.pendingHook;
-    const hook = name === null ? undefined : this.options[name];
-    if (name === null || !hook) return record;
+    if (name === null) return record;
+    if (name === 'onPaid') {
+      const paidBefore = await this.paidBefore(record);
+      if (paidBefore) return this.holdDuplicate(record, paidBefore);
+    }
+    const hook = this.options[name];
+    // `onPaid` is marked owed even when not configured, so that the duplicate check above survives a crash.
+    if (!hook) return (await this.updateOwnAttempt(record, { pendingHook: null, pendingHookSince: null })) ?? record;
     const running = `${record.id}:${name}`;
     this.runningHooks.add(running);
     let outcome: { failed: false } | { failed: true; error: unknown } = { failed: false };
@@ -97,6 +108,54 @@ export class PaymentTransitions {
       ? await this.hookFailed(record, name, outcome.error)
       : await this.updateOwnAttempt(record, { pendingHook: null, pendingHookSince: null, hookRetryAt: null });
     return after ?? (await this.options.store.get(record.id)) ?? record;
+  }
+
+  /**
+   * The order's other payment paid before this one, if any: of two payments of one order both paid, the one
+   * whose onPaid ran, else the one paid first (then the smaller id), keeps the order, whichever instance
+   * decides, and the other is the duplicate.
+   */
+  private async paidBefore(record: PaymentRecord): Promise<PaymentRecord | null> {
+    const rank = (payment: PaymentRecord) => `${payment.paidAt ?? ''}\u0000${payment.id}`;
+    const others = (await this.options.store.findByOrderId(record.orderId)).filter(
+      (other) =>
+        other.id !== record.id &&
+        other.status === 'paid' &&
+        other.duplicateOf === null &&
+        // One whose onPaid has run (or was never owed) keeps the order, whatever the times say.
+        (other.pendingHook !== 'onPaid' || rank(other) < rank(record)),
+    );
+    return others.sort((a, b) => rank(a).localeCompare(rank(b)))[0] ?? null;
+  }
+
+  /**
+   * A second payment of an order already paid: its `onPaid` is not run, both payments record why, and it is
+   * refunded (`refundDuplicates`) or the partner told to.
+   */
+  private async holdDuplicate(record: PaymentRecord, paidBefore: PaymentRecord): Promise<PaymentRecord> {
+    const { store, logger, refundDuplicates, onDuplicatePayment } = this.options;
+    const held = await this.updateOwnAttempt(record, { pendingHook: null, pendingHookSince: null, hookRetryAt: null, duplicateOf: paidBefore.id });
+    if (!held) return (await store.get(record.id)) ?? record;
+    const at = this.nowIso();
+    await store.appendEvent({ paymentId: record.id, at, type: 'duplicate_payment', detail: { paidBefore: paidBefore.id, refund: refundDuplicates } });
+    await store.appendEvent({ paymentId: paidBefore.id, at, type: 'duplicate_payment', detail: { duplicate: record.id, refund: refundDuplicates } });
+    const what = `payment ${record.id} paid order ${record.orderId} again (already paid by ${paidBefore.id})`;
+    if (onDuplicatePayment) {
+      await Promise.resolve(onDuplicatePayment(held, paidBefore)).catch((error: unknown) =>
+        logger.error(`izly-pay: onDuplicatePayment failed for payment ${record.id}: ${messageOf(error)}`),
+      );
+    }
+    if (!refundDuplicates || !this.refundDuplicate) {
+      logger.error(`izly-pay: ${what}: onPaid not run; refund it`);
+      return held;
+    }
+    logger.warn(`izly-pay: ${what}: onPaid not run, refunding it`);
+    try {
+      return await this.refundDuplicate(held);
+    } catch (error) {
+      logger.error(`izly-pay: the refund of duplicate payment ${record.id} failed: ${messageOf(error)}; refund it by hand`);
+      return (await store.get(record.id)) ?? held;
+    }
   }
 
   /**
@@ -184,7 +243,8 @@ export class PaymentTransitions {
     const { store } = this.options;
     const entering = patch.status !== undefined && !from.includes(patch.status) ? patch.status : null;
     const hook = entering === null || withoutHook ? null : hookForStatus(entering);
-    const owed = hook !== null && this.options[hook] ? hook : null;
+    // `onPaid` is always owed: its run first checks that the order was not paid by another payment.
+    const owed = hook !== null && (this.options[hook] || hook === 'onPaid') ? hook : null;
     const marked: PaymentPatch =
       entering === null ? patch : { ...patch, pendingHook: owed, pendingHookSince: owed === null ? null : patch.updatedAt, hookAttempts: 0, hookRetryAt: null };
     const updated = await store.transition(record.id, from, marked);
@@ -272,7 +332,7 @@ export class PaymentTransitions {
         return this.move(record, OPEN_STATUSES, { ...patch, status: payment.status.state, failureReason: failureHint ?? `izly_${payment.status.state}` });
       case 'pending': {
         if (record.status === 'pending' && this.options.clock.now() - Date.parse(record.createdAt) >= this.options.expireAfterMs) {
-          return this.move(record, ['pending'], { ...patch, status: 'expired', failureReason: failureHint ?? 'expired_pending_at_izly' });
+          return this.move(record, ['pending'], { ...patch, status: 'expired', failureReason: failureHint ?? EXPIRED_WHILE_PENDING });
         }
         if (failureHint !== undefined) patch.failureReason = failureHint;
         const changed =

@@ -19,6 +19,7 @@ export const PAYMENT_COLUMNS = {
   customerClientCode: 'customer_client_code',
   customerAssignmentNumber: 'customer_assignment_number',
   amountMismatch: 'amount_mismatch',
+  duplicateOf: 'duplicate_of',
   failureReason: 'failure_reason',
   createdAt: 'created_at',
   updatedAt: 'updated_at',

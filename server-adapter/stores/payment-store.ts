@@ -51,6 +51,11 @@ export interface PaymentRecord {
   customerAssignmentNumber: string | null;
   /** Izly's amount, verbatim, when it matched ours neither as euros nor as cents. */
   amountMismatch: string | null;
+  /**
+   * The order's payment that was paid before this one, when this one became paid too (the student paid an
+   * old attempt's page as well): this one's `onPaid` is not run, and it is refunded (`refundDuplicates`).
+   */
+  duplicateOf: string | null;
   /** Why the payment failed or what went wrong last (a machine code and short text; never a secret). */
   failureReason: string | null;
   createdAt: string;
@@ -116,6 +121,7 @@ export type PaymentEventType =
   | 'refund_requested'
   | 'refund_failed'
   | 'refund_abandoned'
+  | 'duplicate_payment'
   | 'hook_failed'
   | 'hook_given_up';
 
@@ -262,6 +268,7 @@ export function newPaymentRecord({ id, idempotencyKey, orderId, clientOrderId, a
     customerClientCode: null,
     customerAssignmentNumber: null,
     amountMismatch: null,
+    duplicateOf: null,
     failureReason: null,
     createdAt: at,
     updatedAt: at,

@@ -124,6 +124,10 @@ ALTER TABLE izly_payments
 ALTER TABLE izly_payments ADD COLUMN refund_requested_at timestamptz;
 CREATE INDEX izly_payments_refund_in_flight ON izly_payments (refund_requested_at) WHERE status = 'paid' AND refund_requested_at IS NOT NULL;
 `,
+  // An order paid at most once: a later payment of an order already paid names the earlier one.
+  `
+ALTER TABLE izly_payments ADD COLUMN duplicate_of text;
+`,
 ];
 
 /** Column of each record field. */

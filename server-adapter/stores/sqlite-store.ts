@@ -95,6 +95,10 @@ ALTER TABLE izly_payments ADD COLUMN hook_given_up TEXT;
 ALTER TABLE izly_payments ADD COLUMN refund_requested_at TEXT;
 CREATE INDEX izly_payments_refund_in_flight ON izly_payments (refund_requested_at) WHERE status = 'paid' AND refund_requested_at IS NOT NULL;
 `,
+  // An order paid at most once: a later payment of an order already paid names the earlier one.
+  `
+ALTER TABLE izly_payments ADD COLUMN duplicate_of TEXT;
+`,
 ];
 
 /** Brings the file's schema up to date, in one write transaction so that two processes opening it do not both migrate. */

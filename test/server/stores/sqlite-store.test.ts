@@ -106,6 +106,7 @@ describe('sqliteStore: records read lately are reused only while nothing changed
         customerClientCode: null,
         customerAssignmentNumber: null,
         amountMismatch: null,
+        duplicateOf: null,
         failureReason: null,
         createdAt: at,
         updatedAt: at,

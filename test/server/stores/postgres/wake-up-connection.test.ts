@@ -26,6 +26,7 @@ function record(id: string): PaymentRecord {
     customerClientCode: null,
     customerAssignmentNumber: null,
     amountMismatch: null,
+    duplicateOf: null,
     failureReason: null,
     createdAt: at,
     updatedAt: at,
