@@ -10,6 +10,7 @@ export type { Clock } from './payments/clock.js';
 export { PAYMENT_RETURN_PARAM } from '../contract/browser-contract.js';
 export type { CallbackMode } from './payments/status-read-policy.js';
 export type { ReconcileOptions, ReconcileReport } from './payments/reconcile.js';
+export type { ReconcilingOptions } from './payments/reconciling.js';
 export { IzlyPayError, type IzlyPayErrorCode, type IzlyPayErrorStatus } from './errors.js';
 
 // IzlyConnect: its options, the tokens and user handed to `onLogin`, the token helpers, its error.

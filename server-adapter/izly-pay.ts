@@ -14,6 +14,7 @@ import { createPaymentService, type ReconcileOptions, type ReconcileReport } fro
 import type { PaymentRecord, PaymentStore } from './stores/payment-store.js';
 import { PaymentWaiters } from './payments/payment-waiters.js';
 import { errorAnswer, paymentRoutes } from './payments/routes.js';
+import { startReconciling, type ReconcilingOptions } from './payments/reconciling.js';
 
 /** What `izlyPay()` returns: the Hono sub-app, plus server-side methods. */
 export type IzlyPayApp = Hono & {
@@ -24,6 +25,8 @@ export type IzlyPayApp = Hono & {
    * again the hooks that never returned (owed for more than `hookGraceMs`, default 30000); run it on a schedule.
    */
   reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
+  /** Runs `reconcile(options)` at once and then `everyMs` (default 30000) after each run ends, never overlapping; returns the function that stops it (Node, Bun, Deno; on Workers use a Cron trigger). */
+  startReconciling(options?: ReconcilingOptions): () => Promise<void>;
   /** The store given in the options. */
   readonly store: PaymentStore;
   /** The Izly client built from the options. */
@@ -99,6 +102,7 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
     connect: createConnectTokens(client, resolved.now),
     refund: service.refund,
     reconcile: service.reconcile,
+    startReconciling: (reconciling?: ReconcilingOptions) => startReconciling(service.reconcile, resolved, reconciling),
     store: resolved.store,
     client,
   });
