@@ -1,5 +1,5 @@
 // The login cookie: binds one IzlyConnect login to the browser that started it. It carries the `state`
-// nonce sent to Izly, the return URL, the mode and an expiry, as `<base64url JSON>.<base64url HMAC>`.
+// nonce sent to Izly, the return URL, the mode, an expiry and the button's language, as `<base64url JSON>.<base64url HMAC>`.
 // The HMAC (under the secret's login-cookie key, `keys.ts`, so that it can never be confused with a
 // callback signature) means neither the return URL nor the nonce can be planted by someone else.
 // It holds no token and nothing secret: only its integrity matters. Web Crypto only.
@@ -15,6 +15,8 @@ export interface LoginInProgress {
   mode: 'redirect' | 'popup';
   /** Expiry, ms since the epoch. */
   expiresAt: number;
+  /** The language of the button that started the login, when it said: the pages of this login speak it. */
+  lang?: 'fr' | 'en';
 }
 
 /** A fresh `state` value: 256 random bits, URL-safe. */
@@ -47,7 +49,9 @@ export function createLoginCookieSealer(secret: string): LoginCookieSealer {
 
   return {
     async seal(login) {
-      const payload = base64url(new TextEncoder().encode(JSON.stringify({ n: login.nonce, r: login.returnUrl, m: login.mode, e: login.expiresAt })));
+      const payload = base64url(
+        new TextEncoder().encode(JSON.stringify({ n: login.nonce, r: login.returnUrl, m: login.mode, e: login.expiresAt, l: login.lang })),
+      );
       const signature = await crypto.subtle.sign('HMAC', await hmacKey(), signed(payload));
       return `${payload}.${base64url(new Uint8Array(signature))}`;
     },
@@ -68,9 +72,9 @@ export function createLoginCookieSealer(secret: string): LoginCookieSealer {
       } catch {
         return null;
       }
-      const { n, r, m, e } = (parsed ?? {}) as { n?: unknown; r?: unknown; m?: unknown; e?: unknown };
+      const { n, r, m, e, l } = (parsed ?? {}) as { n?: unknown; r?: unknown; m?: unknown; e?: unknown; l?: unknown };
       if (typeof n !== 'string' || typeof r !== 'string' || (m !== 'redirect' && m !== 'popup') || typeof e !== 'number') return null;
-      return { nonce: n, returnUrl: r, mode: m, expiresAt: e };
+      return { nonce: n, returnUrl: r, mode: m, expiresAt: e, ...(l === 'fr' || l === 'en' ? { lang: l } : {}) };
     },
   };
 }

@@ -3,7 +3,8 @@
 //   GET /connect/callback  Izly's "URL after connection": checks the cookie, spends its nonce, checks
 //                          state, exchanges the code, reads the AD, calls onLogin, redirects to the
 //                          return URL (or ends the popup)
-//   GET /connect/cancel    Izly's "URL after cancellation": a login cancel when a login is in progress,
+//   GET /connect/cancel    Izly's "URL after cancellation": a cancelled login when one is in progress (back
+//                          to its return URL with `izly_connect=login_cancelled`, or the popup's last page),
 //                          otherwise a cancelled payment, sent on to `paymentCancelUrl`
 //   GET /connect/session   the partner's `session(c)` view, when that hook is given
 //   GET /connect/popup.js, /connect/page.css   assets of the pages (no inline script or style)
@@ -14,7 +15,7 @@ import { IzlyConnectError, connectErrorFromIzly, type IzlyConnectErrorCode } fro
 import { createLoginCookieSealer, newNonce, sameText, type LoginCookieSealer, type LoginInProgress } from './login-cookie.js';
 import { loginNonces, type LoginNonces } from './login-nonces.js';
 import type { ConnectTokens, ResolvedConnectOptions } from './options.js';
-import { PAGE_HEADERS, PAGE_STYLES, POPUP_SCRIPT, errorPage, popupPage, returnUrlWith } from './pages.js';
+import { PAGE_HEADERS, PAGE_STYLES, POPUP_SCRIPT, errorPage, pageLangFrom, popupPage, returnUrlWith, type PageLang } from './pages.js';
 import { withExpiry } from './tokens.js';
 import type { IzlyClient } from '../izly/client.js';
 import type { IzlyUser } from '../izly/connect.js';
@@ -38,6 +39,11 @@ const JSON_HEADERS = { 'Cache-Control': 'no-store' } as const;
 
 function isHttpUrl(value: string): boolean {
   return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+}
+
+/** The `lang` a button passed to `/connect/login`, when it is one the pages speak. */
+function langParameter(value: string | undefined): PageLang | undefined {
+  return value === 'fr' || value === 'en' ? value : undefined;
 }
 
 function reason(error: unknown): string {
@@ -92,7 +98,7 @@ class ConnectHandlers {
     this.#nonces = loginNonces(settings.store, settings.now);
   }
 
-  /** `GET /login`: checks the mode and return URL, sets the login cookie, sends the browser to Izly. */
+  /** `GET /login`: checks the mode and return URL, sets the login cookie (with the button's `lang`), sends the browser to Izly. */
   async login(c: Context): Promise<Response> {
     const mode = c.req.query('mode') ?? 'redirect';
     if (mode !== 'redirect' && mode !== 'popup') return this.fail(c, 'invalid_mode', null);
@@ -101,7 +107,14 @@ class ConnectHandlers {
     if (!this.#allowed.has(new URL(returnUrl).origin)) return this.fail(c, 'return_url_not_allowed', null);
     if (this.#startedElsewhere(c)) return this.fail(c, 'cross_site_request', null);
     const { loginTimeoutSeconds } = this.#options;
-    const login: LoginInProgress = { nonce: newNonce(), returnUrl, mode, expiresAt: this.#settings.now() + loginTimeoutSeconds * 1000 };
+    const lang = langParameter(c.req.query('lang'));
+    const login: LoginInProgress = {
+      nonce: newNonce(),
+      returnUrl,
+      mode,
+      expiresAt: this.#settings.now() + loginTimeoutSeconds * 1000,
+      ...(lang ? { lang } : {}),
+    };
     c.header('Set-Cookie', this.#cookieHeader(c, await this.#sealer.seal(login), loginTimeoutSeconds));
     c.header('Cache-Control', 'no-store');
     return c.redirect(this.#settings.client.authorizeUrl({ state: login.nonce }), 302);
@@ -120,6 +133,7 @@ class ConnectHandlers {
       return this.fail(c, 'login_not_started', login);
     }
     const refused = this.#refusedCallback(c, login);
+    if (refused === 'login_cancelled') return this.#cancelled(c, login);
     if (refused) return this.fail(c, refused, login);
     const code = c.req.query('code');
     if (!code) return this.fail(c, 'missing_code', login);
@@ -152,7 +166,7 @@ class ConnectHandlers {
     const login = await this.#readLogin(c);
     if (login && login.expiresAt > this.#settings.now()) {
       c.header('Set-Cookie', this.#clearLogin(c));
-      return this.fail(c, 'login_cancelled', login);
+      return this.#cancelled(c, login);
     }
     // No login in progress: Izly sent a cancelled payment here (one URL after cancellation for both).
     if (getCookie(c, this.#cookieScope(c).name) !== undefined) c.header('Set-Cookie', this.#clearLogin(c));
@@ -167,15 +181,32 @@ class ConnectHandlers {
   answerError(c: Context, error: IzlyConnectError, login: LoginInProgress | null): Response | Promise<Response> {
     const returnUrl = login?.returnUrl ?? this.#options.returnUrl;
     const returnLink = returnUrlWith(returnUrl, error.code);
+    const lang = this.#pageLang(c, login);
     if (login?.mode === 'popup') {
-      return c.html(popupPage({ ok: false, error }, new URL(returnUrl).origin, returnLink), error.status, PAGE_HEADERS);
+      return c.html(popupPage({ ok: false, error }, lang, new URL(returnUrl).origin, returnLink), error.status, PAGE_HEADERS);
     }
-    if (/\btext\/html\b/i.test(c.req.header('accept') ?? '')) return c.html(errorPage(error, returnLink), error.status, PAGE_HEADERS);
+    if (/\btext\/html\b/i.test(c.req.header('accept') ?? '')) return c.html(errorPage(error, lang, returnLink), error.status, PAGE_HEADERS);
     return c.json(error.toJSON(), error.status, JSON_HEADERS);
   }
 
   fail(c: Context, code: IzlyConnectErrorCode, login: LoginInProgress | null): Response | Promise<Response> {
     return this.answerError(c, new IzlyConnectError(code), login);
+  }
+
+  /**
+   * A login the student cancelled on Izly is no failure: a redirect login goes straight back to the page it
+   * left, whose button says so politely; a popup login ends on the popup's page, which tells the opener.
+   */
+  #cancelled(c: Context, login: LoginInProgress): Response | Promise<Response> {
+    if (login.mode === 'popup') return this.fail(c, 'login_cancelled', login);
+    c.header('Cache-Control', 'no-store');
+    c.header('Referrer-Policy', 'no-referrer');
+    return c.redirect(returnUrlWith(login.returnUrl, 'login_cancelled'), 303);
+  }
+
+  /** The pages' language: the button's (kept by the login, or passed to `/login`), else the browser's. */
+  #pageLang(c: Context, login: LoginInProgress | null): PageLang {
+    return login?.lang ?? langParameter(c.req.query('lang')) ?? pageLangFrom(c.req.header('accept-language'));
   }
 
   /**
@@ -209,7 +240,7 @@ class ConnectHandlers {
     const returnLink = returnUrlWith(login.returnUrl, 'success');
     if (login.mode === 'popup') {
       for (const cookie of hookAnswer instanceof Response ? hookAnswer.headers.getSetCookie() : []) c.header('Set-Cookie', cookie, { append: true });
-      return c.html(popupPage({ ok: true }, new URL(login.returnUrl).origin, returnLink), 200, PAGE_HEADERS);
+      return c.html(popupPage({ ok: true }, this.#pageLang(c, login), new URL(login.returnUrl).origin, returnLink), 200, PAGE_HEADERS);
     }
     if (hookAnswer instanceof Response) {
       // A Response made outside Hono does not carry the context's headers: add the cookies set so far.

@@ -159,12 +159,13 @@ describe('IzlyConnect: refused logins', () => {
     assertNotLoggedIn(harness, browser, count);
   });
 
-  test('a callback with an OAuth error (access_denied) is a cancelled login', async () => {
+  test('a callback with an OAuth error (access_denied) is a cancelled login: straight back to the return URL', async () => {
     const browser = harness.browser();
     const count = harness.logins.length;
     const authorize = new URL(await startLogin(harness, browser));
     const answer = await browser.get(`${harness.partnerUrl}/izly/connect/callback?error=access_denied&state=${authorize.searchParams.get('state')}`);
-    assertErrorPage(answer, 403, 'login_cancelled', `${harness.partnerUrl}/`);
+    assert.equal(answer.status, 303);
+    assert.equal(answer.location, `${harness.partnerUrl}/?izly_connect=login_cancelled`);
     assertNotLoggedIn(harness, browser, count);
   });
 
@@ -311,16 +312,28 @@ describe('IzlyConnect: cancel (Izly’s one "URL after cancellation" set to {mou
   });
   after(() => harness.close());
 
-  test('Annuler on Izly’s login page during a login: a clear "cancelled" page back to the return URL', async () => {
+  test('Annuler on Izly’s login page during a login: straight back to the page the student left, with izly_connect=login_cancelled', async () => {
     const browser = harness.browser();
-    const authorize = await startLogin(harness, browser, { returnUrl: `${harness.partnerUrl}/compte` });
+    const authorize = await startLogin(harness, browser, { returnUrl: `${harness.partnerUrl}/compte?onglet=achats` });
     const cancelled = await logInAtIzly(authorize, { action: 'cancel' });
     assert.equal(cancelled.status, 303);
     assert.equal(cancelled.location, `${harness.partnerUrl}/izly/connect/cancel`);
     const answer = await browser.get(cancelled.location ?? '');
-    assertErrorPage(answer, 403, 'login_cancelled', `${harness.partnerUrl}/compte`);
+    assert.equal(answer.status, 303);
+    const back = new URL(answer.location ?? '');
+    assert.equal(back.origin + back.pathname, `${harness.partnerUrl}/compte`);
+    assert.equal(back.searchParams.get('onglet'), 'achats');
+    assert.equal(back.searchParams.get('izly_connect'), 'login_cancelled');
+    assert.equal(answer.headers.get('cache-control'), 'no-store');
     assertNotLoggedIn(harness, browser, 0);
-    assert.match(readConnectPage(answer.body).alert ?? '', /annulée/);
+  });
+
+  test('a second visit to the cancel URL after that cancel is a cancelled payment: the login is over', async () => {
+    const browser = harness.browser();
+    const authorize = await startLogin(harness, browser);
+    const cancelled = await logInAtIzly(authorize, { action: 'cancel' });
+    assert.match((await browser.get(cancelled.location ?? '')).location ?? '', /izly_connect=login_cancelled/);
+    assert.equal((await browser.get(cancelled.location ?? '')).location, 'http://127.0.0.1:9/panier');
   });
 
   test('a cancelled popup login ends on the popup page with ok=false and the code', async () => {
@@ -337,6 +350,7 @@ describe('IzlyConnect: cancel (Izly’s one "URL after cancellation" set to {mou
       message: 'The login was cancelled on Izly',
     });
     assert.match(answer.body, /<script src="popup\.js" defer><\/script>/);
+    assert.equal(page.heading, 'Connexion annulée');
     assertNotLoggedIn(harness, browser, 0);
   });
 
@@ -374,5 +388,68 @@ describe('IzlyConnect: cancel (Izly’s one "URL after cancellation" set to {mou
     assert.equal(answer.status, 303);
     assert.equal(answer.location, 'http://127.0.0.1:9/panier');
     assert.equal(browser.setCookies.length, 0);
+  });
+});
+
+describe('IzlyConnect: the error page speaks the shop’s language and leads back', () => {
+  let harness: ConnectHarness;
+  before(async () => {
+    harness = await startConnectHarness();
+  });
+  after(() => harness.close());
+
+  /** A redirect login whose callback comes back without a code: the error page of `missing_code`. */
+  async function missingCodePage(query: Record<string, string>, acceptLanguage?: string): Promise<PageAnswer> {
+    const browser = harness.browser();
+    const authorize = new URL(await startLogin(harness, browser, { returnUrl: `${harness.partnerUrl}/compte`, ...query }));
+    const headers = acceptLanguage ? { 'Accept-Language': acceptLanguage } : undefined;
+    return browser.get(`${harness.partnerUrl}/izly/connect/callback?state=${authorize.searchParams.get('state')}`, { headers });
+  }
+
+  test('French by default, with a link back to the return URL carrying the code', async () => {
+    assertErrorPage(await missingCodePage({}), 400, 'missing_code', `${harness.partnerUrl}/compte`);
+    const page = readConnectPage((await missingCodePage({})).body);
+    assert.match(page.alert ?? '', /ne contient pas de code/);
+  });
+
+  test('English for a browser that prefers English (Accept-Language)', async () => {
+    const answer = await missingCodePage({}, 'en-GB,en;q=0.9,fr;q=0.5');
+    const page = readConnectPage(answer.body);
+    assert.equal(page.lang, 'en');
+    assert.equal(page.heading, 'Izly login failed');
+    assert.equal(page.alert, 'Izly’s answer holds no login code.');
+    assert.match(answer.body, /Error code: <code id="error-code">missing_code<\/code>/);
+    assert.match(answer.body, /<a id="return-link" href="[^"]*" class="back">Back to the site<\/a>/);
+    assert.equal(new URL(page.returnLink ?? '').searchParams.get('izly_connect'), 'missing_code');
+  });
+
+  test('French when French ranks first, whatever else the browser accepts', async () => {
+    assert.equal(readConnectPage((await missingCodePage({}, 'de-DE,fr;q=0.8,en;q=0.7')).body).lang, 'fr');
+  });
+
+  test('the button’s lang, passed to /connect/login, wins over the browser’s', async () => {
+    const english = readConnectPage((await missingCodePage({ lang: 'en' }, 'fr-FR')).body);
+    assert.equal(english.lang, 'en');
+    assert.equal(english.heading, 'Izly login failed');
+    const french = readConnectPage((await missingCodePage({ lang: 'fr' }, 'en-US')).body);
+    assert.equal(french.lang, 'fr');
+    assert.equal(french.heading, 'Connexion Izly impossible');
+  });
+
+  test('a refused start speaks the lang it was given too', async () => {
+    const answer = await harness
+      .browser()
+      .get(`${harness.partnerUrl}/izly/connect/login?returnUrl=${encodeURIComponent('https://elsewhere.example/')}&lang=en`);
+    assert.equal(answer.status, 400);
+    const page = readConnectPage(answer.body);
+    assert.equal(page.lang, 'en');
+    assert.equal(page.alert, 'The return address is not allowed.');
+  });
+
+  test('its stylesheet is light and dark, with a visible focus', async () => {
+    const css = await (await fetch(`${harness.partnerUrl}/izly/connect/page.css`)).text();
+    assert.match(css, /color-scheme: light dark/);
+    assert.match(css, /@media \(prefers-color-scheme: dark\)/);
+    assert.match(css, /:focus-visible/);
   });
 });
