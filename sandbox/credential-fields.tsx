@@ -8,7 +8,8 @@ export function credentialsError(identifier: string, password: string): string {
 
 /**
  * The two labelled fields. After a refused attempt (`error`, shown by the page as `#form-error`) the
- * identifier is kept and the focus goes to the password.
+ * identifier is kept, the focus goes to the password, and both fields are marked invalid and described by
+ * the message, so that a screen reader reads it with the field.
  */
 export function CredentialFields({ error, identifier }: { error?: string; identifier?: string }) {
   return (
@@ -39,6 +40,7 @@ export function CredentialFields({ error, identifier }: { error?: string; identi
           type="password"
           autocomplete="current-password"
           required
+          aria-describedby={error ? 'form-error' : undefined}
           aria-invalid={error ? 'true' : undefined}
           autofocus={Boolean(identifier)}
         />

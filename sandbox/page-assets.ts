@@ -1,9 +1,32 @@
-// The static files of the sandbox's pages: the one stylesheet (so that the pages need no inline style under
-// their strict Content-Security-Policy) and the icon. A modest Izly look: red (#e2001a) and white.
+// The static files of the sandbox's pages: the one stylesheet and the one script (so that the pages need
+// nothing inline under their strict Content-Security-Policy) and the icon. A modest Izly look: red (#e2001a) and white.
 import { Hono } from 'hono';
 
 export const STYLESHEET_PATH = '/sandbox/assets/sandbox.css';
 export const ICON_PATH = '/sandbox/assets/icon.svg';
+export const REDIRECT_SCRIPT_PATH = '/sandbox/assets/redirect.js';
+
+/**
+ * The outcome pages' redirect (page-layout.tsx, RedirectNotice): after the notice's delay, to its URL,
+ * unless "Rester sur cette page" is pressed; the focus then goes to the return link, the button gone.
+ */
+const REDIRECT_SCRIPT = `(function () {
+  var notice = document.getElementById('redirect-notice');
+  var stay = document.getElementById('stay-here');
+  if (!notice || !stay) return;
+  var timer = setTimeout(function () {
+    location.assign(notice.dataset.redirectUrl);
+  }, Number(notice.dataset.redirectSeconds) * 1000);
+  stay.hidden = false;
+  stay.addEventListener('click', function () {
+    clearTimeout(timer);
+    notice.textContent = 'Redirection annulée : vous restez sur cette page.';
+    stay.remove();
+    var back = document.getElementById('return-link');
+    if (back) back.focus();
+  });
+})();
+`;
 
 const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#e2001a"/><circle cx="16" cy="8.5" r="2.6" fill="#fff"/><rect x="13.6" y="13" width="4.8" height="12.5" rx="2.4" fill="#fff"/></svg>`;
 
@@ -20,6 +43,7 @@ const SANDBOX_CSS = `
   color-scheme: light;
 }
 *, *::before, *::after { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html { -webkit-text-size-adjust: 100%; }
 body {
   margin: 0;
@@ -138,6 +162,9 @@ button, .button-link {
   font-weight: 600;
 }
 .muted { color: var(--muted); font-size: .9rem; }
+.redirect-notice { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; margin-bottom: 1rem; }
+.redirect-notice p { margin: 0; flex: 1 1 12rem; }
+.redirect-notice button { padding: .4rem 1rem; font-size: .9rem; }
 footer { text-align: center; color: var(--muted); font-size: .85rem; padding: 1rem; }
 .table-scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
@@ -167,6 +194,7 @@ export function pageAssetsRoutes() {
   const app = new Hono();
   const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
   app.get(STYLESHEET_PATH, () => new Response(SANDBOX_CSS, { headers: { 'content-type': 'text/css; charset=utf-8', ...headers } }));
+  app.get(REDIRECT_SCRIPT_PATH, () => new Response(REDIRECT_SCRIPT, { headers: { 'content-type': 'text/javascript; charset=utf-8', ...headers } }));
   app.get(ICON_PATH, () => new Response(ICON_SVG, { headers: { 'content-type': 'image/svg+xml', ...headers } }));
   return app;
 }

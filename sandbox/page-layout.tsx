@@ -1,14 +1,17 @@
 // The frame shared by the sandbox's HTML pages, and the response that carries one: a strict
-// Content-Security-Policy (no script at all, styles from our own stylesheet only), no caching, no referrer
-// (the payment URL holds the operation's secret token).
+// Content-Security-Policy (scripts and styles from our own files only, nothing inline), no caching, no
+// referrer (the payment URL holds the operation's secret token).
 import type { Child } from 'hono/jsx';
-import { ICON_PATH, STYLESHEET_PATH } from './page-assets.js';
+import { ICON_PATH, REDIRECT_SCRIPT_PATH, STYLESHEET_PATH } from './page-assets.js';
 
 interface LayoutProps {
   /** The path of the sandbox's `publicUrl`, before every link of the page ('' at the root). */
   basePath: string;
   title: string;
-  /** Sends the browser on after 3 s (`<meta http-equiv="refresh">`; there is no script). */
+  /**
+   * Sends the browser on after 3 s, unless the student stops it (the page's {@link RedirectNotice}): a
+   * script's timer, since a meta refresh cannot be stopped; the meta refresh only without script.
+   */
   refreshUrl?: string;
   /** Wider main column (the home page's tables). */
   wide?: boolean;
@@ -21,7 +24,14 @@ export function Layout({ basePath, title, refreshUrl, wide, children }: LayoutPr
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {refreshUrl ? <meta http-equiv="refresh" content={`3;url=${refreshUrl}`} /> : null}
+        {refreshUrl ? (
+          <>
+            <noscript>
+              <meta http-equiv="refresh" content={`${REDIRECT_SECONDS};url=${refreshUrl}`} />
+            </noscript>
+            <script src={basePath + REDIRECT_SCRIPT_PATH} defer />
+          </>
+        ) : null}
         <title>{`${title} · Izly (bac à sable)`}</title>
         <link rel="stylesheet" href={basePath + STYLESHEET_PATH} />
         <link rel="icon" href={basePath + ICON_PATH} type="image/svg+xml" />
@@ -43,6 +53,27 @@ export function Layout({ basePath, title, refreshUrl, wide, children }: LayoutPr
   );
 }
 
+/** How long an outcome page waits before sending the student back to the site. */
+export const REDIRECT_SECONDS = 3;
+
+/**
+ * Says that the page will send the student to `siteName` in 3 s (WCAG 2.2.1: a time limit the student can
+ * stop), with "Rester sur cette page", which the redirect script shows and which stops it.
+ */
+export function RedirectNotice({ url, siteName }: { url: string; siteName: string }) {
+  return (
+    <div class="redirect-notice">
+      <p class="muted" id="redirect-notice" role="status" data-redirect-url={url} data-redirect-seconds={String(REDIRECT_SECONDS)}>
+        Vous allez être redirigé vers {siteName} dans {REDIRECT_SECONDS} secondes.
+      </p>
+      {/* Hidden without script: the noscript meta refresh cannot be stopped, so nothing would be offered. */}
+      <button type="button" id="stay-here" class="secondary" hidden>
+        Rester sur cette page
+      </button>
+    </div>
+  );
+}
+
 /** The origin of an http(s) URL, for the CSP `form-action` list; undefined when not a URL. */
 function originOf(url: string): string | undefined {
   try {
@@ -60,6 +91,7 @@ export function htmlPage(page: Child, options: { status?: number; redirectTarget
   const formAction = ["'self'", ...new Set((options.redirectTargets ?? []).map(originOf).filter((origin) => origin !== undefined))];
   const csp = [
     "default-src 'none'",
+    "script-src 'self'",
     "style-src 'self'",
     "img-src 'self'",
     `form-action ${formAction.join(' ')}`,

@@ -1,12 +1,12 @@
 // The payment authorization page (contract 3.2) at PaymentAuthorizationUrl = {publicUrl}/payment/{token}.
 // GET shows the form; the form POSTs back with `identifier`, `password` and `action` = validate | cancel.
-// Each decision ends on a French confirmation page with `#return-link` and a 3 s meta refresh.
+// Each decision ends on a French confirmation page with `#return-link` and a 3 s redirect the student can stop.
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { formatEurosFrench } from './amounts.js';
 import type { PointOfSale } from './config.js';
 import { CredentialFields, credentialsError } from './credential-fields.js';
-import { Layout, htmlPage } from './page-layout.js';
+import { Layout, RedirectNotice, htmlPage } from './page-layout.js';
 import { cancelPayment, validatePayment } from './payment-decision.js';
 import type { SandboxServices } from './sandbox-services.js';
 import type { Operation } from './sandbox-state.js';
@@ -103,7 +103,7 @@ function OutcomePage({
           </p>
         )}
         {children}
-        {refresh ? <p class="muted">Vous allez être redirigé vers {siteName} dans 3 secondes.</p> : null}
+        {refresh ? <RedirectNotice url={returnUrl} siteName={siteName} /> : null}
         <a id="return-link" class="button-link primary" href={returnUrl}>
           Retourner sur {siteName}
         </a>

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxProfileUserAnswer, SandboxUserAnswer, Sandbox } from '../../../sandbox/index.js';
-import { API_KEY, APP_IDENTIFIER, postForm, readPage, testSandbox } from './sandbox-test-helpers.js';
+import { API_KEY, APP_IDENTIFIER, assertFieldsTiedToError, assertFieldsUntouched, postForm, readPage, testSandbox } from './sandbox-test-helpers.js';
 
 const AUTHORIZE = `/oauth/Home/Authorize?response_type=code&client_id=${APP_IDENTIFIER}&scope=1`;
 // The token call's credentials as the default (strictest) Izly checks them: the back office's key, already
@@ -84,6 +84,8 @@ describe('IzlyConnect: the login page', () => {
     const page = readPage(await wrong.text());
     assert.match(page.alert ?? '', /incorrect/);
     assert.equal(page.hasForm, true);
+    assertFieldsTiedToError(page.body);
+    assertFieldsUntouched(await (await sandbox.request(AUTHORIZE)).text());
     assert.ok((await logIn(sandbox)).searchParams.get('code'));
   });
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallbackBody } from '../../../sandbox/index.js';
-import { APP_IDENTIFIER, initiate, pagePath, postForm, readPage, testSandbox } from './sandbox-test-helpers.js';
+import { APP_IDENTIFIER, assertFieldsTiedToError, assertFieldsUntouched, initiate, pagePath, postForm, readPage, testSandbox } from './sandbox-test-helpers.js';
 
 async function startPayment(options: Parameters<typeof testSandbox>[0] = {}, body: Record<string, unknown> = { Amount: 350, ClientOrderId: 'A-1' }) {
   const { sandbox, receiver } = testSandbox(options);
@@ -32,6 +32,7 @@ describe('the payment authorization page', () => {
     assert.match(html, /<button type="submit" name="action" value="validate"[^>]*>Valider<\/button>/);
     assert.match(html, /<button type="submit" name="action" value="cancel"[^>]*formnovalidate[^>]*>Annuler<\/button>/);
     assert.doesNotMatch(html, /<script|style="/);
+    assertFieldsUntouched(html);
   });
 
   test('the stylesheet is served from the sandbox', async () => {
@@ -96,6 +97,7 @@ describe('deciding on the payment page', () => {
     assert.equal(wrong.hasForm, true);
     assert.match(wrong.alert ?? '', /Identifiant ou mot de passe incorrect/);
     assert.match(wrong.body, /value="etudiant@izly.test"/);
+    assertFieldsTiedToError(wrong.body);
     assert.equal(sandbox.control.operation(id)?.status, 'Pending');
     const unknown = readPage(await (await postForm(sandbox, path, { identifier: 'personne@izly.test', password: 'izly1234', action: 'validate' })).text());
     assert.match(unknown.alert ?? '', /incorrect/);
@@ -193,5 +195,49 @@ describe('deciding on the payment page', () => {
     assert.equal(posted.heading, 'Paiement expiré');
     assert.equal(sandbox.control.operation(id)?.status, 'Expired');
     assert.equal(sandbox.control.account('etudiant@izly.test')?.balance, 10000);
+  });
+});
+
+describe('the outcome page’s 3-second redirect can be stopped (WCAG 2.2.1)', () => {
+  async function cancelledPage() {
+    const { sandbox, path } = await startPayment({ pointsOfSale: [{ urlAfterCancellation: 'https://shop.test/cancelled' }] });
+    const response = await postForm(sandbox, path, { identifier: '', password: '', action: 'cancel' });
+    return { sandbox, response, html: await response.text() };
+  }
+
+  test('says in words that it redirects in 3 seconds, offers "Rester sur cette page", and keeps #return-link', async () => {
+    const { html } = await cancelledPage();
+    const page = readPage(html);
+    assert.equal(page.returnLink, 'https://shop.test/cancelled');
+    assert.match(html, /<p class="muted" id="redirect-notice" role="status" data-redirect-url="https:\/\/shop\.test\/cancelled" data-redirect-seconds="3">/);
+    assert.match(html, /Vous allez être redirigé vers Boutique démo dans 3 secondes\./);
+    // Shown by the script that can stop the redirect; without script there is nothing it could stop.
+    assert.match(html, /<button type="button" id="stay-here" class="secondary" hidden="">Rester sur cette page<\/button>/);
+  });
+
+  test('the redirect is a script timer; the meta refresh only without script', async () => {
+    const { html, response } = await cancelledPage();
+    assert.match(html, /<noscript><meta http-equiv="refresh" content="3;url=https:\/\/shop\.test\/cancelled"\/?><\/noscript>/);
+    assert.match(html, /<script src="\/sandbox\/assets\/redirect\.js" defer=""><\/script>/);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+  });
+
+  test('the script is served from the sandbox, and the stop clears its timer', async () => {
+    const { sandbox } = testSandbox();
+    const response = await sandbox.request('/sandbox/assets/redirect.js');
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/javascript/);
+    const script = await response.text();
+    assert.match(script, /setTimeout/);
+    assert.match(script, /clearTimeout\(timer\)/);
+  });
+
+  test('a page without a redirect has neither notice nor script', async () => {
+    const { sandbox, path } = await startPayment();
+    const html = await (await sandbox.request(`${path}/mot-de-passe-oublie`)).text();
+    assert.equal(readPage(html).refresh, undefined);
+    assert.doesNotMatch(html, /stay-here|<script/);
   });
 });

@@ -1,5 +1,6 @@
 // Small helpers for the sandbox's tests: the partner's side of the contract (headers, calls, a callback
 // receiver) and reading the HTML pages the AD would see.
+import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { createSandbox, DEFAULT_POINT_OF_SALE, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
 
@@ -55,6 +56,34 @@ function decodeEntities(text: string): string {
     .replace(/&#39;/g, "'")
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>');
+}
+
+/** The attributes of the `<input>` whose id is `id`, by name. */
+export function inputAttributes(html: string, id: string): Record<string, string> {
+  const tag = new RegExp(`<input id="${id}"[^>]*>`).exec(html)?.[0] ?? '';
+  return Object.fromEntries([...tag.matchAll(/([a-z-]+)="([^"]*)"/g)].map(([, name, value]) => [name!, value!]));
+}
+
+/**
+ * Checks the form of a page shown again after a wrong password: the message is `#form-error`, and both
+ * fields are invalid and described by it (WCAG 3.3.1: a screen reader reads it with the field).
+ */
+export function assertFieldsTiedToError(html: string): void {
+  assert.match(html, /<p class="alert" role="alert" id="form-error">/);
+  const identifier = inputAttributes(html, 'identifier');
+  const password = inputAttributes(html, 'password');
+  assert.equal(identifier['aria-invalid'], 'true');
+  assert.equal(password['aria-invalid'], 'true');
+  assert.deepEqual(identifier['aria-describedby']?.split(' '), ['identifier-hint', 'form-error']);
+  assert.equal(password['aria-describedby'], 'form-error');
+}
+
+/** Checks a form shown before any attempt: nothing invalid, no message to point at. */
+export function assertFieldsUntouched(html: string): void {
+  assert.doesNotMatch(html, /id="form-error"/);
+  assert.equal(inputAttributes(html, 'identifier')['aria-invalid'], undefined);
+  assert.equal(inputAttributes(html, 'password')['aria-invalid'], undefined);
+  assert.equal(inputAttributes(html, 'password')['aria-describedby'], undefined);
 }
 
 /** What a page shows, read from its HTML. */
