@@ -7,12 +7,12 @@ import { isValidCents } from '../izly/amounts.js';
 import { IzlyApiError, IzlyError } from '../izly/errors.js';
 import { IzlyPayError, fromIzlyError } from '../errors.js';
 import { requireSafeAuthorizationUrl } from '../authorization-url.js';
-import { PaymentConflictError, isOpenStatus, newPaymentRecord, type PaymentRecord } from '../stores/payment-store.js';
+import { OPEN_STATUSES, PaymentConflictError, isOpenStatus, newPaymentRecord, type PaymentRecord } from '../stores/payment-store.js';
 import { PAYMENT_RETURN_PARAM } from '../../contract/browser-contract.js';
 import { newPaymentId } from './callback-signature.js';
 import type { FlowParts } from './flow-parts.js';
 import { attemptReference } from './order-reference.js';
-import { EXPIRED_WHILE_PENDING } from './transitions.js';
+import { EXPIRED_WHILE_PENDING, MismatchError } from './transitions.js';
 
 /** What `POST /payments` asks for, checked by the route. */
 export interface NewPaymentInput {
@@ -262,6 +262,28 @@ async function existingOpenPayment(parts: FlowParts, open: PaymentRecord | undef
   if (!open) return null;
   // A new click is rare and deliberate: read Izly now, so that a payment the student cancelled or that
   // was refused (callback not come yet) does not block the retry.
-  const settled = await parts.reader.refreshQuietly(await settledCreation(parts, open), 'create', 'fresh');
-  return isOpenStatus(settled.status) ? settled : null;
+  const current = await settledCreation(parts, open);
+  let settled: PaymentRecord;
+  try {
+    settled = isOpenStatus(current.status) ? await parts.reader.read(current, 'fresh', 'create') : current;
+  } catch (error) {
+    if (!(error instanceof IzlyApiError && error.isUnknownOperation)) {
+      // Izly failing (or answering for another payment) must not fail the click: the payment stays as stored.
+      if (!(error instanceof IzlyError || error instanceof MismatchError)) throw error;
+      parts.options.logger.warn(`izly-pay: status read for payment ${current.id} failed: ${error.message}`);
+      return openOrNull((await parts.options.store.get(current.id)) ?? current);
+    }
+    // Izly no longer knows the operation (356: purged, or a sandbox restarted): no one can pay its page, so
+    // it is closed and the click starts a new attempt at once rather than handing back a dead page.
+    settled = await parts.transitions.move(current, OPEN_STATUSES, {
+      status: 'expired',
+      failureReason: 'izly_unknown_operation',
+      updatedAt: parts.transitions.nowIso(),
+    });
+  }
+  return openOrNull(settled);
+}
+
+function openOrNull(record: PaymentRecord): PaymentRecord | null {
+  return isOpenStatus(record.status) ? record : null;
 }
