@@ -193,23 +193,29 @@ async function askIzly(parts: FlowParts, record: PaymentRecord): Promise<Payment
   });
   requireSafeAuthorizationUrl(initiated.authorizationUrl, client.baseUrl);
   const at = transitions.nowIso();
-  await store.appendEvent({
-    paymentId: record.id,
-    at,
-    type: 'izly_initiated',
-    detail: { operationId: initiated.operationId, izlyStatus: initiated.status.raw, clientOrderId: record.clientOrderId },
-  });
   await transitions.checkBeneficiary(record, initiated.beneficiary.clientId, 'initiate');
   // Izly just told the status: no poll needs to ask before the interval, here or, through a shared store, elsewhere.
   reader.readAgainLater(initiated.operationId);
   await store.claimStatusRead?.(record.id, 0);
-  return transitions.move(record, ['created'], {
-    status: 'pending',
-    operationId: initiated.operationId,
-    authorizationUrl: initiated.authorizationUrl,
-    izlyStatus: initiated.status.raw || null,
-    updatedAt: at,
-  });
+  // Izly's answer, its log entry and the move to pending in one transaction: one commit for this step.
+  const initiatedEvent = {
+    paymentId: record.id,
+    at,
+    type: 'izly_initiated' as const,
+    detail: { operationId: initiated.operationId, izlyStatus: initiated.status.raw, clientOrderId: record.clientOrderId },
+  };
+  return transitions.move(
+    record,
+    ['created'],
+    {
+      status: 'pending',
+      operationId: initiated.operationId,
+      authorizationUrl: initiated.authorizationUrl,
+      izlyStatus: initiated.status.raw || null,
+      updatedAt: at,
+    },
+    { events: [initiatedEvent] },
+  );
 }
 
 /** Waits (bounded) for a record still being created by another request to get its Izly answer. */

@@ -10,6 +10,7 @@ import {
   OPEN_STATUSES,
   hookForStatus,
   isOpenStatus,
+  type NewPaymentEvent,
   type PaymentHookName,
   type PaymentPatch,
   type PaymentRecord,
@@ -239,7 +240,12 @@ export class PaymentTransitions {
    * (replacing any older mark and its attempts), so that a crash before the hook returns leaves a trace
    * for `reconcile()`.
    */
-  async move(record: PaymentRecord, from: readonly PaymentStatus[], patch: PaymentPatch, { withoutHook = false } = {}): Promise<PaymentRecord> {
+  async move(
+    record: PaymentRecord,
+    from: readonly PaymentStatus[],
+    patch: PaymentPatch,
+    { withoutHook = false, events = [] }: { withoutHook?: boolean; events?: readonly NewPaymentEvent[] } = {},
+  ): Promise<PaymentRecord> {
     const { store } = this.options;
     const entering = patch.status !== undefined && !from.includes(patch.status) ? patch.status : null;
     const hook = entering === null || withoutHook ? null : hookForStatus(entering);
@@ -247,7 +253,7 @@ export class PaymentTransitions {
     const owed = hook !== null && (this.options[hook] || hook === 'onPaid') ? hook : null;
     const marked: PaymentPatch =
       entering === null ? patch : { ...patch, pendingHook: owed, pendingHookSince: owed === null ? null : patch.updatedAt, hookAttempts: 0, hookRetryAt: null };
-    const updated = await store.transition(record.id, from, marked);
+    const updated = await store.transition(record.id, from, marked, {}, events);
     if (!updated) return (await store.get(record.id)) ?? record;
     this.waiters.notify(record.id);
     if (entering !== null && updated.pendingHook !== null) this.runInBackground(updated);

@@ -97,7 +97,13 @@ class MemoryStore implements PaymentStore {
       .map(({ record }) => copy(record));
   };
 
-  transition = async (id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition = {}): Promise<PaymentRecord | null> => {
+  transition = async (
+    id: string,
+    from: readonly PaymentStatus[],
+    patch: PaymentPatch,
+    condition: TransitionCondition = {},
+    events: readonly NewPaymentEvent[] = [],
+  ): Promise<PaymentRecord | null> => {
     this.#check();
     const record = this.#records.get(id);
     if (!record || !from.includes(record.status)) return null;
@@ -113,6 +119,7 @@ class MemoryStore implements PaymentStore {
       this.#byReference.delete(record.clientOrderId);
       this.#byReference.set(updated.clientOrderId, id);
     }
+    for (const event of events) this.#log(event);
     if (updated.status !== record.status) {
       this.#log({ paymentId: id, at: patch.updatedAt, type: 'transition', detail: { from: record.status, to: updated.status } });
     }

@@ -190,9 +190,16 @@ export interface PaymentStore {
    * record is missing or its status is not in `from` (someone else moved it first).
    * Moving a record into an open status must not break the one-open-payment-per-order rule, nor a new
    * `clientOrderId` the one-record-per-reference rule (`PaymentConflictError`). With `condition.version`,
-   * also returns null when the record is at another version.
+   * also returns null when the record is at another version. `events` are appended in the same atomic
+   * step when the transition applies (and not otherwise), so that a change and its log cost one commit.
    */
-  transition(id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition?: TransitionCondition): Promise<PaymentRecord | null>;
+  transition(
+    id: string,
+    from: readonly PaymentStatus[],
+    patch: PaymentPatch,
+    condition?: TransitionCondition,
+    events?: readonly NewPaymentEvent[],
+  ): Promise<PaymentRecord | null>;
   /** Records in these statuses, oldest first; with `olderThan`, only those created before it. */
   listByStatus(statuses: readonly PaymentStatus[], olderThan?: Date): Promise<PaymentRecord[]>;
   /**

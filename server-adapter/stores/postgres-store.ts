@@ -305,9 +305,15 @@ class PostgresStore implements PaymentStore {
   findByOrderId = async (orderId: string): Promise<PaymentRecord[]> =>
     (await this.#query(`SELECT ${SELECT_RECORD} FROM izly_payments WHERE order_id = $1 ORDER BY created_at DESC, seq DESC`, [orderId])).map(fromRow);
 
-  transition = async (id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition = {}): Promise<PaymentRecord | null> => {
+  transition = async (
+    id: string,
+    from: readonly PaymentStatus[],
+    patch: PaymentPatch,
+    condition: TransitionCondition = {},
+    events: readonly NewPaymentEvent[] = [],
+  ): Promise<PaymentRecord | null> => {
     try {
-      return await this.#inTransaction((client) => this.#transitionIn(client, id, from, patch, condition));
+      return await this.#inTransaction((client) => this.#transitionIn(client, id, from, patch, condition, events));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (error.constraint === REFERENCE_INDEX && patch.clientOrderId !== undefined) {
@@ -481,6 +487,7 @@ class PostgresStore implements PaymentStore {
     from: readonly PaymentStatus[],
     patch: PaymentPatch,
     condition: TransitionCondition,
+    events: readonly NewPaymentEvent[],
   ): Promise<PaymentRecord | null> {
     const changes = (Object.entries(patch) as Array<[Field, unknown]>).filter(([field, value]) => value !== undefined && PATCHABLE.has(field));
     // The row lock holds other instances' transitions of this payment until COMMIT, and tells the
@@ -499,6 +506,14 @@ class PostgresStore implements PaymentStore {
     const row = updated.rows[0] as Row | undefined;
     if (!row) return null;
     const record = fromRow(row);
+    for (const event of events) {
+      await client.query('INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES ($1, $2, $3, $4)', [
+        event.paymentId,
+        event.at,
+        event.type,
+        JSON.stringify(event.detail),
+      ]);
+    }
     if (record.status !== before.status) {
       await client.query(`INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES ($1, $2, 'transition', $3)`, [
         id,

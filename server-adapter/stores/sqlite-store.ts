@@ -232,7 +232,13 @@ class SqliteStore implements PaymentStore {
   readonly #recent: RecentRecords;
   readonly #createTransaction: Database.Transaction<(record: PaymentRecord) => PaymentRecord>;
   readonly #transitionTransaction: Database.Transaction<
-    (id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition) => PaymentRecord | null
+    (
+      id: string,
+      from: readonly PaymentStatus[],
+      patch: PaymentPatch,
+      condition: TransitionCondition,
+      events: readonly NewPaymentEvent[],
+    ) => PaymentRecord | null
   >;
   readonly #now: () => number;
   readonly #loginNonceSweeps = new LoginNonceSweeps();
@@ -244,8 +250,9 @@ class SqliteStore implements PaymentStore {
     this.#statements = prepareStatements(db);
     this.#recent = new RecentRecords(db);
     this.#createTransaction = db.transaction((record: PaymentRecord) => this.#insert(record));
-    this.#transitionTransaction = db.transaction((id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition) =>
-      this.#update(id, from, patch, condition),
+    this.#transitionTransaction = db.transaction(
+      (id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition, events: readonly NewPaymentEvent[]) =>
+        this.#update(id, from, patch, condition, events),
     );
   }
 
@@ -277,9 +284,15 @@ class SqliteStore implements PaymentStore {
   };
 
   // IMMEDIATE takes the write lock before reading, so two connections cannot both pass the check.
-  transition = async (id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition = {}): Promise<PaymentRecord | null> => {
+  transition = async (
+    id: string,
+    from: readonly PaymentStatus[],
+    patch: PaymentPatch,
+    condition: TransitionCondition = {},
+    events: readonly NewPaymentEvent[] = [],
+  ): Promise<PaymentRecord | null> => {
     this.#check();
-    return this.#transitionTransaction.immediate(id, from, patch, condition);
+    return this.#transitionTransaction.immediate(id, from, patch, condition, events);
   };
 
   listByStatus = async (statuses: readonly PaymentStatus[], olderThan?: Date): Promise<PaymentRecord[]> => {
@@ -364,7 +377,13 @@ class SqliteStore implements PaymentStore {
   }
 
   /** `transition` inside its transaction. */
-  #update(id: string, from: readonly PaymentStatus[], patch: PaymentPatch, condition: TransitionCondition): PaymentRecord | null {
+  #update(
+    id: string,
+    from: readonly PaymentStatus[],
+    patch: PaymentPatch,
+    condition: TransitionCondition,
+    events: readonly NewPaymentEvent[],
+  ): PaymentRecord | null {
     const row = this.#statements.selectById.get(id);
     if (!row) return null;
     const record = fromRow(row);
@@ -373,6 +392,7 @@ class SqliteStore implements PaymentStore {
     const updated = applyPatch(record, patch);
     if (this.#write(record, updated).changes !== 1) return null;
     this.#recent.forget(id);
+    for (const event of events) this.#log(event);
     if (updated.status !== record.status) {
       this.#log({ paymentId: id, at: patch.updatedAt, type: 'transition', detail: { from: record.status, to: updated.status } });
     }

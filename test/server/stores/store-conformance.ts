@@ -225,6 +225,24 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         assert.equal(results.filter((r) => r !== null).length, 1);
       });
 
+      test('events given with a transition are appended when it applies, before its transition entry, and not when it does not', async () => {
+        const created = await store.create(newRecord());
+        const initiated = { paymentId: created.id, at: later(), type: 'izly_initiated' as const, detail: { operationId: '7' } };
+        assert.equal(await store.transition(created.id, ['pending'], { status: 'paid', updatedAt: later() }, {}, [initiated]), null);
+        assert.deepEqual(
+          (await store.events(created.id)).map((e) => e.type),
+          ['created'],
+        );
+        const moved = await store.transition(created.id, ['created'], { status: 'pending', operationId: '7', updatedAt: later() }, {}, [initiated]);
+        assert.equal(moved?.status, 'pending');
+        const events = await store.events(created.id);
+        assert.deepEqual(
+          events.map((e) => e.type),
+          ['created', 'izly_initiated', 'transition'],
+        );
+        assert.deepEqual(events[1]!.detail, { operationId: '7' });
+      });
+
       test('refuses to reopen a payment when its order has another open one', async () => {
         const old = await store.create(newRecord({ orderId: 'A-2' }));
         await store.transition(old.id, ['created'], { status: 'expired', updatedAt: later() });
