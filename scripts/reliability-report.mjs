@@ -21,9 +21,14 @@ if (args.includes('--from')) {
 } else {
   scratch = mkdtempSync(join(tmpdir(), 'izly-reliability-'));
   source = join(scratch, 'reliability.jsonl');
-  const suite = readdirSync('test/server/reliability')
-    .filter((file) => file.endsWith('.test.ts'))
-    .map((file) => join('test/server/reliability', file));
+  const suite = [
+    ...readdirSync('test/server/reliability')
+      .filter((file) => file.endsWith('.test.ts'))
+      .map((file) => join('test/server/reliability', file)),
+    // Payment-flow tests that record rows too (each on the three stores): hooks retried, refunds with lost
+    // answers, duplicate payments refunded, amount mismatches held.
+    ...['hook-retries', 'durable-refunds', 'paid-once', 'amount-mismatch'].map((name) => join('test/server/payments', `${name}.test.ts`)),
+  ];
   const runs = [suite, ...(args.includes('--no-stress') ? [] : [['test/stress/load.test.ts']])];
   for (const files of runs) {
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { PaymentRecord } from '../../../server-adapter/index.js';
 import { STUDENT, payAsStudent, startHarness, type Harness } from '../helpers/harness.js';
 import { recordCheck } from '../reliability/reliability-log.js';
-import { STORE_KINDS, type StoreKind } from './store-kinds.js';
+import { LAST_STORE_KIND, STORE_KINDS, type StoreKind } from './store-kinds.js';
 
 /** Rewrites the `Amount` of Izly's status answers, as an Izly that recorded another amount would send it. */
 function izlyReporting(amount: unknown): typeof fetch {
@@ -62,12 +62,12 @@ for (const kind of STORE_KINDS) {
           assert.equal(told.length, 1);
           assert.deepEqual(told[0]!.amounts, { expected: 330, izly: recorded });
           assert.ok(errors.some((line) => line.includes('onPaid held')));
-          if (kind.name === 'postgresStore' && recorded === 'missing') {
+          if (kind === LAST_STORE_KIND && recorded === 'missing') {
             recordCheck({
               id: 'amount-mismatch-held',
               area: 'Faults',
               tried: 'Izly reporting Completed for 0.01 on a 3.30 € order, and for no amount, on the memory, SQLite and PostgreSQL stores',
-              cases: STORE_KINDS.length * 2,
+              cases: STORE_KINDS.filter((k) => !k.skip).length * 2,
               held: 'recorded paid as Izly reports it, flagged amount_mismatch with both figures; onPaid never run (nor by reconcile()); the partner told once (onAmountMismatch and the logger)',
             });
           }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { IzlyPayError, izlyPay } from '../../../server-adapter/index.js';
 import { API_KEY, APP_IDENTIFIER, SECRET, STUDENT, payAsStudent, startHarness, type Harness } from '../helpers/harness.js';
 import { recordCheck } from '../reliability/reliability-log.js';
-import { STORE_KINDS, type StoreKind } from './store-kinds.js';
+import { LAST_STORE_KIND, STORE_KINDS, type StoreKind } from './store-kinds.js';
 
 for (const kind of STORE_KINDS) {
   describe(`refunds with a lost answer (${kind.name})`, { skip: kind.skip }, () => {
@@ -94,13 +94,13 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual((await h.izly.reconcile()).changed, []);
         assert.equal(h.hooks.refunded.length, 1);
         assert.equal(refundsAtIzly(), 1);
-        if (kind.name === 'postgresStore') {
+        if (kind === LAST_STORE_KIND) {
           recordCheck({
             id: 'refund-answers-lost',
             area: 'Faults',
             tried:
               "Izly's refund answer dropped by the sandbox (refundAnswersLost), alone and with the reads after it failing, on the memory, SQLite and PostgreSQL stores; second requests on the same and on another instance",
-            cases: STORE_KINDS.length * 3,
+            cases: STORE_KINDS.filter((k) => !k.skip).length * 3,
             held: 'the refund intent was in the store before Izly was asked; settled refunded by the same call when Izly could tell, else by reconcile(); one refund at Izly, onRefunded once, a second request answered with the same outcome',
           });
         }

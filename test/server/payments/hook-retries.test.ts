@@ -8,7 +8,7 @@ import { izlyPay, type IzlyPayApp, type PaymentRecord, type PaymentStore } from 
 import { HOOK_RETRY_DELAYS_MS } from '../../../server-adapter/options.js';
 import { API_KEY, APP_IDENTIFIER, SECRET, STUDENT, payAsStudent, startHarness, type Harness } from '../helpers/harness.js';
 import { ManualClock } from './manual-clock.js';
-import { STORE_KINDS, type StoreKind } from './store-kinds.js';
+import { LAST_STORE_KIND, STORE_KINDS, type StoreKind } from './store-kinds.js';
 import { recordCheck } from '../reliability/reliability-log.js';
 
 /** Resolves at the store's next recording of a failed attempt (or a give-up) of a hook. */
@@ -185,13 +185,13 @@ for (const kind of STORE_KINDS) {
         clock.advance(HOOK_RETRY_DELAYS_MS[1]!);
         await Promise.all([h.izly.reconcile({ olderThanMs: 0 }), other.reconcile({ olderThanMs: 0 })]);
         assert.equal(calls.length, 2);
-        if (kind.name === 'postgresStore') {
+        if (kind === LAST_STORE_KIND) {
           recordCheck({
             id: 'hook-retries',
             area: 'Faults',
             tried:
               'onPaid throwing on its first attempts, on the memory, SQLite and PostgreSQL stores: retried by reconcile() at 30 s and 2 min, given up after the last retry of a short schedule, and one retry due on two instances reconciling at once',
-            cases: STORE_KINDS.length * 3,
+            cases: STORE_KINDS.filter((k) => !k.skip).length * 3,
             held: 'each failure an event with its attempt and next time; the hook ran again only once due, exactly once per retry across two instances, never after it succeeded; given up loudly (onHookGivenUp, the logger, the record)',
           });
         }

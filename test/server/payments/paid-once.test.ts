@@ -8,7 +8,7 @@ import type { PaymentRecord } from '../../../server-adapter/index.js';
 import { STUDENT, payAsStudent, startHarness, type Harness } from '../helpers/harness.js';
 import { recordCheck } from '../reliability/reliability-log.js';
 import { ManualClock } from './manual-clock.js';
-import { STORE_KINDS, type StoreKind } from './store-kinds.js';
+import { LAST_STORE_KIND, STORE_KINDS, type StoreKind } from './store-kinds.js';
 
 interface Attempt {
   paymentId: string;
@@ -106,13 +106,13 @@ for (const kind of STORE_KINDS) {
           refund: true,
         });
         assert.equal(duplicates.length, 1);
-        if (kind.name === 'postgresStore') {
+        if (kind === LAST_STORE_KIND) {
           recordCheck({
             id: 'duplicate-payments-refunded',
             area: 'Faults',
             tried:
               "An order's expired attempt paid on Izly's page before and after a new attempt was paid, on the memory, SQLite and PostgreSQL stores, with refundDuplicates on and off",
-            cases: STORE_KINDS.length * 3,
+            cases: STORE_KINDS.filter((k) => !k.skip).length * 3,
             held: 'a new click read the old attempt first and started no second one when it was paid; a second payment was refunded at once (or the partner told), never ran onPaid, and both payments recorded why',
           });
         }

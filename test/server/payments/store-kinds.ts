@@ -42,3 +42,6 @@ export const STORE_KINDS: StoreKind[] = [
     },
   },
 ];
+
+/** The last store kind that runs here: a test records its reliability row once all kinds have passed. */
+export const LAST_STORE_KIND = STORE_KINDS.filter((kind) => !kind.skip).at(-1);
