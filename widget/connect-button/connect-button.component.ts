@@ -1,7 +1,8 @@
 import { CONNECT_POPUP_MESSAGE_TYPE, CONNECT_RETURN_PARAM, type ConnectButtonErrorCode, type ConnectOutcome } from '../../contract/browser-contract.js';
 import { IzlyConnectErrorEvent, IzlyConnectStartEvent, IzlyConnectSuccessEvent } from '../events.js';
 import { IzlyButtonBase, POPUP_CHECK_MS, openPopup, withWordmark, type ButtonMode, type ButtonSize, type ButtonView } from '../izly-button-base.js';
-import { connectStrings, type ConnectStatusStrings, type WidgetLang } from '../strings.js';
+import { connectStrings, resolveLang, type ConnectStatusStrings, type WidgetLang } from '../strings.js';
+import { IzlyConnectCancelEvent } from './connect-cancel-event.js';
 import styles from './connect-button.styles.js';
 
 /** Where the login stands; reflected on the `state` attribute. */
@@ -57,7 +58,8 @@ function currentPage(): URL {
  *
  * @event {IzlyConnectStartEvent} izly-connect-start - On click, before leaving for Izly. Cancelable: `preventDefault()` stops the login. `detail` is `{ mode, returnUrl }`.
  * @event {IzlyConnectSuccessEvent} izly-connect-success - The server logged the student in (popup done, or back from a redirect). `detail` is `{ mode }`.
- * @event {IzlyConnectErrorEvent} izly-connect-error - The login did not happen (cancelled on Izly, refused, popup closed). `detail` is `{ code, message }`.
+ * @event {IzlyConnectCancelEvent} izly-connect-cancel - The student pressed Annuler on Izly's login page: the button is idle again and says "Connexion annulée." (no error). `detail` is `{ mode }`.
+ * @event {IzlyConnectErrorEvent} izly-connect-error - The login did not happen (refused, expired, popup closed...). `detail` is `{ code, message }`.
  *
  * @csspart button - The native `<button>`.
  * @csspart status - The polite live region under the button that says what is happening.
@@ -115,6 +117,7 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
     history.replaceState(history.state, '', currentPage().href);
     if (!takeRedirectMark()) return;
     if (outcome === 'success') this.#succeed('redirect');
+    else if (outcome === 'login_cancelled') this.#cancelled('redirect');
     else this.#fail(outcome, `Izly login failed: ${outcome}`);
   }
 
@@ -132,7 +135,8 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
     if (this.state === 'redirecting' || this.state === 'awaiting' || this.state === 'success') return;
     const returnUrl = this.returnUrl ? new URL(this.returnUrl, location.href).href : currentPage().href;
     if (!this.dispatchEvent(new IzlyConnectStartEvent({ mode: this.mode, returnUrl }))) return;
-    const login = `${this.endpoint.replace(/\/+$/, '')}/connect/login?returnUrl=${encodeURIComponent(returnUrl)}`;
+    // The adapter's pages (a failure) speak the button's language.
+    const login = `${this.endpoint.replace(/\/+$/, '')}/connect/login?returnUrl=${encodeURIComponent(returnUrl)}&lang=${resolveLang(this)}`;
     // Opened now, inside the click, or the popup blocker would stop it.
     const popup = this.mode === 'popup' ? openPopup(`${login}&mode=popup`, 'izly-connect') : null;
     if (popup) {
@@ -162,7 +166,8 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
       } else {
         // From the adapter's origin and this popup: its code is taken as sent.
         const code = typeof data.error?.code === 'string' ? (data.error.code as ConnectButtonErrorCode) : 'login_failed';
-        this.#fail(code, typeof data.error?.message === 'string' ? data.error.message : 'Izly login failed');
+        if (code === 'login_cancelled') this.#cancelled('popup');
+        else this.#fail(code, typeof data.error?.message === 'string' ? data.error.message : 'Izly login failed');
       }
     };
     let closedOnce = false;
@@ -194,8 +199,14 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
     this.dispatchEvent(new IzlyConnectSuccessEvent({ mode }));
   }
 
+  /** Annuler on Izly's page: ready again, with a polite word, as if the student had never left. */
+  #cancelled(mode: ButtonMode): void {
+    this.#set('idle', 'cancelled');
+    this.dispatchEvent(new IzlyConnectCancelEvent({ mode }));
+  }
+
   #fail(code: ConnectButtonErrorCode, message: string): void {
-    this.#set('error', code === 'login_cancelled' ? 'cancelled' : code === 'popup_closed' ? 'unfinished' : undefined);
+    this.#set('error', code === 'popup_closed' ? 'unfinished' : undefined);
     this.dispatchEvent(new IzlyConnectErrorEvent({ code, message }));
   }
 
@@ -207,7 +218,7 @@ export class IzlyConnectButton extends IzlyButtonBase<ConnectButtonState> {
       busy,
       done: this.state === 'success',
       label: this.state === 'success' ? t.loggedIn : this.state === 'error' ? t.retry : this.label || withWordmark(t.logInWith),
-      // `idle` has no words: the status line stays empty.
+      // `idle` has no words of its own (the status line stays empty), but after a cancel.
       status: t.status[this.#message ?? (this.state as keyof ConnectStatusStrings)] ?? '',
     };
   }

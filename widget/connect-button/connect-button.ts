@@ -1,6 +1,7 @@
 import { IzlyConnectButton } from './connect-button.component.js';
 
 export * from './connect-button.component.js';
+export * from './connect-cancel-event.js';
 export default IzlyConnectButton;
 
 // Guarded: a page may load this twice (two bundles, two script tags), and a server has no registry at all.
