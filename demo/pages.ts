@@ -71,7 +71,7 @@ function badge(status: string): Html {
   return html`<span class="badge ${status}">${statusLabel(status)}</span>`;
 }
 
-function timeOfDay(iso: string): string {
+export function timeOfDay(iso: string): string {
   return new Intl.DateTimeFormat('fr-FR', { timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
 }
 
@@ -167,6 +167,8 @@ export interface StaffPaymentRow {
   paidAt: string | null;
   history: { at: string; text: string }[];
   refundable: boolean;
+  /** What staff must look at (a hook given up, a duplicate, an amount mismatch), in French. */
+  attention: string[];
 }
 
 export interface OrdersPageOptions {
@@ -199,7 +201,7 @@ export function ordersPage({ rows, notice, sandboxUrl }: OrdersPageOptions): Htm
                     <small class="ids"><code>${row.paymentId}</code>${row.operationId ? html` · opération Izly ${row.operationId}` : ''}</small>
                   </td>
                   <td>${formatEuros(row.amount)}</td>
-                  <td>${badge(row.status)}</td>
+                  <td>${badge(row.status)}${row.attention.map((note) => html`<br /><small class="attention">⚠ ${note}</small>`)}</td>
                   <td>${dateTime(row.createdAt)}<br /><small>${dateTime(row.updatedAt)}</small></td>
                   <td class="history">
                     <details>

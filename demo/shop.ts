@@ -5,9 +5,9 @@ import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { izlyPay, IzlyPayError, type IzlyPayApp, type PaymentEvent, type PaymentRecord, type PaymentStore } from '../server-adapter/index.js';
-import { catalogue, productBySku } from './catalogue.js';
+import { catalogue, formatEuros, productBySku } from './catalogue.js';
 import type { DemoConfig } from './config.js';
-import { ordersPage, purchasesFragment, shopPage, statusLabel, type StaffPaymentRow } from './pages.js';
+import { ordersPage, purchasesFragment, shopPage, statusLabel, timeOfDay, type StaffPaymentRow } from './pages.js';
 import type { ShopOrders } from './shop-orders.js';
 import type { ShopSessions, ShopStudent } from './shop-sessions.js';
 import { LoginThrottle, staffAuth } from './staff-login.js';
@@ -86,11 +86,33 @@ export function describeEvent(event: PaymentEvent): string {
     case 'refund_failed':
       return `remboursement en échec (${d.error})`;
     case 'hook_failed':
-      return `erreur dans le hook ${d.hook}`;
+      return `erreur dans le hook ${d.hook} (essai ${d.attempt ?? 1}${d.nextAttemptAt ? `, nouvel essai à ${timeOfDay(String(d.nextAttemptAt))}` : ''})`;
+    case 'hook_given_up':
+      return `hook ${d.hook} abandonné après ${d.attempts} essais : à traiter à la main`;
+    case 'duplicate_payment':
+      return d.paidBefore
+        ? `commande déjà payée par ${d.paidBefore} : ${d.refund ? 'remboursé automatiquement' : 'à rembourser'}`
+        : `payée une seconde fois par ${d.duplicate}`;
+    case 'refund_abandoned':
+      return 'remboursement jamais vu chez Izly : abandonné';
+    case 'beneficiary_mismatch':
+      return `Izly nomme un autre bénéficiaire (${d.izly})`;
     default:
       // A type added to the adapter after this page was written: shown as it is rather than hidden.
       return event.type;
   }
+}
+
+/** What staff must look at on a payment: a hook given up, a duplicate, an amount Izly reported otherwise. */
+function attentionOf(payment: PaymentRecord): string[] {
+  const notes: string[] = [];
+  if (payment.hookGivenUp) notes.push(`hook ${payment.hookGivenUp} abandonné : à traiter à la main`);
+  if (payment.duplicateOf) notes.push(`doublon de ${payment.duplicateOf} (commande déjà payée)`);
+  if (payment.amountMismatch) {
+    const izly = payment.amountMismatch === 'missing' ? 'aucun montant' : payment.amountMismatch;
+    notes.push(`montant Izly ${izly} ≠ ${formatEuros(payment.amount)} : commande non livrée`);
+  }
+  return notes;
 }
 
 async function staffRows(store: PaymentStore, orders: ShopOrders): Promise<StaffPaymentRow[]> {
@@ -109,6 +131,7 @@ async function staffRows(store: PaymentStore, orders: ShopOrders): Promise<Staff
       paidAt: payment.paidAt,
       history: (await store.events(payment.id)).map((event) => ({ at: event.at, text: describeEvent(event) })),
       refundable: payment.status === 'paid',
+      attention: attentionOf(payment),
     })),
   );
 }
