@@ -82,6 +82,10 @@ export class SandboxState {
   private nextOperationId: number;
   private nextTransactionId: number;
   private readonly operationsByToken = new Map<string, Operation>();
+  // Lookups a busy sandbox makes on every call (a benchmark keeps tens of thousands of operations): by id,
+  // and by point of sale and ClientOrderId for the reuse check.
+  private readonly operationsById = new Map<number, Operation>();
+  private readonly operationsByReference = new Map<string, Operation>();
 
   constructor(config: SandboxConfig) {
     this.config = config;
@@ -119,7 +123,7 @@ export class SandboxState {
 
   /** The POS's operation with this `ClientOrderId`, if it used that reference before. */
   operationByClientOrderId(appIdentifier: string, clientOrderId: string): Operation | undefined {
-    return this.operations.find((operation) => operation.appIdentifier === appIdentifier && operation.clientOrderId === clientOrderId);
+    return this.operationsByReference.get(referenceKey(appIdentifier, clientOrderId));
   }
 
   /** Keeps an IzlyConnect code or token, forgetting the oldest of its kind past `MAX_ISSUED_CREDENTIALS` (a Map keeps insertion order). */
@@ -141,6 +145,9 @@ export class SandboxState {
       if (index === -1) return false;
       const [forgotten] = this.operations.splice(index, 1);
       this.operationsByToken.delete(forgotten!.authorizationUrl.slice(forgotten!.authorizationUrl.lastIndexOf('/') + 1));
+      this.operationsById.delete(forgotten!.id);
+      const reference = referenceKey(forgotten!.appIdentifier, forgotten!.clientOrderId);
+      if (this.operationsByReference.get(reference) === forgotten) this.operationsByReference.delete(reference);
     }
     return true;
   }
@@ -166,12 +173,16 @@ export class SandboxState {
     };
     this.operations.push(operation);
     this.operationsByToken.set(token, operation);
+    this.operationsById.set(operation.id, operation);
+    // The first operation with a reference is the one a reuse check finds (a lenient Izly allows more).
+    const reference = referenceKey(operation.appIdentifier, operation.clientOrderId);
+    if (!this.operationsByReference.has(reference)) this.operationsByReference.set(reference, operation);
     return operation;
   }
 
   /** The operation, `Expired` first if it stayed `Pending` too long. */
   operation(id: number): Operation | undefined {
-    const operation = this.operations.find((candidate) => candidate.id === id);
+    const operation = this.operationsById.get(id);
     return operation && this.expireIfDue(operation);
   }
 
@@ -192,4 +203,9 @@ export class SandboxState {
     }
     return operation;
   }
+}
+
+/** The key of a point of sale's ClientOrderId in the reuse index. */
+function referenceKey(appIdentifier: string, clientOrderId: string): string {
+  return `${appIdentifier}\u0000${clientOrderId}`;
 }
