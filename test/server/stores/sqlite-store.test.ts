@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteStore } from '../../../server-adapter/sqlite.js';
+import { newPaymentRecord } from '../../../server-adapter/stores/payment-store.js';
 import { describeStoreConformance } from './store-conformance.js';
 
 let directory = '';
@@ -90,35 +91,19 @@ describe('sqliteStore: records read lately are reused only while nothing changed
     try {
       const at = '2025-01-01T10:00:00.000Z';
       await store.create({
-        id: 'pay_cached',
-        idempotencyKey: 'key-cached',
-        orderId: 'A-cached',
-        clientOrderId: 'A-cached',
-        amount: 250,
-        currency: 'EUR',
+        ...newPaymentRecord({
+          id: 'pay_cached',
+          idempotencyKey: 'key-cached',
+          orderId: 'A-cached',
+          clientOrderId: 'A-cached',
+          amount: 250,
+          returnUrl: 'https://shop.test/',
+          message: null,
+          at,
+        }),
         status: 'pending',
         operationId: '7',
-        authorizationUrl: null,
-        returnUrl: 'https://shop.test/',
-        message: null,
         izlyStatus: 'Pending',
-        customerEmail: null,
-        customerClientCode: null,
-        customerAssignmentNumber: null,
-        amountMismatch: null,
-        duplicateOf: null,
-        failureReason: null,
-        createdAt: at,
-        updatedAt: at,
-        paidAt: null,
-        refundedAt: null,
-        refundRequestedAt: null,
-        pendingHook: null,
-        pendingHookSince: null,
-        hookAttempts: 0,
-        hookRetryAt: null,
-        hookGivenUp: null,
-        version: 1,
       });
       assert.equal((await store.get('pay_cached'))?.status, 'pending');
       assert.equal((await store.get('pay_cached'))?.status, 'pending');

@@ -5,41 +5,20 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { postgresStore } from '../../../../server-adapter/postgres.js';
 import type { PaymentRecord } from '../../../../server-adapter/index.js';
+import { newPaymentRecord } from '../../../../server-adapter/stores/payment-store.js';
 import { createTestDatabase, SKIP_WITHOUT_POSTGRES, type TestDatabase } from './test-database.js';
 
 function record(id: string): PaymentRecord {
-  const at = new Date().toISOString();
-  return {
+  return newPaymentRecord({
     id,
     idempotencyKey: `key-${id}`,
     orderId: `order-${id}`,
     clientOrderId: `order-${id}`,
     amount: 100,
-    currency: 'EUR',
-    status: 'created',
-    operationId: null,
-    authorizationUrl: null,
     returnUrl: 'https://shop.example/',
     message: null,
-    izlyStatus: null,
-    customerEmail: null,
-    customerClientCode: null,
-    customerAssignmentNumber: null,
-    amountMismatch: null,
-    duplicateOf: null,
-    failureReason: null,
-    createdAt: at,
-    updatedAt: at,
-    paidAt: null,
-    refundedAt: null,
-    refundRequestedAt: null,
-    pendingHook: null,
-    pendingHookSince: null,
-    hookAttempts: 0,
-    hookRetryAt: null,
-    hookGivenUp: null,
-    version: 1,
-  };
+    at: new Date().toISOString(),
+  });
 }
 
 describe('postgresStore: the wake-up connection', { skip: SKIP_WITHOUT_POSTGRES }, () => {
