@@ -61,6 +61,21 @@ for (const kind of STORE_KINDS) {
       return first;
     }
 
+    /**
+     * The student pays a new attempt of the order, then the expired older one on its still-open Izly page:
+     * the order paid twice, once its hooks have settled.
+     */
+    async function paidTwice(orderId: string): Promise<{ first: Attempt; second: Attempt }> {
+      const first = await expiredAttempt(orderId);
+      const second = (await (await h.createPayment(orderId)).json()) as Attempt;
+      await payAsStudent(second.authorizationUrl, { ...STUDENT, action: 'validate' });
+      assert.equal(((await (await h.getPayment(second.paymentId, 10)).json()) as { status: string }).status, 'paid');
+      clock.advance(1_000);
+      await payAsStudent(first.authorizationUrl, { ...STUDENT, action: 'validate' });
+      await settled;
+      return { first, second };
+    }
+
     test("a new click reads the expired attempt first: paid on Izly's page meanwhile, the order is paid and no second attempt starts", async () => {
       await start(true);
       try {
@@ -81,13 +96,7 @@ for (const kind of STORE_KINDS) {
       await start(true);
       try {
         const orderId = `P-${kind.name}-2`;
-        const first = await expiredAttempt(orderId);
-        const second = (await (await h.createPayment(orderId)).json()) as Attempt;
-        await payAsStudent(second.authorizationUrl, { ...STUDENT, action: 'validate' });
-        assert.equal(((await (await h.getPayment(second.paymentId, 10)).json()) as { status: string }).status, 'paid');
-        clock.advance(1_000);
-        await payAsStudent(first.authorizationUrl, { ...STUDENT, action: 'validate' });
-        await settled;
+        const { first, second } = await paidTwice(orderId);
         assert.deepEqual(
           paid.map((payment) => payment.id),
           [second.paymentId],
@@ -125,13 +134,7 @@ for (const kind of STORE_KINDS) {
       await start(false);
       try {
         const orderId = `P-${kind.name}-3`;
-        const first = await expiredAttempt(orderId);
-        const second = (await (await h.createPayment(orderId)).json()) as Attempt;
-        await payAsStudent(second.authorizationUrl, { ...STUDENT, action: 'validate' });
-        assert.equal(((await (await h.getPayment(second.paymentId, 10)).json()) as { status: string }).status, 'paid');
-        clock.advance(1_000);
-        await payAsStudent(first.authorizationUrl, { ...STUDENT, action: 'validate' });
-        await settled;
+        const { first, second } = await paidTwice(orderId);
         const duplicate = (await h.izly.store.get(first.paymentId))!;
         assert.equal(duplicate.status, 'paid');
         assert.equal(duplicate.duplicateOf, second.paymentId);
