@@ -20,8 +20,14 @@ process.env.IZLY_TEST_RESULTS_DIR = resultsDir;
 
 const suites = [];
 
+// A test that hangs must fail, not hold CI until its own limit: each test of Node's runner fails after
+// TEST_TIMEOUT_MS, and a whole step is stopped after STEP_TIMEOUT_MS (then counted as failed).
+const TEST_TIMEOUT_MS = 300_000;
+const STEP_TIMEOUT_MS = 30 * 60_000;
+
 function run(command, args, env = {}) {
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env }, timeout: STEP_TIMEOUT_MS, killSignal: 'SIGKILL' });
+  if (result.error?.code === 'ETIMEDOUT') console.log(`\n✖ stopped after ${STEP_TIMEOUT_MS / 60_000} minutes: ${command} ${args.join(' ')}`);
   return result.status ?? 1;
 }
 
@@ -52,6 +58,7 @@ function nodeSuite(name, dir, extraArgs = []) {
     '--import',
     'tsx',
     '--test',
+    `--test-timeout=${TEST_TIMEOUT_MS}`,
     ...extraArgs,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',

@@ -76,8 +76,10 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
 
       const waitSeconds = 10;
       const latencies: number[] = [];
+      const paymentIds: string[] = [];
       for (const orderId of ['X-1a', 'X-1b', 'X-1c', 'X-1d', 'X-1e']) {
         const payment = await createPayment(a, orderId);
+        paymentIds.push(payment.paymentId);
         const attempted = new Promise<void>((resolve) => (firstReadAttempt = resolve));
         const pollStartedAt = performance.now();
         const polling = longPoll(b, payment.paymentId, waitSeconds);
@@ -92,6 +94,8 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
         latencies.push(answer.answeredAt - arrival);
       }
       assert.deepEqual(b.statusReads, [], 'B never asked Izly: A created the payments and confirmed the callbacks');
+      // onPaid runs after the callback's answer: counted once each has returned.
+      for (const paymentId of paymentIds) await hookCleared(a.store, paymentId);
       assert.equal(a.paid.length + b.paid.length, 5);
       const sorted = [...latencies].sort((x, y) => x - y);
       const line = `cross-instance wake-up, from the callback's arrival at A to B's answer "paid" (A confirms with Izly first): ${latencies.map((ms) => ms.toFixed(1)).join(', ')} ms; median ${sorted[2]!.toFixed(1)} ms`;
@@ -181,6 +185,7 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
         reads <= Math.floor(elapsed / intervalMs) + 1,
         `${reads} status reads in ${elapsed.toFixed(0)} ms (A ${a.statusReads.length}, B ${b.statusReads.length})`,
       );
+      await hookCleared(a.store, payment.paymentId);
       assert.equal(a.paid.length + b.paid.length, 1);
     } finally {
       izly.sandbox.control.updatePointOfSale('izly-pay-demo', { callbackAllowListed: true });
@@ -202,18 +207,22 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
           },
         },
       });
-      const b = await instance('B');
-      const c = await instance('C');
+      // B and C read the time 45 s ahead: A's attempt, started just now, is past their 30 s grace (as if A
+      // had stopped that long ago), while the claim one of them makes stays fresh for the other, as a lease.
+      const later = { now: () => Date.now() + 45_000 };
+      const b = await instance('B', { adapter: later });
+      const c = await instance('C', { adapter: later });
       izly.sandbox.control.updatePointOfSale('izly-pay-demo', { callbackAllowListed: false });
       const payment = await createPayment(a, 'X-8');
       await payAsStudent(payment.authorizationUrl, { ...STUDENT, action: 'validate' });
       const hanging = a.izly.reconcile({ olderThanMs: 0 });
-      await started;
+      // Should the reconcile end without starting the hook, the test fails with its report instead of waiting.
+      await Promise.race([started, hanging.then((report) => assert.fail(`A's reconcile ended without running onPaid: ${JSON.stringify(report)}`))]);
       assert.equal((await a.store.get(payment.paymentId))?.pendingHook, 'onPaid');
 
       const own = await a.izly.reconcile({ olderThanMs: 0, hookGraceMs: 0 });
       assert.deepEqual(own.hooks, [], 'A does not start again a hook it is still running');
-      const reports = await Promise.all([b.izly.reconcile({ hookGraceMs: 0 }), c.izly.reconcile({ hookGraceMs: 0 })]);
+      const reports = await Promise.all([b.izly.reconcile(), c.izly.reconcile()]);
       assert.deepEqual(
         reports.flatMap((report) => report.hooks),
         [{ paymentId: payment.paymentId, hook: 'onPaid' }],
@@ -223,7 +232,7 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
 
       releaseHook();
       await hanging;
-      const again = await Promise.all([b.izly.reconcile({ hookGraceMs: 0 }), c.izly.reconcile({ hookGraceMs: 0 })]);
+      const again = await Promise.all([b.izly.reconcile(), c.izly.reconcile()]);
       assert.deepEqual(
         again.flatMap((report) => report.hooks),
         [],
@@ -250,6 +259,7 @@ describe('several adapter instances sharing PostgreSQL', { skip: SKIP_WITHOUT_PO
         const readsBefore = b.statusReads.length;
         await payAsStudent(payment.authorizationUrl, { ...STUDENT, action: 'validate' });
         assert.equal((await polled).status, 'paid');
+        await hookCleared(b.store, payment.paymentId);
         return { whileWaiting: readsBefore, total: b.statusReads.length };
       };
       // Before any callback, B reads the waiting payment at the rate limit.
