@@ -5,8 +5,9 @@ import type { Product } from './catalogue.js';
 import { formatEuros } from './catalogue.js';
 import type { ShopOrder } from './shop-orders.js';
 import type { ShopStudent } from './shop-sessions.js';
+import { statusLabel } from './staff-history.js';
 
-type Html = ReturnType<typeof html>;
+export type Html = ReturnType<typeof html>;
 
 interface LayoutOptions {
   title: string;
@@ -14,6 +15,8 @@ interface LayoutOptions {
   body: Html;
   /** The account area of the header: the logged-in student, or the "Log in with Izly" button. */
   account?: Html;
+  /** The page's own script under /assets/, after the shop's (the staff's page: its refund dialog). */
+  script?: string;
 }
 
 /** The logged-in student (name, CROUS client code) with a logout button, or the IzlyConnect button. */
@@ -25,7 +28,7 @@ function accountArea(student: ShopStudent | null): Html {
   </div>`;
 }
 
-function layout({ title, sandboxUrl, body, account }: LayoutOptions): Html {
+export function layout({ title, sandboxUrl, body, account, script }: LayoutOptions): Html {
   return html`<!doctype html>
 <html lang="fr">
   <head>
@@ -36,6 +39,7 @@ function layout({ title, sandboxUrl, body, account }: LayoutOptions): Html {
     <link rel="stylesheet" href="/assets/shop.css" />
     <script type="module" src="/assets/izly-pay.js"></script>
     <script type="module" src="/assets/shop.js"></script>
+    ${script ? html`<script type="module" src="/assets/${script}"></script>` : ''}
   </head>
   <body>
     <header class="topbar">
@@ -52,30 +56,11 @@ function layout({ title, sandboxUrl, body, account }: LayoutOptions): Html {
 </html>`;
 }
 
-/** A payment's or order's status in the staff's and student's words. */
-export function statusLabel(status: string): string {
-  const labels: Record<string, string> = {
-    open: 'à payer',
-    created: 'créé',
-    pending: 'en attente',
-    paid: 'payé',
-    refunded: 'remboursé',
-    failed: 'refusé',
-    cancelled: 'annulé',
-    expired: 'expiré',
-  };
-  return labels[status] ?? status;
-}
-
-function badge(status: string): Html {
+export function badge(status: string): Html {
   return html`<span class="badge ${status}">${statusLabel(status)}</span>`;
 }
 
-export function timeOfDay(iso: string): string {
-  return new Intl.DateTimeFormat('fr-FR', { timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
-}
-
-function dateTime(iso: string | null | undefined): string {
+export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
 }
@@ -152,77 +137,4 @@ export function purchasesFragment(purchases: ShopOrder[], productName: (sku: str
           </tbody>
         </table></div>`
     }`;
-}
-
-/** One payment as the staff sees it on the orders page. */
-export interface StaffPaymentRow {
-  paymentId: string;
-  orderId: string;
-  product: string;
-  status: string;
-  amount: number;
-  operationId: string | null;
-  createdAt: string;
-  updatedAt: string;
-  paidAt: string | null;
-  history: { at: string; text: string }[];
-  refundable: boolean;
-  /** What staff must look at (a hook given up, a duplicate, an amount mismatch), in French. */
-  attention: string[];
-}
-
-export interface OrdersPageOptions {
-  rows: StaffPaymentRow[];
-  notice: { kind: 'ok' | 'error'; text: string } | null;
-  sandboxUrl: string | null;
-}
-
-/** The staff's page: every payment, its state and history, and a refund button for paid ones. */
-export function ordersPage({ rows, notice, sandboxUrl }: OrdersPageOptions): Html {
-  return layout({
-    title: 'Commandes — Boutique démo',
-    sandboxUrl,
-    body: html`
-      <h1>Commandes et paiements</h1>
-      <p class="lead">Chaque paiement Izly de la boutique, son état confirmé par Izly, et l’historique de ses rappels.</p>
-      ${notice ? html`<p class="notice ${notice.kind}" role="status">${notice.text}</p>` : ''}
-      ${
-        rows.length === 0
-          ? html`<p class="empty">Aucun paiement pour l’instant.</p>`
-          : html`<div class="table-wrap"><table>
-            <thead><tr>
-              <th>Commande</th><th>Montant</th><th>État</th><th>Créé / mis à jour</th><th>Historique</th><th><span class="visually-hidden">Actions</span></th>
-            </tr></thead>
-            <tbody>
-              ${rows.map(
-                (row) => html`<tr data-payment="${row.paymentId}" data-order="${row.orderId}">
-                  <td>
-                    <strong>${row.orderId}</strong> · ${row.product}<br />
-                    <small class="ids"><code>${row.paymentId}</code>${row.operationId ? html` · opération Izly ${row.operationId}` : ''}</small>
-                  </td>
-                  <td>${formatEuros(row.amount)}</td>
-                  <td>${badge(row.status)}${row.attention.map((note) => html`<br /><small class="attention">⚠ ${note}</small>`)}</td>
-                  <td>${dateTime(row.createdAt)}<br /><small>${dateTime(row.updatedAt)}</small></td>
-                  <td class="history">
-                    <details>
-                      <summary>${row.history.length} évènement${row.history.length > 1 ? 's' : ''}</summary>
-                      <ol>${row.history.map((entry) => html`<li><time datetime="${entry.at}">${timeOfDay(entry.at)}</time> ${entry.text}</li>`)}</ol>
-                    </details>
-                  </td>
-                  <td>
-                    ${
-                      row.refundable
-                        ? html`<form method="post" action="/orders/${row.paymentId}/refund">
-                          <button class="refund" type="submit">Rembourser</button>
-                        </form>`
-                        : ''
-                    }
-                  </td>
-                </tr>`,
-              )}
-            </tbody>
-          </table></div>`
-      }
-    `,
-  });
 }

@@ -16,6 +16,8 @@ export interface ShopOrder {
   paymentId: string | null;
   createdAt: string;
   paidAt: string | null;
+  /** The student's e-mail when a student logged in with Izly owns the order; null for an anonymous visitor's. */
+  studentEmail: string | null;
 }
 
 interface OrderRow {
@@ -27,6 +29,7 @@ interface OrderRow {
   payment_id: string | null;
   created_at: string;
   paid_at: string | null;
+  student_email: string | null;
 }
 
 function fromRow(row: OrderRow): ShopOrder {
@@ -39,6 +42,7 @@ function fromRow(row: OrderRow): ShopOrder {
     paymentId: row.payment_id,
     createdAt: row.created_at,
     paidAt: row.paid_at,
+    studentEmail: row.student_email,
   };
 }
 
@@ -80,6 +84,9 @@ export class ShopOrders {
       );
       CREATE INDEX IF NOT EXISTS orders_by_visitor ON orders (visitor, sku, status);
     `);
+    // A shop database from before orders knew their student's e-mail gains the column (null: unknown).
+    const columns = (this.db.prepare('PRAGMA table_info(orders)').all() as { name: string }[]).map((column) => column.name);
+    if (!columns.includes('student_email')) this.db.exec('ALTER TABLE orders ADD COLUMN student_email TEXT');
   }
 
   /** The visitor's open order for a product, if there is one; a page view shows it and creates nothing. */
@@ -94,7 +101,7 @@ export class ShopOrders {
   }
 
   /** The visitor's open order for a product, created when there is none (the student clicked "pay"). */
-  openOrderFor(visitor: string, sku: string): ShopOrder {
+  openOrderFor(visitor: string, sku: string, studentEmail: string | null = null): ShopOrder {
     const product = productBySku(sku);
     if (!product) throw new Error(`unknown product ${sku}`);
     const create = this.db.transaction((): OrderRow => {
@@ -102,8 +109,8 @@ export class ShopOrders {
       if (open) return open;
       const orderId = newOrderId();
       this.db
-        .prepare('INSERT INTO orders (order_id, visitor, sku, amount, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(orderId, visitor, sku, product.price, new Date().toISOString());
+        .prepare('INSERT INTO orders (order_id, visitor, sku, amount, created_at, student_email) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(orderId, visitor, sku, product.price, new Date().toISOString(), studentEmail);
       return this.db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as OrderRow;
     });
     return fromRow(create());
@@ -126,6 +133,16 @@ export class ShopOrders {
   markRefunded(orderId: string): boolean {
     const result = this.db.prepare(`UPDATE orders SET status = 'refunded' WHERE order_id = ? AND status = 'paid'`).run(orderId);
     return result.changes === 1;
+  }
+
+  /**
+   * Gives every order of `from` (an anonymous visitor who just logged in with Izly) to `to` (the student's
+   * account), so that what they bought, and what they were paying, follows them; returns how many moved.
+   */
+  moveOrders(from: string, to: string, studentEmail: string | null): number {
+    if (from === to) return 0;
+    const result = this.db.prepare('UPDATE orders SET visitor = ?, student_email = COALESCE(student_email, ?) WHERE visitor = ?').run(to, studentEmail, from);
+    return result.changes;
   }
 
   /** The visitor's paid and refunded orders, newest first. */

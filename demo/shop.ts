@@ -4,13 +4,15 @@ import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { izlyPay, IzlyPayError, type IzlyPayApp, type PaymentEvent, type PaymentRecord, type PaymentStore } from '../server-adapter/index.js';
-import { catalogue, formatEuros, productBySku } from './catalogue.js';
+import { izlyPay, type IzlyPayApp, type PaymentStore } from '../server-adapter/index.js';
+import { catalogue, productBySku } from './catalogue.js';
 import type { DemoConfig } from './config.js';
-import { ordersPage, purchasesFragment, shopPage, statusLabel, timeOfDay, type StaffPaymentRow } from './pages.js';
+import { purchasesFragment, shopPage } from './pages.js';
+import type { RefundNotes } from './refund-notes.js';
 import type { ShopOrders } from './shop-orders.js';
 import type { ShopSessions, ShopStudent } from './shop-sessions.js';
 import { LoginThrottle, staffAuth } from './staff-login.js';
+import { staffRoutes } from './staff-routes.js';
 
 export interface ShopOptions {
   config: DemoConfig;
@@ -18,6 +20,8 @@ export interface ShopOptions {
   orders: ShopOrders;
   /** Sessions opened by "Log in with Izly". */
   sessions: ShopSessions;
+  /** The reasons staff give for refunds (the adapter's refund takes none). */
+  refundNotes: RefundNotes;
   /** Where the adapter keeps payments. */
   store: PaymentStore;
   /** The built-in sandbox's address, shown in the page header; null against a real Izly. */
@@ -28,15 +32,17 @@ export interface ShopOptions {
   clientAddress?: (c: Context) => string;
   /** Wrong staff passwords per address; default 5 in a minute lock an address out for a minute. */
   staffThrottle?: LoginThrottle;
+  /** The time in ms since the epoch, for the adapter and the staff's pages; default `Date.now`. */
+  now?: () => number;
 }
 
 const VISITOR_COOKIE = 'shop_visitor';
 const SESSION_COOKIE = 'shop_session';
-const ALL_STATUSES = ['created', 'pending', 'paid', 'refunded', 'failed', 'cancelled', 'expired'] as const;
 
 const assets = {
   css: readFileSync(new URL('./assets/shop.css', import.meta.url), 'utf8'),
   js: readFileSync(new URL('./assets/shop.js', import.meta.url), 'utf8'),
+  staffJs: readFileSync(new URL('./assets/staff.js', import.meta.url), 'utf8'),
   favicon: readFileSync(new URL('./assets/favicon.svg', import.meta.url), 'utf8'),
 };
 
@@ -59,93 +65,18 @@ function anonymousVisitorOf(c: Context): string {
   return visitor;
 }
 
-/** One line of a payment's history on the orders page, in French. */
-export function describeEvent(event: PaymentEvent): string {
-  const d = event.detail;
-  switch (event.type) {
-    case 'created':
-      return 'paiement créé';
-    case 'izly_initiated':
-      return `opération Izly ${d.operationId} créée`;
-    case 'izly_initiate_failed':
-      return `échec de la création chez Izly (${d.error})`;
-    case 'callback':
-      return `rappel d’Izly reçu (statut ${d.izlyStatus || '—'}${d.errorCode ? `, erreur ${d.errorCode}` : ''})`;
-    case 'callback_refused':
-      return `rappel refusé (${d.reason})`;
-    case 'izly_read':
-      return `statut lu chez Izly : ${d.izlyStatus} (${d.source})`;
-    case 'izly_read_failed':
-      return `lecture du statut chez Izly en échec (${d.error})`;
-    case 'transition':
-      return `état : ${statusLabel(String(d.from ?? '?'))} → ${statusLabel(String(d.to ?? '?'))}`;
-    case 'amount_mismatch':
-      return `montant différent chez Izly (${d.izly})`;
-    case 'refund_requested':
-      return 'remboursement demandé';
-    case 'refund_failed':
-      return `remboursement en échec (${d.error})`;
-    case 'hook_failed':
-      return `erreur dans le hook ${d.hook} (essai ${d.attempt ?? 1}${d.nextAttemptAt ? `, nouvel essai à ${timeOfDay(String(d.nextAttemptAt))}` : ''})`;
-    case 'hook_given_up':
-      return `hook ${d.hook} abandonné après ${d.attempts} essais : à traiter à la main`;
-    case 'duplicate_payment':
-      return d.paidBefore
-        ? `commande déjà payée par ${d.paidBefore} : ${d.refund ? 'remboursé automatiquement' : 'à rembourser'}`
-        : `payée une seconde fois par ${d.duplicate}`;
-    case 'refund_abandoned':
-      return 'remboursement jamais vu chez Izly : abandonné';
-    case 'beneficiary_mismatch':
-      return `Izly nomme un autre bénéficiaire (${d.izly})`;
-    default:
-      // A type added to the adapter after this page was written: shown as it is rather than hidden.
-      return event.type;
-  }
-}
-
-/** What staff must look at on a payment: a hook given up, a duplicate, an amount Izly reported otherwise. */
-function attentionOf(payment: PaymentRecord): string[] {
-  const notes: string[] = [];
-  if (payment.hookGivenUp) notes.push(`hook ${payment.hookGivenUp} abandonné : à traiter à la main`);
-  if (payment.duplicateOf) notes.push(`doublon de ${payment.duplicateOf} (commande déjà payée)`);
-  if (payment.amountMismatch) {
-    const izly = payment.amountMismatch === 'missing' ? 'aucun montant' : payment.amountMismatch;
-    notes.push(`montant Izly ${izly} ≠ ${formatEuros(payment.amount)} : commande non livrée`);
-  }
-  return notes;
-}
-
-async function staffRows(store: PaymentStore, orders: ShopOrders): Promise<StaffPaymentRow[]> {
-  const payments: PaymentRecord[] = await store.listByStatus(ALL_STATUSES);
-  payments.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  return Promise.all(
-    payments.map(async (payment) => ({
-      paymentId: payment.id,
-      orderId: payment.orderId,
-      product: productName(orders.get(payment.orderId)?.sku ?? ''),
-      status: payment.status,
-      amount: payment.amount,
-      operationId: payment.operationId,
-      createdAt: payment.createdAt,
-      updatedAt: payment.updatedAt,
-      paidAt: payment.paidAt,
-      history: (await store.events(payment.id)).map((event) => ({ at: event.at, text: describeEvent(event) })),
-      refundable: payment.status === 'paid',
-      attention: attentionOf(payment),
-    })),
-  );
-}
-
 /** Builds the shop. Returns the Hono app and the mounted adapter (for `reconcile()` on a schedule). */
 export function createShop({
   config,
   orders,
   sessions,
+  refundNotes,
   store,
   sandboxUrl,
   widgetBundle,
   clientAddress = (c) => getConnInfo(c).remote.address ?? 'unknown',
   staffThrottle = new LoginThrottle(),
+  now = Date.now,
 }: ShopOptions): { app: Hono; izly: IzlyPayApp } {
   const publicOrigin = new URL(config.publicUrl).origin;
   const studentOf = (c: Context): ShopStudent | undefined => sessions.student(getCookie(c, SESSION_COOKIE));
@@ -166,6 +97,7 @@ export function createShop({
     authorization: config.authorization,
     secret: config.callbackSecret,
     store,
+    now,
     allowedOrigins: [publicOrigin],
     // The server decides: an order that is not open (unknown, paid, refunded), or that is another visitor's,
     // cannot be paid from this browser.
@@ -184,6 +116,10 @@ export function createShop({
       // "Log in with Izly": open the shop's own session; the tokens stay in the shop's database.
       onLogin: (user, tokens, c) => {
         const sessionId = sessions.open(user, tokens);
+        // What the student bought or was paying before logging in, in this browser, is theirs: it follows
+        // them to their account (else "Mes achats" would empty at login).
+        const anonymous = visitorCookie(c);
+        if (anonymous) orders.moveOrders(anonymous, `izly:${user.id}`, user.email || null);
         setCookie(c, SESSION_COOKIE, sessionId, {
           httpOnly: true,
           sameSite: 'Lax',
@@ -217,6 +153,7 @@ export function createShop({
 
   app.get('/assets/shop.css', (c) => c.body(assets.css, 200, { 'content-type': 'text/css; charset=utf-8' }));
   app.get('/assets/shop.js', (c) => c.body(assets.js, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/assets/staff.js', (c) => c.body(assets.staffJs, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/assets/favicon.svg', (c) => c.body(assets.favicon, 200, { 'content-type': 'image/svg+xml' }));
   app.get('/assets/izly-pay.js', (c) => c.body(widgetBundle, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
@@ -245,7 +182,7 @@ export function createShop({
     const body = (await c.req.json().catch(() => null)) as { sku?: unknown } | null;
     const product = typeof body?.sku === 'string' ? productBySku(body.sku) : undefined;
     if (!product) return c.json({ error: { code: 'unknown_product', message: 'sku must be a product of the catalogue' } }, 400);
-    const order = orders.openOrderFor(visitorOf(c), product.sku);
+    const order = orders.openOrderFor(visitorOf(c), product.sku, studentOf(c)?.email || null);
     c.header('Cache-Control', 'no-store');
     return c.json({ orderId: order.orderId, amount: order.amount });
   });
@@ -271,31 +208,7 @@ export function createShop({
     throttle: staffThrottle,
     clientAddress,
   });
-
-  app.get('/orders', staffOnly, async (c) => {
-    const refunded = c.req.query('refunded');
-    const error = c.req.query('error');
-    const notice = refunded
-      ? { kind: 'ok' as const, text: `Paiement ${refunded} remboursé.` }
-      : error
-        ? { kind: 'error' as const, text: `Remboursement impossible : ${error}` }
-        : null;
-    c.header('Cache-Control', 'no-store');
-    return c.html(ordersPage({ rows: await staffRows(store, orders), notice, sandboxUrl }));
-  });
-
-  app.post('/orders/:paymentId/refund', staffOnly, async (c) => {
-    // The browser sends Basic credentials with any request, even a cross-site form: check where it came from.
-    if (c.req.header('origin') !== publicOrigin) return c.text('Refusé : origine inconnue', 403);
-    const paymentId = c.req.param('paymentId');
-    try {
-      await izly.refund(paymentId);
-      return c.redirect(`/orders?refunded=${encodeURIComponent(paymentId)}`, 303);
-    } catch (error) {
-      const message = error instanceof IzlyPayError ? error.message : 'erreur inattendue';
-      return c.redirect(`/orders?error=${encodeURIComponent(message)}`, 303);
-    }
-  });
+  app.route('/', staffRoutes({ staffOnly, izly, store, orders, refundNotes, publicOrigin, sandboxUrl, now }));
 
   return { app, izly };
 }

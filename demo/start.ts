@@ -10,6 +10,7 @@ import { sqliteStore } from '../server-adapter/sqlite.js';
 import { createSandbox } from '../sandbox/index.js';
 import { DemoConfigError, loadDemoConfig, type DemoConfig } from './config.js';
 import { listen } from './node-server.js';
+import { RefundNotes } from './refund-notes.js';
 import { createShop } from './shop.js';
 import { openShopDatabase, ShopOrders } from './shop-orders.js';
 import { ShopSessions } from './shop-sessions.js';
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   const shopDatabase = openShopDatabase(join(config.dataDir, 'shop.sqlite'));
   const orders = new ShopOrders(shopDatabase);
   const sessions = new ShopSessions(shopDatabase);
+  const refundNotes = new RefundNotes(shopDatabase);
   const store = config.databaseUrl ? postgresStore(config.databaseUrl) : sqliteStore(join(config.dataDir, 'izly-pay.sqlite'));
 
   const servers: ServerType[] = [];
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
     servers.push(await listenOrExplain(started.sandbox.fetch, config.sandboxPort, SANDBOX_HOST, { port: 'SANDBOX_PORT', host: null }));
   }
 
-  const { app, izly } = createShop({ config, orders, sessions, store, sandboxUrl, widgetBundle: bundle });
+  const { app, izly } = createShop({ config, orders, sessions, refundNotes, store, sandboxUrl, widgetBundle: bundle });
   servers.push(await listenOrExplain(app.fetch, config.port, config.host, { port: 'PORT', host: 'HOST' }));
 
   // Payments nobody watches (a student who closed the tab, a callback that never came) still end right, and

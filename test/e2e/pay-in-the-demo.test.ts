@@ -157,6 +157,8 @@ describe('the demo shop, paid with Izly in Chromium', () => {
 
     const staff = await staffOrdersPage();
     await staff.locator(`tr[data-order="${order}"]`).getByRole('button', { name: 'Rembourser' }).click();
+    // A refund asks first: its dialog names the order, and confirming it sends the refund.
+    await staff.getByRole('dialog').getByRole('button', { name: 'Confirmer le remboursement' }).click();
     await staff.getByRole('status').waitFor();
     assert.match((await staff.getByRole('status').textContent()) ?? '', /remboursé/);
     assert.match((await staff.locator(`tr[data-order="${order}"]`).textContent()) ?? '', /remboursé/);

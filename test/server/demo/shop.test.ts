@@ -9,6 +9,7 @@ import { loadDemoConfig } from '../../../demo/config.js';
 import { createShop } from '../../../demo/shop.js';
 import { openShopDatabase, ShopOrders } from '../../../demo/shop-orders.js';
 import { ShopSessions } from '../../../demo/shop-sessions.js';
+import { RefundNotes } from '../../../demo/refund-notes.js';
 import { LoginThrottle } from '../../../demo/staff-login.js';
 import { createSandbox, type Sandbox } from '../../../sandbox/index.js';
 import { memoryStore, type IzlyUser } from '../../../server-adapter/index.js';
@@ -46,7 +47,16 @@ describe('the demo shop', () => {
     orders = new ShopOrders(db);
     const sessions = new ShopSessions(db, { now: () => now });
     const staffThrottle = new LoginThrottle({ now: () => now });
-    ({ app } = createShop({ config, orders, sessions, store: memoryStore(), sandboxUrl: sandboxServer.url, widgetBundle: '', staffThrottle }));
+    ({ app } = createShop({
+      config,
+      orders,
+      sessions,
+      refundNotes: new RefundNotes(db),
+      store: memoryStore(),
+      sandboxUrl: sandboxServer.url,
+      widgetBundle: '',
+      staffThrottle,
+    }));
   });
 
   /** A request from `address` (the TCP peer the shop counts by) with the visitor's cookie, if any. */
