@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: every suite in turn — type check, lint (ESLint and Prettier), build, server tests (Node's
-// runner, against the real sandbox), browser tests (web-test-runner in Chromium), end-to-end tests
-// (Chromium driving the demo).
+// runner, against the real sandbox), the runtime matrix (Node, Bun, Deno, workerd), browser tests
+// (web-test-runner in Chromium), end-to-end tests (Chromium driving the demo).
 // Exits non-zero when anything fails; the last line is the grand total: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-// `--only <suite>` runs one suite (typecheck, lint, build, package, server, browser, e2e, bench-quick): npm run test:server...
+// `--only <suite>` runs one suite (typecheck, lint, build, package, server, runtimes, browser, e2e, bench-quick): npm run test:server...
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? null : process.argv[onlyIndex + 1];
 const wanted = (name) => only === null || only === name;
@@ -33,11 +33,14 @@ function run(command, args, env = {}) {
 
 function testFiles(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((file) => /\.test\.(ts|mjs|js)$/.test(file))
-    .map((file) => join(dir, file))
-    .sort();
+  return (
+    readdirSync(dir, { recursive: true })
+      .map(String)
+      // A folder with a package of its own (test/runtimes) holds its dependencies' files too: not ours.
+      .filter((file) => /\.test\.(ts|mjs|js)$/.test(file) && !file.split(/[\\/]/).includes('node_modules'))
+      .map((file) => join(dir, file))
+      .sort()
+  );
 }
 
 /** A step that is one check (type check, build): one pass or one failure. */
@@ -83,6 +86,23 @@ function browserSuite() {
   suites.push({ name: 'browser', ...totals });
 }
 
+/**
+ * The runtime matrix (test/runtimes): Bun, Deno and workerd (Miniflare) come from the package of its own
+ * there, installed here when missing rather than by the project's `npm install`, which stays light. A runtime
+ * that cannot be installed is skipped by the tests with a loud note; Node always runs.
+ */
+function runtimesSuite() {
+  if (!wanted('runtimes')) return;
+  const binaries = ['bun', 'deno', 'miniflare', 'workerd'].map((name) => join('test/runtimes/node_modules/.bin', name));
+  if (!binaries.every((binary) => existsSync(binary))) {
+    console.log('\n━━ runtimes: installing Bun, Deno and Miniflare (npm ci --prefix test/runtimes)');
+    if (run('npm', ['ci', '--prefix', 'test/runtimes', '--no-audit', '--no-fund']) !== 0) {
+      console.log('\n!!! runtimes: npm ci --prefix test/runtimes FAILED: the runtimes it could not install are SKIPPED below\n');
+    }
+  }
+  nodeSuite('runtimes', 'test/runtimes');
+}
+
 step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 step('lint', 'npm', ['run', '--silent', 'lint']);
 // The e2e tests serve the widget bundle and the sandbox CLI from the build.
@@ -91,6 +111,7 @@ step('build', 'npm', ['run', '--silent', 'build']);
 // range from the registry (npm's cache), type-checks and imports it. Alone, since its build rewrites dist/.
 nodeSuite('package', 'test/package', ['--test-concurrency=1']);
 nodeSuite('server', 'test/server');
+runtimesSuite();
 browserSuite();
 nodeSuite('e2e', 'test/e2e', ['--test-concurrency=1']);
 nodeSuite('bench-quick', 'bench', ['--test-concurrency=1']);
