@@ -12,6 +12,11 @@ const COMMANDS = {
     run: 'doctorCommand',
     summary: 'checks a point of sale against Izly without moving money, and the callback URL',
   },
+  serve: {
+    module: 'server-adapter/serve/cli',
+    run: 'serveCommand',
+    summary: 'runs the adapter as a service for a site in any language (order callout, signed webhooks)',
+  },
 };
 
 const USAGE = `Usage: izly-pay <command> [options]

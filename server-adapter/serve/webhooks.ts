@@ -1,0 +1,145 @@
+// Outcomes sent to the partner's server as signed webhooks, from inside the adapter's hooks. `onPaid`,
+// `onFailed` and `onRefunded` are retried durably by the adapter when they throw (attempts in the store,
+// run by `reconcile()`, given up after the last delay), so a delivery here is one attempt: a 2xx (or a 409,
+// "I have this event already") ends it, anything else throws and the adapter tries again later. The event
+// id is fixed per payment and outcome, so every retry carries the same id and the receiver keeps it once.
+import type { Clock, IzlyPayLogger, IzlyPayOptions, PaymentRecord } from '../index.js';
+import { partnerPayment, type PartnerPayment } from './partner-payment.js';
+import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
+
+/** What a webhook reports. */
+export type WebhookEventType = 'payment.paid' | 'payment.failed' | 'payment.refunded' | 'payment.amount_mismatch' | 'payment.duplicate';
+
+/** A webhook's JSON body. */
+export interface WebhookEvent {
+  /** `evt_<paymentId>.<outcome>`: the same on every attempt; keep it to refuse a replay. */
+  id: string;
+  type: WebhookEventType;
+  /** The payment as it is when the webhook is sent. */
+  payment: PartnerPayment;
+  /** Details of the outcome: Izly's amount for a mismatch, the payment paid before for a duplicate. */
+  data: Record<string, string | number | null>;
+}
+
+/** Settings of `WebhookSender`. */
+export interface WebhookSenderOptions {
+  url: string;
+  signingSecret: string;
+  /** Time the endpoint has to answer, in ms. */
+  timeoutMs: number;
+  fetch: (request: Request) => Promise<Response>;
+  clock: Clock;
+  logger: IzlyPayLogger;
+  /**
+   * Delays of the in-process retries of the two notifications the adapter does not retry itself
+   * (`payment.amount_mismatch`, `payment.duplicate`); the state they report stays in the store either way.
+   */
+  notificationRetryDelaysMs: readonly number[];
+}
+
+/** A delivery that did not end with a 2xx or 409; its message lands in the payment's `hook_failed` event. */
+export class WebhookDeliveryError extends Error {
+  override name = 'WebhookDeliveryError' as const;
+}
+
+const OUTCOME_OF: Record<WebhookEventType, string> = {
+  'payment.paid': 'paid',
+  'payment.failed': 'failed',
+  'payment.refunded': 'refunded',
+  'payment.amount_mismatch': 'amount_mismatch',
+  'payment.duplicate': 'duplicate',
+};
+
+/** The event of `type` for `record`, with its fixed id. */
+export function webhookEvent(type: WebhookEventType, record: PaymentRecord, data: WebhookEvent['data'] = {}): WebhookEvent {
+  return { id: `evt_${record.id}.${OUTCOME_OF[type]}`, type, payment: partnerPayment(record), data };
+}
+
+export class WebhookSender {
+  readonly #options: WebhookSenderOptions;
+  readonly #pendingRetries = new Set<() => void>();
+
+  constructor(options: WebhookSenderOptions) {
+    this.#options = options;
+  }
+
+  /** One attempt: resolves on a 2xx or 409, throws `WebhookDeliveryError` otherwise. */
+  async deliver(event: WebhookEvent): Promise<void> {
+    const { url, signingSecret, timeoutMs, fetch, clock } = this.#options;
+    const body = JSON.stringify(event);
+    // Signed at each attempt: a retry hours later is within the receiver's tolerance window.
+    const signature = signatureHeader(signingSecret, body, Math.floor(clock.now() / 1000));
+    const request = new Request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'Izly-Pay-Event-Id': event.id },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    let status: number;
+    try {
+      const response = await fetch(request);
+      status = response.status;
+      await response.body?.cancel();
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw new WebhookDeliveryError(
+        `webhook ${event.type} ${event.id}: ${url} ${timedOut ? `did not answer within ${timeoutMs} ms` : 'could not be reached'}`,
+      );
+    }
+    if ((status >= 200 && status < 300) || status === 409) return;
+    throw new WebhookDeliveryError(`webhook ${event.type} ${event.id}: ${url} answered ${status}`);
+  }
+
+  /** A notification the adapter does not retry: retried here, in this process, then given up loudly. */
+  #notify(event: WebhookEvent, attempt = 0): Promise<void> {
+    const { clock, logger, notificationRetryDelaysMs } = this.#options;
+    return this.deliver(event).catch((error: unknown) => {
+      const delay = notificationRetryDelaysMs[attempt];
+      const message = error instanceof Error ? error.message : String(error);
+      if (delay === undefined) {
+        logger.error(`izly-pay serve: ${message}; given up after ${attempt + 1} attempts (the payment's state is in the back office)`);
+        return;
+      }
+      logger.warn(`izly-pay serve: ${message}; next attempt in ${Math.round(delay / 1000)} s`);
+      const cancel = clock.setTimer(
+        delay,
+        () => {
+          this.#pendingRetries.delete(cancel);
+          void this.#notify(event, attempt + 1);
+        },
+        { keepAlive: false },
+      );
+      this.#pendingRetries.add(cancel);
+    });
+  }
+
+  /** The adapter's hooks that send the webhooks. */
+  hooks(): Pick<IzlyPayOptions, 'onPaid' | 'onFailed' | 'onRefunded' | 'onAmountMismatch' | 'onDuplicatePayment' | 'onHookGivenUp'> {
+    const { logger } = this.#options;
+    return {
+      onPaid: (payment) => this.deliver(webhookEvent('payment.paid', payment)),
+      onFailed: (payment) => this.deliver(webhookEvent('payment.failed', payment)),
+      onRefunded: async (payment) => {
+        // A refund replaces the adapter's mark of an onPaid still being retried: its payment.paid goes first,
+        // so that the receiver sees both, in order (a receiver that has it already answers 2xx or 409).
+        if (payment.paidAt !== null && payment.duplicateOf === null && payment.amountMismatch === null) {
+          await this.deliver(webhookEvent('payment.paid', payment));
+        }
+        await this.deliver(webhookEvent('payment.refunded', payment));
+      },
+      onAmountMismatch: (payment, amounts) =>
+        this.#notify(webhookEvent('payment.amount_mismatch', payment, { expected: amounts.expected, izly: amounts.izly })),
+      onDuplicatePayment: (payment, paidBefore) => this.#notify(webhookEvent('payment.duplicate', payment, { paidBefore: paidBefore.id })),
+      onHookGivenUp: (payment, hook) => {
+        logger.error(`izly-pay serve: the webhook of ${hook} for payment ${payment.id} (order ${payment.orderId}) is given up: settle this order by hand`);
+      },
+    };
+  }
+
+  /** Cancels the in-process retries still waiting. */
+  close(): void {
+    for (const cancel of this.#pendingRetries) cancel();
+    this.#pendingRetries.clear();
+  }
+}
