@@ -25,7 +25,18 @@ export interface PaymentView {
   refundedAt?: string;
   /** Only with the adapter's `exposeCustomerEmail: true`, once Izly reported it. */
   customerEmail?: string;
+  /** Why the payment did not go through; only on a `failed`, `cancelled` or `expired` payment. */
+  failureReason?: PaymentFailureReason;
 }
+
+/**
+ * Why a payment did not go through, in a stable code the adapter derives from Izly's reason (the callback's
+ * `Error`, the status, the error code): `insufficient_balance` (balance too low: sandbox code 2002, Xpollens
+ * 110; topping up the Izly account and trying again can work), `unpaid_debt` (an unpaid debt to settle with
+ * the CROUS first), `account_blocked` (the account may not pay), `cancelled` (the student cancelled on Izly),
+ * `expired` (never decided in time), `unknown` (any other refusal, or a payment that could not start at Izly).
+ */
+export type PaymentFailureReason = 'insufficient_balance' | 'unpaid_debt' | 'account_blocked' | 'cancelled' | 'expired' | 'unknown';
 
 /** A payment as `POST /payments` answers it: the view plus the Izly page to send the student to. */
 export interface CreatedPaymentView extends PaymentView {
@@ -45,6 +56,16 @@ export interface CreatePaymentRequest {
 
 /** Added by the adapter to `returnUrl` when Izly sends the student back: `?izly_payment=<paymentId>`. */
 export const PAYMENT_RETURN_PARAM = 'izly_payment';
+
+/** The `name` of the popup window `<izly-pay-button mode="popup">` opens: the adapter's cancel page looks for it. */
+export const PAY_POPUP_NAME = 'izly-pay';
+
+/**
+ * The `type` of the message posted to the button that opened the popup when the student is back from Izly:
+ * by the partner's return page (`{ type, paymentId }`), or by the adapter's cancel page (`{ type }`; Izly's
+ * one "URL after cancellation" does not say which payment). The button then reads its payment.
+ */
+export const PAY_RETURN_MESSAGE_TYPE = 'izly-pay:return';
 
 /** `GET /payments/:paymentId?wait=N`: seconds the adapter may hold the answer while the payment is open. */
 export const WAIT_PARAM = 'wait';
@@ -79,6 +100,11 @@ export type ConnectPopupMessage =
 /** The one shape of an error answer that reaches a browser; nothing secret in either field. */
 export interface ErrorAnswer<Code extends string> {
   error: { code: Code; message: string };
+  /**
+   * The payment the error is about, when there is one to show: with `order_already_paid` (HTTP 409 to
+   * `POST /payments`), the order's paid payment, so that a stale tab shows it paid rather than an error.
+   */
+  payment?: PaymentView;
 }
 
 /** Stable machine codes of the payment routes' error answers (README, *Error answers*). */

@@ -46,11 +46,14 @@ export class AdapterError extends Error {
   readonly code: IzlyPayErrorCode | AdapterClientErrorCode;
   /** The HTTP status, or 0 when no answer arrived. */
   readonly status: number;
+  /** The payment the error is about, when the adapter sent one (`order_already_paid`: the order's paid payment). */
+  readonly payment: PublicPayment | undefined;
 
-  constructor(code: IzlyPayErrorCode | AdapterClientErrorCode, message: string, status = 0) {
+  constructor(code: IzlyPayErrorCode | AdapterClientErrorCode, message: string, status = 0, payment?: PublicPayment) {
     super(message);
     this.code = code;
     this.status = status;
+    this.payment = payment;
   }
 }
 
@@ -118,18 +121,13 @@ export class AdapterClient {
    * the adapter's limits means nothing was done, so even a creation is safe to send again (with its key).
    */
   async #request<T>(path: string, signal: AbortSignal | undefined, waitSeconds: number, init: RequestInit = {}): Promise<T> {
-    // An abort that came first would never fire its event for the listener below.
-    signal?.throwIfAborted();
-    // One controller for both the caller's signal and our own answer timeout (AbortSignal.any is too recent).
-    const controller = new AbortController();
-    const forward = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', forward, { once: true });
-    const timer = setTimeout(() => controller.abort(), waitSeconds * 1000 + ANSWER_GRACE_MS);
+    // The caller's signal and our own answer timeout in one (an already aborted signal fails the fetch at once).
+    const timeout = AbortSignal.timeout(waitSeconds * 1000 + ANSWER_GRACE_MS);
     try {
       const response = await this.#fetch(this.#endpoint + path, {
         ...init,
         headers: { accept: 'application/json', ...init.headers },
-        signal: controller.signal,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       // A body cut short (or not JSON at all) lands in the catch below as a network failure.
       if (response.ok) return (await response.json()) as T;
@@ -140,14 +138,11 @@ export class AdapterClient {
       }
       // The code is taken as the partner's own server sent it: checking it against the list would ship the list.
       const body = (await response.json().catch(() => null)) as Partial<ErrorAnswer<IzlyPayErrorCode>> | null;
-      throw new AdapterError(body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? response.statusText, response.status);
+      throw new AdapterError(body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? response.statusText, response.status, body?.payment);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof AdapterError) throw error;
       throw new AdapterError('network_error', String(error));
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', forward);
     }
   }
 }

@@ -6,8 +6,6 @@
 import type { ConnectButtonErrorCode, ConnectMode, PayButtonErrorCode } from '../contract/browser-contract.js';
 import type { CreatedPayment, PublicPayment } from './adapter-client.js';
 
-const crossing = { bubbles: true, composed: true } as const;
-
 /** What `izly-pay-start` carries: no payment exists yet, only the order it is about to be created for. */
 export interface IzlyPayStartDetail {
   orderId: string;
@@ -56,19 +54,19 @@ export interface IzlyConnectErrorDetail {
  * one element drops the other element's event classes.
  */
 /* @__NO_SIDE_EFFECTS__ */
-function eventWithDetail<Detail>(type: string, init: EventInit = crossing) {
+function eventWithDetail<Detail>(type: string, cancelable?: true) {
   return class extends Event {
     readonly detail: Detail;
 
     constructor(detail: Detail) {
-      super(type, init);
+      super(type, { bubbles: true, composed: true, cancelable });
       this.detail = detail;
     }
   };
 }
 
 /** Fired on click, before anything is sent. Cancelable: `preventDefault()` stops the payment. */
-export class IzlyPayStartEvent extends eventWithDetail<IzlyPayStartDetail>('izly-pay-start', { ...crossing, cancelable: true }) {}
+export class IzlyPayStartEvent extends eventWithDetail<IzlyPayStartDetail>('izly-pay-start', true) {}
 
 /** The adapter created the payment; the student is being sent to Izly (`detail.authorizationUrl`) to approve it. */
 export class IzlyPayPendingEvent extends eventWithDetail<IzlyPayPendingDetail>('izly-pay-pending') {}
@@ -86,7 +84,7 @@ export class IzlyPayCancelEvent extends eventWithDetail<PublicPayment>('izly-pay
 export class IzlyPayErrorEvent extends eventWithDetail<IzlyPayErrorDetail>('izly-pay-error') {}
 
 /** Fired on click, before leaving for Izly. Cancelable: `preventDefault()` stops the login. */
-export class IzlyConnectStartEvent extends eventWithDetail<IzlyConnectStartDetail>('izly-connect-start', { ...crossing, cancelable: true }) {}
+export class IzlyConnectStartEvent extends eventWithDetail<IzlyConnectStartDetail>('izly-connect-start', true) {}
 
 /** The partner's server logged the student in (its `onLogin` hook opened the session). */
 export class IzlyConnectSuccessEvent extends eventWithDetail<IzlyConnectSuccessDetail>('izly-connect-success') {}

@@ -13,18 +13,18 @@ export interface ButtonView {
   label: TemplateResult | string;
   /** The button's accessible name when the label alone does not say enough; empty: the label is the name. */
   name?: string;
-  /** The live region's text; empty says nothing. */
-  status: string;
+  /** The live region's text (a link may follow it); empty says nothing. */
+  status: TemplateResult | string;
 }
 
-/** Opened inside the click, or the popup blocker would stop it. */
-export const openPopup = (url: string, name: string): Window | null => window.open(url, name, 'popup=yes,width=480,height=720');
+/** Opened inside the click, or the popup blocker would stop it; a size makes it a popup window, not a tab. */
+export const openPopup = (url: string, name: string): Window | null => window.open(url, name, 'width=480,height=720');
 
 /** How often to look whether the student closed a popup (browsers fire no event for it). */
 export const POPUP_CHECK_MS = 400;
 
-/** "Payer avec Izly": the words, then Izly's wordmark (the space keeps them two words for screen readers). */
-export const withWordmark = (words: string): TemplateResult => html`${words} <span class="wordmark">Izly</span>`;
+/** "Payer avec Izly": the words, then Izly's wordmark, the label's one `span` (the space keeps them two words for screen readers). */
+export const withWordmark = (words: string): TemplateResult => html`${words} <span>Izly</span>`;
 
 /**
  * What every Izly button shares: the attributes a partner sets on any of them, delegated focus, and the
@@ -79,6 +79,7 @@ export abstract class IzlyButtonBase<State extends string> extends LitElement {
   protected override render() {
     const { busy, done, label, name, status } = this.view(resolveLang(this));
     // Written tight on purpose: Lit ships template text as written, whitespace included.
-    return html`<button part="button" type="button" ?disabled=${this.disabled} aria-disabled=${busy || done ? 'true' : nothing} aria-label=${name || nothing} aria-busy=${busy} @click=${this.activate}>${label}</button><div part="status" class="status" role="status" aria-live="polite">${status || nothing}</div>`;
+    // `role="status"` is a polite live region already; the status is the shadow root's one `div` (styled so).
+    return html`<button part="button" type="button" ?disabled=${this.disabled} aria-disabled=${busy || done || nothing} aria-label=${name || nothing} aria-busy=${busy} @click=${this.activate}>${label}</button><div part="status" role="status">${status || nothing}</div>`;
   }
 }

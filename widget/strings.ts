@@ -16,21 +16,22 @@ export type PayStatusStrings = {
   verifying: string;
   /** Back from Izly, the server slow or out of reach: still checking, and the student may leave. */
   slow: string;
-  /** Receives the formatted price, or `null`. */
-  paid: (amount: string | null) => string;
+  /** Receives the formatted price (a paid payment always has one: the server's amount). */
+  paid: (amount: string) => string;
   failed: string;
   expired: string;
   cancelled: string;
   /** Back without a decision (the popup closed, the back button): the payment is still open. */
   pending: string;
-  /** As `pending`, for a payment whose creation was still under way. */
-  created: string;
   /** No answer from the partner's server. */
   network_error: string;
   /** Back from Izly, but the server has not confirmed in time. */
   verification_timeout: string;
   /** Any other error: the server refused to create the payment (the adapter's error code). */
   error: string;
+  /** Refused by Izly, by the payment's `failureReason`; `insufficient_balance` is a link to top up the account. */
+  insufficient_balance: string;
+  unpaid_debt: string;
 };
 
 /** What `<izly-pay-button>` says. */
@@ -42,6 +43,12 @@ export interface PayButtonStrings {
   recheck: string;
   /** The label once paid. */
   paid: string;
+  /**
+   * Labels picked by the message, before the state's: `order_already_paid` (a click found the order paid
+   * already, in a stale tab: the paid state, never an error), and '' (the idle label, no "Réessayer") after a
+   * refusal that trying again cannot mend (a debt, a blocked account).
+   */
+  labelFor: Partial<Record<string, string>>;
   status: PayStatusStrings;
 }
 
@@ -74,21 +81,23 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
     retry: 'Réessayer',
     recheck: 'Vérifier à nouveau',
     paid: 'Payé',
+    labelFor: { order_already_paid: 'Déjà payé', unpaid_debt: '' },
     status: {
       creating: 'Préparation du paiement…',
       redirecting: 'Redirection vers Izly…',
       awaiting: 'Validez dans la fenêtre Izly.',
       verifying: 'Vérification en cours…',
       slow: 'Paiement en cours de vérification, vous pouvez revenir plus tard.',
-      paid: (amount) => (amount ? `Paiement de ${amount} effectué.` : 'Paiement effectué.'),
+      paid: (amount) => `Paiement de ${amount} effectué.`,
       failed: 'Paiement refusé par Izly.',
       expired: 'Paiement expiré.',
       cancelled: 'Paiement annulé.',
       pending: 'Paiement non finalisé.',
-      created: 'Paiement non finalisé.',
       network_error: 'Connexion impossible.',
       verification_timeout: 'Paiement encore en vérification.',
       error: 'Le paiement n’a pas pu démarrer.',
+      insufficient_balance: 'Solde Izly insuffisant : rechargez votre compte.',
+      unpaid_debt: 'Un impayé bloque votre compte Izly : contactez votre CROUS.',
     },
   },
   en: {
@@ -96,21 +105,23 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
     retry: 'Try again',
     recheck: 'Check again',
     paid: 'Paid',
+    labelFor: { order_already_paid: 'Already paid', unpaid_debt: '' },
     status: {
       creating: 'Preparing your payment…',
       redirecting: 'Taking you to Izly…',
       awaiting: 'Approve it in the Izly window.',
       verifying: 'Checking your payment…',
       slow: 'Your payment is still being checked; you can come back later.',
-      paid: (amount) => (amount ? `Payment of ${amount} complete.` : 'Payment complete.'),
+      paid: (amount) => `Payment of ${amount} complete.`,
       failed: 'Izly declined the payment.',
       expired: 'Payment expired.',
       cancelled: 'Payment cancelled.',
       pending: 'Payment not completed.',
-      created: 'Payment not completed.',
       network_error: 'Could not connect.',
       verification_timeout: 'Payment still being checked.',
       error: 'The payment could not start.',
+      insufficient_balance: 'Izly balance too low: top up your account.',
+      unpaid_debt: 'Unpaid debt on your Izly account: contact your CROUS.',
     },
   },
 };
@@ -150,19 +161,14 @@ function supported(tag: string | null | undefined): WidgetLang | null {
 }
 
 /**
- * The element's language: its own `lang`, else the nearest ancestor's, else the page's; the first one the
- * widget speaks wins, and French when none does.
+ * The element's language: the nearest `lang` (its own, else an ancestor's in its tree) if the widget speaks it,
+ * else the page's, and French when neither is French or English.
  */
 export function resolveLang(element: HTMLElement): WidgetLang {
-  return (
-    supported(element.lang) ??
-    supported(element.parentElement?.closest('[lang]')?.getAttribute('lang')) ??
-    supported(element.ownerDocument.documentElement.lang) ??
-    'fr'
-  );
+  return supported(element.closest<HTMLElement>('[lang]')?.lang) ?? supported(document.documentElement.lang) ?? 'fr';
 }
 
 /** Integer cents as a price in the language's format: `3,50 €` or `€3.50`. */
 export function formatEuros(cents: number, lang: WidgetLang): string {
-  return (cents / 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-IE', { style: 'currency', currency: 'EUR' });
+  return (cents / 100).toLocaleString(lang, { style: 'currency', currency: 'EUR' });
 }

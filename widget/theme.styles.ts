@@ -16,11 +16,10 @@ export default css`
   :host {
     --_bg: var(--izly-pay-background, #e4003a);
     --_fg: var(--izly-pay-color, #fff);
-    --_font: var(--izly-pay-font-family, system-ui, sans-serif);
     /* One column: the button, then the status line. */
     display: inline-grid;
     justify-items: center;
-    font: 1rem var(--_font);
+    font: 1rem var(--izly-pay-font-family, system-ui, sans-serif);
   }
 
   :host([size=small]) {
@@ -51,11 +50,13 @@ export default css`
     border-radius: var(--izly-pay-radius, 0.625rem);
     background: var(--_bg);
     color: var(--_fg);
-    font: 600 1em/1.2 var(--_font);
+    font: inherit;
+    font-weight: 600;
+    line-height: 1.2;
     cursor: pointer;
   }
 
-  button:hover:not([aria-disabled]):not(:disabled) {
+  button:hover:not([aria-disabled], :disabled) {
     --_bg: var(--izly-pay-background-hover, #c20031);
   }
 
@@ -77,7 +78,7 @@ export default css`
     cursor: not-allowed;
   }
 
-  .wordmark {
+  span {
     padding: 0 0.4em 0.1em;
     border-radius: 1em;
     background: var(--_fg);
@@ -94,45 +95,39 @@ export default css`
     border: 0.15em solid;
     border-right-color: transparent;
     border-radius: 50%;
-    animation: spin 0.8s linear infinite;
   }
 
-  /* Finished (paid, logged in): disabled for clicks but not busy. A tick drawn with two borders. */
+  /* Finished (paid, logged in): disabled for clicks but not busy. A tick, hidden from screen readers (no alt text). */
   button[aria-disabled][aria-busy=false]::before {
-    content: '';
-    width: 0.3em;
-    height: 0.6em;
-    margin-top: -0.2em;
-    border: solid;
-    border-width: 0 0.16em 0.16em 0;
-    transform: rotate(45deg);
+    content: '✓' / '';
   }
 
-  /* Still, but still there: the spinner's shape and aria-busy say the button is working. */
-  @media (prefers-reduced-motion: reduce) {
+  /* Turning only for those who did not ask for less motion; still, its shape and aria-busy say the button is working. */
+  @media (prefers-reduced-motion: no-preference) {
     button[aria-busy=true]::before {
-      animation: none;
+      animation: spin 0.8s linear infinite;
     }
   }
 
   @keyframes spin {
     to {
-      transform: rotate(1turn);
+      rotate: 1turn;
     }
   }
 
-  .status {
+  div {
     color: var(--izly-pay-status-color);
     font-size: 0.875em;
     text-align: center;
   }
 
-  .status:not(:empty) {
+  div:not(:empty) {
     margin-top: 0.4em;
   }
 
-  /* Each element's styles file adds its own finished and failed states to these two rules' selectors. */
-  :host([state=error]) .status {
+  /* Each element's styles file adds its own finished state; a refusal (the pay button's) reads as an error. */
+  :host([state=error]) div,
+  :host([state=failed]) div {
     color: var(--izly-pay-error-color, color-mix(in srgb, #e4003a 60%, currentColor));
   }
 `;

@@ -3,7 +3,14 @@
 // stylesheet are served by the routes beside them (relative URLs: every page lives under `/connect/`).
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { CONNECT_POPUP_MESSAGE_TYPE, CONNECT_RETURN_PARAM, type ConnectOutcome, type IzlyConnectErrorCode } from '../../contract/browser-contract.js';
+import {
+  CONNECT_POPUP_MESSAGE_TYPE,
+  CONNECT_RETURN_PARAM,
+  PAY_POPUP_NAME,
+  PAY_RETURN_MESSAGE_TYPE,
+  type ConnectOutcome,
+  type IzlyConnectErrorCode,
+} from '../../contract/browser-contract.js';
 
 export const PAGE_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -49,6 +56,8 @@ const WORDS = {
     succeeded: 'Connexion réussie',
     loggedIn: 'Vous êtes connecté avec Izly. Cette fenêtre va se fermer.',
     continue: 'Continuer sur le site',
+    paymentCancelled: 'Paiement annulé',
+    noDebit: 'Vous n’avez pas été débité. Retour au site…',
   },
   en: {
     failed: 'Izly login failed',
@@ -58,6 +67,8 @@ const WORDS = {
     succeeded: 'Logged in',
     loggedIn: 'You are logged in with Izly. This window will close.',
     continue: 'Continue on the site',
+    paymentCancelled: 'Payment cancelled',
+    noDebit: 'You were not charged. Back to the site…',
   },
 } as const;
 
@@ -120,6 +131,50 @@ export function popupPage(outcome: { ok: true } | { ok: false; error: PageError 
   const title = outcome.ok ? words.succeeded : outcome.error.code === 'login_cancelled' ? words.cancelled : words.failed;
   return page(lang, title, body, { head: html`<script src="popup.js" defer></script>`, bodyAttributes: data });
 }
+
+/**
+ * Where a payment cancelled on Izly lands (Izly's one "URL after cancellation", also that of a refusal):
+ * `cancel.js` tells the pay button that opened the popup, which reads its payment at once, and closes the
+ * popup; in a tab (redirect mode), it goes on to `paymentCancelUrl` at once, where the button recognises
+ * its payment from session storage. Without script, a refresh does the same, and the link remains.
+ */
+export function paymentCancelPage(lang: PageLang, paymentCancelUrl: string, targetOrigins: readonly string[]) {
+  const words = WORDS[lang];
+  const body = html`<h1>${words.paymentCancelled}</h1>
+<p role="status">${words.noDebit}</p>
+<p><a id="return-link" href="${paymentCancelUrl}" class="back">${words.back}</a></p>`;
+  return page(lang, words.paymentCancelled, body, {
+    head: html`<script src="cancel.js" defer></script>
+<noscript><meta http-equiv="refresh" content="0;url=${paymentCancelUrl}"></noscript>`,
+    bodyAttributes: html`id="izly-pay-cancel" data-return-url="${paymentCancelUrl}" data-target-origins="${targetOrigins.join(' ')}"`,
+  });
+}
+
+/**
+ * Served as `/connect/cancel.js`. Only the popup the pay button opened (its name, and an opener) is closed:
+ * a shop's tab that some page opened keeps going to the shop. The message says no more than "back from
+ * Izly" (the button reads the payment itself), posted to each allowed origin: it reaches the opener only if
+ * the opener is one of them.
+ */
+export const PAYMENT_CANCEL_SCRIPT = `// izly-pay: a payment cancelled on Izly: tell the pay button's popup opener and close, or go back to the shop.
+(function () {
+  var page = document.getElementById('izly-pay-cancel');
+  if (!page) return;
+  var data = page.dataset;
+  var opener = window.opener;
+  var back = function () { location.replace(data.returnUrl); };
+  if (opener && opener !== window && window.name === '${PAY_POPUP_NAME}') {
+    data.targetOrigins.split(' ').forEach(function (origin) {
+      opener.postMessage({ type: '${PAY_RETURN_MESSAGE_TYPE}' }, origin);
+    });
+    window.close();
+    // A window the browser would not close goes back to the shop like a tab.
+    setTimeout(back, 1000);
+    return;
+  }
+  back();
+})();
+`;
 
 /**
  * Served as `/connect/popup.js`: posts the contract's `ConnectPopupMessage`. Without an opener (a browser that cut

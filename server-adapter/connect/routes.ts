@@ -5,9 +5,10 @@
 //                          return URL (or ends the popup)
 //   GET /connect/cancel    Izly's "URL after cancellation": a cancelled login when one is in progress (back
 //                          to its return URL with `izly_connect=login_cancelled`, or the popup's last page),
-//                          otherwise a cancelled payment, sent on to `paymentCancelUrl`
+//                          otherwise a cancelled (or refused) payment: a page that tells the pay button's popup
+//                          opener and closes, or goes on to `paymentCancelUrl` (a 303 there for a non-HTML client)
 //   GET /connect/session   the partner's `session(c)` view, when that hook is given
-//   GET /connect/popup.js, /connect/page.css   assets of the pages (no inline script or style)
+//   GET /connect/popup.js, /connect/cancel.js, /connect/page.css   assets of the pages (no inline script or style)
 // Tokens never leave the server: not in an answer, a redirect, a cookie or a log line.
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -15,7 +16,18 @@ import { IzlyConnectError, connectErrorFromIzly, type IzlyConnectErrorCode } fro
 import { createLoginCookieSealer, newNonce, sameText, type LoginCookieSealer, type LoginInProgress } from './login-cookie.js';
 import { loginNonces, type LoginNonces } from './login-nonces.js';
 import type { ConnectTokens, ResolvedConnectOptions } from './options.js';
-import { PAGE_HEADERS, PAGE_STYLES, POPUP_SCRIPT, errorPage, pageLangFrom, popupPage, returnUrlWith, type PageLang } from './pages.js';
+import {
+  PAGE_HEADERS,
+  PAGE_STYLES,
+  PAYMENT_CANCEL_SCRIPT,
+  POPUP_SCRIPT,
+  errorPage,
+  pageLangFrom,
+  paymentCancelPage,
+  popupPage,
+  returnUrlWith,
+  type PageLang,
+} from './pages.js';
 import { withExpiry } from './tokens.js';
 import type { IzlyClient } from '../izly/client.js';
 import type { IzlyUser } from '../izly/connect.js';
@@ -78,6 +90,7 @@ export function connectRoutes(settings: ConnectRouteSettings): Hono {
   }
 
   app.get('/popup.js', (c) => c.body(POPUP_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', ...ASSET_HEADERS }));
+  app.get('/cancel.js', (c) => c.body(PAYMENT_CANCEL_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', ...ASSET_HEADERS }));
   app.get('/page.css', (c) => c.body(PAGE_STYLES, 200, { 'Content-Type': 'text/css; charset=utf-8', ...ASSET_HEADERS }));
   return app;
 }
@@ -170,8 +183,13 @@ class ConnectHandlers {
     }
     // No login in progress: Izly sent a cancelled payment here (one URL after cancellation for both).
     if (getCookie(c, this.#cookieScope(c).name) !== undefined) c.header('Set-Cookie', this.#clearLogin(c));
+    const { paymentCancelUrl } = this.#options;
+    if (/\btext\/html\b/i.test(c.req.header('accept') ?? '')) {
+      const lang = langParameter(c.req.query('lang')) ?? pageLangFrom(c.req.header('accept-language'));
+      return c.html(paymentCancelPage(lang, paymentCancelUrl, this.#settings.allowedOrigins), 200, PAGE_HEADERS);
+    }
     c.header('Cache-Control', 'no-store');
-    return c.redirect(this.#options.paymentCancelUrl, 303);
+    return c.redirect(paymentCancelUrl, 303);
   }
 
   /**

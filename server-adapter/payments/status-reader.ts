@@ -13,9 +13,13 @@ import { MismatchError, type PaymentTransitions, type ReadSource } from './trans
  * `polite` reads are rate-limited (they return the stored record when the last read is recent);
  * `returned` reads (the student is back from Izly, where a cancel sends no callback) are polite reads held
  * only to the base rate limit, not to the slower safety net of trusted callbacks; `fresh` reads
- * (callbacks, reconcile, refunds) always reach Izly after any read in flight.
+ * (callbacks, a new click, reconcile, refunds) always reach Izly after they were asked for, but no sooner
+ * than `statusReadIntervalMs` after the operation's last read began: those asked meanwhile share one read
+ * made then, so that no flood of re-clicks or replayed callbacks floods Izly; `sweep` reads (reconcile)
+ * are fresh reads that give the stored record instead of waiting when the operation was read within the
+ * interval (it was just settled, or the next run will read it).
  */
-export type ReadMode = 'polite' | 'returned' | 'fresh';
+export type ReadMode = 'polite' | 'returned' | 'fresh' | 'sweep';
 
 /**
  * How long after a read found a payment paid its callback may still come before it counts as missed (or
@@ -34,6 +38,10 @@ export class StatusReader {
    * policy's next one, but never more than once per `statusReadIntervalMs`.
    */
   private readonly lastReadAt = new Map<string, number>();
+  /** When each operation's last read at Izly began, and its number (`readsStarted`): fresh reads are spaced by it. */
+  private readonly lastStarted = new Map<string, { at: number; number: number }>();
+  /** The fresh read each operation has waiting for its turn, shared by every fresh read asked before it begins. */
+  private readonly waitingFreshReads = new Map<string, { lastAskedAt: number; promise: Promise<PaymentRecord> }>();
 
   constructor(
     private readonly options: ResolvedIzlyPayOptions,
@@ -43,11 +51,18 @@ export class StatusReader {
     this.policy = new StatusReadPolicy(options, options.clock);
   }
 
-  /** The operation was just read (or Izly just told its status): the next polite read waits an interval. */
+  /**
+   * Izly just told the operation's status (its creation): the next polite read waits an interval. A
+   * `returned` read is not held back by this: the student decided on Izly's page after its creation.
+   */
   readAgainLater(operationId: string): void {
-    const now = this.options.clock.now();
-    this.lastReadAt.set(operationId, now);
-    this.nextReadAt.set(operationId, now + this.policy.nextIntervalMs());
+    this.nextReadAt.set(operationId, this.options.clock.now() + this.policy.nextIntervalMs());
+  }
+
+  /** The operation was just read (here, or by another instance): the next polite and returned reads wait. */
+  private noteRead(operationId: string): void {
+    this.readAgainLater(operationId);
+    this.lastReadAt.set(operationId, this.options.clock.now());
   }
 
   /** How long until the operation's next polite read is due (the policy's longest interval before it is known). */
@@ -72,25 +87,67 @@ export class StatusReader {
     // told of): it joins such a read, or waits for the older one and starts its own.
     const askedAt = this.readsStarted;
     for (let inFlight = this.inFlightReads.get(operationId); inFlight; inFlight = this.inFlightReads.get(operationId)) {
-      if (mode !== 'fresh' || inFlight.number > askedAt) return inFlight.promise;
+      if ((mode !== 'fresh' && mode !== 'sweep') || inFlight.number > askedAt) return inFlight.promise;
       const shared = await inFlight.promise.catch(() => null);
       if (shared && !isOpenStatus(shared.status)) return shared;
       if (shared) record = shared;
     }
+    if (mode === 'fresh' || mode === 'sweep') {
+      const due = (this.lastStarted.get(operationId)?.at ?? -Infinity) + statusReadIntervalMs;
+      if (clock.now() < due) {
+        if (mode === 'sweep') return (await store.get(record.id)) ?? record;
+        return this.freshReadLater(record, operationId, source, failureHint, due, askedAt);
+      }
+    }
     if (mode === 'polite' && clock.now() < (this.nextReadAt.get(operationId) ?? 0)) return record;
     if (mode === 'returned' && clock.now() - (this.lastReadAt.get(operationId) ?? -Infinity) < statusReadIntervalMs) return record;
-    if (mode !== 'fresh' && store.claimStatusRead) {
+    if ((mode === 'polite' || mode === 'returned') && store.claimStatusRead) {
       // A store shared by several instances lets one of them read per interval: the others learn the
       // answer from the store (and are woken by its notifications).
       const interval = mode === 'returned' ? statusReadIntervalMs : this.policy.nextIntervalMs();
       if (!(await store.claimStatusRead(record.id, interval))) {
-        this.readAgainLater(operationId);
+        this.noteRead(operationId);
         return (await store.get(record.id)) ?? record;
       }
       const started = this.inFlightReads.get(operationId);
       if (started) return started.promise;
     }
     return this.startRead(record, operationId, source, failureHint);
+  }
+
+  /**
+   * The fresh read of an operation read less than an interval ago, made once `due` comes and shared by every
+   * fresh read asked until then. A read begun since the first of them was asked (a poll's) answers for it.
+   */
+  private freshReadLater(
+    record: PaymentRecord,
+    operationId: string,
+    source: ReadSource,
+    failureHint: string | undefined,
+    due: number,
+    askedAt: number,
+  ): Promise<PaymentRecord> {
+    const waiting = this.waitingFreshReads.get(operationId);
+    if (waiting) {
+      // Only a read begun after the last of them was asked answers for all of them.
+      waiting.lastAskedAt = Math.max(waiting.lastAskedAt, askedAt);
+      return waiting.promise;
+    }
+    const { clock, store } = this.options;
+    const entry = { lastAskedAt: askedAt, promise: Promise.resolve(record) };
+    entry.promise = new Promise<void>((resolve) => clock.setTimer(due - clock.now(), resolve)).then(async () => {
+      this.waitingFreshReads.delete(operationId);
+      // Its turn has come (time is not read again: a clock that stands still must not hold it for ever).
+      for (let inFlight = this.inFlightReads.get(operationId); inFlight; inFlight = this.inFlightReads.get(operationId)) {
+        if (inFlight.number > entry.lastAskedAt) return inFlight.promise;
+        await inFlight.promise.catch(() => null);
+      }
+      const current = (await store.get(record.id)) ?? record;
+      if ((this.lastStarted.get(operationId)?.number ?? 0) > entry.lastAskedAt) return current;
+      return this.startRead(current, operationId, source, failureHint);
+    });
+    this.waitingFreshReads.set(operationId, entry);
+    return entry.promise;
   }
 
   /** A polite read whose failure leaves the stored record as it is (a poll must not fail because Izly does). */
@@ -124,7 +181,7 @@ export class StatusReader {
   private startRead(record: PaymentRecord, operationId: string, source: ReadSource, failureHint: string | undefined): Promise<PaymentRecord> {
     const { store } = this.options;
     const read = (async () => {
-      this.readAgainLater(operationId);
+      this.noteRead(operationId);
       try {
         const payment = await this.client.getPayment(operationId);
         const current = (await store.get(record.id)) ?? record;
@@ -146,6 +203,7 @@ export class StatusReader {
     })();
     const entry = { promise: read, number: ++this.readsStarted };
     this.inFlightReads.set(operationId, entry);
+    this.lastStarted.set(operationId, { at: this.options.clock.now(), number: entry.number });
     const forget = () => {
       if (this.inFlightReads.get(operationId) === entry) this.inFlightReads.delete(operationId);
       this.forgetOldReads();
@@ -163,6 +221,9 @@ export class StatusReader {
         this.nextReadAt.delete(operationId);
         this.lastReadAt.delete(operationId);
       }
+    }
+    for (const [operationId, started] of this.lastStarted) {
+      if (now - started.at >= this.options.statusReadIntervalMs) this.lastStarted.delete(operationId);
     }
   }
 

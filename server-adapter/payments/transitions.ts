@@ -35,6 +35,15 @@ export const EXPIRED_WHILE_PENDING = 'expired_pending_at_izly';
 const MISSING_AMOUNT = 'missing';
 const NOT_REFUNDED: readonly PaymentStatus[] = ['created', 'pending', 'paid', 'failed', 'cancelled', 'expired'];
 
+/**
+ * Why Izly ended a payment, as a read tells it (no failure callback came first): the status, and Izly's
+ * `Error` words when it gives some ("Solde insuffisant"), which the public view reads its reason from.
+ */
+function izlyReason(payment: IzlyPayment): string {
+  const reason = `izly_${payment.status.state}`;
+  return payment.error ? `${reason}: ${payment.error}`.slice(0, 200) : reason;
+}
+
 export class PaymentTransitions {
   /** Hooks running in this process (`paymentId:hook`), which `reconcile()` must not start again. */
   private readonly runningHooks = new Set<string>();
@@ -335,7 +344,7 @@ export class PaymentTransitions {
       case 'failed':
       case 'cancelled':
       case 'expired':
-        return this.move(record, OPEN_STATUSES, { ...patch, status: payment.status.state, failureReason: failureHint ?? `izly_${payment.status.state}` });
+        return this.move(record, OPEN_STATUSES, { ...patch, status: payment.status.state, failureReason: failureHint ?? izlyReason(payment) });
       case 'pending': {
         if (record.status === 'pending' && this.options.clock.now() - Date.parse(record.createdAt) >= this.options.expireAfterMs) {
           return this.move(record, ['pending'], { ...patch, status: 'expired', failureReason: failureHint ?? EXPIRED_WHILE_PENDING });

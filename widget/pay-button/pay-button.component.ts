@@ -1,5 +1,5 @@
-import type { PropertyValues } from 'lit';
-import { PAYMENT_RETURN_PARAM, type PayButtonErrorCode } from '../../contract/browser-contract.js';
+import { html, type PropertyValues } from 'lit';
+import { PAYMENT_RETURN_PARAM, PAY_POPUP_NAME, PAY_RETURN_MESSAGE_TYPE, type PayButtonErrorCode } from '../../contract/browser-contract.js';
 import { AdapterClient, AdapterError, isFinal, isTransient, type CreatedPayment, type PublicPayment } from '../adapter-client.js';
 import {
   IzlyPayCancelEvent,
@@ -20,8 +20,6 @@ export type PayButtonState = 'idle' | 'creating' | 'redirecting' | 'awaiting' | 
 export type PayButtonMode = ButtonMode;
 export type PayButtonSize = ButtonSize;
 
-/** The message a return page inside the popup posts to its opener. */
-const RETURN_MESSAGE = 'izly-pay:return';
 /** The session storage key under which a redirected payment waits for the student's return. */
 const storageKey = (orderId: string): string => `izly-pay:${orderId}`;
 
@@ -102,6 +100,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     amount: { type: Number },
     product: {},
     verifyTimeout: { type: Number, attribute: 'verify-timeout' },
+    topUpUrl: { attribute: 'top-up-url' },
   };
 
   /** The partner's order reference, sent to the server, which looks up the amount. */
@@ -115,6 +114,8 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   declare product: string | undefined;
   /** How long, in milliseconds, to wait for the server to confirm a returning payment before offering "Check again". */
   declare verifyTimeout: number;
+  /** Where the student tops up their Izly account, linked after a refusal for too little balance (default `https://mon-espace.izly.fr`). */
+  declare topUpUrl: string | undefined;
 
   /** One controller per run (create, follow, check); starting a run aborts the previous one. */
   #run?: AbortController;
@@ -184,17 +185,17 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     }
   }
 
-  /** Inside the popup, on the partner's page Izly came back to: tell the opener, then close. */
+  /**
+   * Inside the popup (its name and an opener say so: a shop's tab that some page opened is left alone), on the
+   * partner's page Izly came back to: tell the opener, then close. Posted to this origin only: an opener of
+   * another origin never receives it.
+   */
   #handBackToOpener(paymentId: string): boolean {
     const opener = window.opener as Window | null;
-    try {
-      // Throws for a cross-origin opener, which must not learn anything.
-      if (opener?.location.origin !== location.origin || opener === window) return false;
-    } catch {
-      return false;
-    }
-    opener.postMessage({ type: RETURN_MESSAGE, paymentId }, location.origin);
-    window.close();
+    // `name`: the window's (TypeScript types the deprecated global as void).
+    if (!opener || (name as unknown) !== PAY_POPUP_NAME) return false;
+    opener.postMessage({ type: PAY_RETURN_MESSAGE_TYPE, paymentId }, location.origin);
+    close();
     return true;
   }
 
@@ -240,7 +241,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     const orderId = this.order;
     if (!this.dispatchEvent(new IzlyPayStartEvent({ orderId }))) return;
     // Opened now, inside the click, or the popup blocker would stop it; navigated once the server answers.
-    const popup = this.mode === 'popup' ? openPopup('', 'izly-pay') : null;
+    const popup = this.mode === 'popup' ? openPopup('', PAY_POPUP_NAME) : null;
     const signal = this.#startRun();
     this.#attemptKey ??= crypto.randomUUID();
     this.#payment = null;
@@ -282,17 +283,16 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
   }
 
   /**
-   * Long-polls while the student is in the popup. The popup's return page posts the id back: the student
-   * is back, so the verification clock starts. A popup that closes without that hands over to a check.
+   * Long-polls while the student is in the popup. The popup's last page (the partner's return page, or the
+   * adapter's cancel page) posts that the student is back: a check follows, its first read asked as a return,
+   * so that a cancel, which Izly calls nobody about, is seen at once. A popup that closes without that hands
+   * over to a check too.
    */
   async #followPopup(id: string, authorizationUrl: string, popup: Window, signal: AbortSignal): Promise<void> {
-    let deadline = Infinity;
+    // From our popup only, whatever its origin (the adapter's cancel page may be on another one): the message
+    // only says the student is back, and the read that follows, asked as a return, decides.
     const onMessage = (event: MessageEvent): void => {
-      const data = event.data as { type?: unknown; paymentId?: unknown } | null;
-      if (event.origin !== location.origin || event.source !== popup) return;
-      if (data?.type !== RETURN_MESSAGE || data.paymentId !== id) return;
-      deadline = Date.now() + this.verifyTimeout;
-      if (this.state === 'awaiting') this.#set('verifying');
+      if (event.source === popup && (event.data as { type?: unknown } | null)?.type === PAY_RETURN_MESSAGE_TYPE) void this.#check(id, true, true);
     };
     const watch = setInterval(() => {
       if (popup.closed && this.state === 'awaiting') {
@@ -305,7 +305,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     popup.location.href = authorizationUrl;
     this.#set('awaiting');
     try {
-      const latest = await this.#poll(id, signal, () => deadline);
+      const latest = await this.#poll(id, signal, () => Infinity);
       // Izly's own page (its outcome in its words) stays readable: the popup's return page closes it, or
       // this does a few seconds later (closing a closed window does nothing).
       setTimeout(() => popup.close(), POPUP_LINGER_MS);
@@ -384,41 +384,41 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
    * after a single read, that the student left without completing; after following the student's return
    * (`followed`), that the server has not confirmed it in time (offered as "Check again", never as a failure).
    */
-  #settle(payment: PublicPayment, followed: boolean): void {
+  #settle(payment: PublicPayment, followed: boolean, message?: string): void {
     const { status } = payment;
     this.#payment = payment;
     if (!isFinal(status) && followed) {
-      this.#showError('verification_timeout', 'Not confirmed in time', payment.paymentId);
+      // The code is its own message: the event says no more than that (the payment is in `detail.payment`).
+      this.#showError('verification_timeout', 'verification_timeout', payment.paymentId);
       return;
     }
     const state = status === 'paid' || status === 'refunded' ? 'paid' : status === 'failed' || status === 'expired' ? 'failed' : 'cancelled';
     // Settled again after a background listen: the same outcome gets new words at most, never a second event.
     const again = state === this.state;
-    this.#set(state, status);
+    // Izly's reason when there is one (`insufficient_balance`...): the words of the status otherwise.
+    this.#set(state, message ?? payment.failureReason ?? status);
     if (again) return;
     this.#unsettledId = undefined;
     this.#forget(payment);
-    this.dispatchEvent(
-      state === 'paid' ? new IzlyPaySuccessEvent(payment) : state === 'failed' ? new IzlyPayFailureEvent(payment) : new IzlyPayCancelEvent(payment),
-    );
+    this.dispatchEvent(new (state === 'paid' ? IzlyPaySuccessEvent : state === 'failed' ? IzlyPayFailureEvent : IzlyPayCancelEvent)(payment));
   }
 
   /** The payment's story is over: remove its traces from the address bar and the session. */
   #forget(payment: PublicPayment): void {
     if (readStored(payment.orderId) === payment.paymentId) writeStored(payment.orderId, null);
-    const url = new URL(location.href);
-    if (url.searchParams.get(PAYMENT_RETURN_PARAM) === payment.paymentId) {
-      url.searchParams.delete(PAYMENT_RETURN_PARAM);
-      history.replaceState(history.state, '', url.href);
-    }
+    if (new URL(location.href).searchParams.get(PAYMENT_RETURN_PARAM) === payment.paymentId) history.replaceState(history.state, '', currentReturnUrl());
   }
 
-  /** Shows an error, unless the run was replaced; `unsettledId` is a payment whose outcome is still unknown. */
+  /**
+   * Shows an error, unless the run was replaced; `unsettledId` is a payment whose outcome is still unknown.
+   * An error that comes with a payment (`order_already_paid`, from a stale tab) shows that payment instead.
+   */
   #fail(error: unknown, signal: AbortSignal, unsettledId?: string): void {
     if (signal.aborted) return;
-    if (error instanceof AdapterError) this.#showError(error.code, error.message, unsettledId);
     // Not the adapter nor the network: the widget itself failed (`unexpected`, in the README's codes).
-    else this.#showError('unexpected', String(error), unsettledId);
+    if (!(error instanceof AdapterError)) this.#showError('unexpected', String(error), unsettledId);
+    else if (error.payment) this.#settle(error.payment, false, error.code);
+    else this.#showError(error.code, error.message, unsettledId);
   }
 
   #showError(code: PayButtonErrorCode, message: string, unsettledId: string | undefined): void {
@@ -435,11 +435,15 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     const price = Number.isFinite(cents) ? formatEuros(cents!, lang) : null;
     // Looked up by any name: a code the button has no words for falls back to the state's.
     const said: Partial<Record<string, PayStatusStrings[keyof PayStatusStrings]>> = t.status;
-    const message = said[this.#message!] ?? said[this.state];
+    const why = this.#message;
+    const message = said[why!] ?? said[this.state];
     const busy = WORKING.has(this.state);
-    // The label's words; none for the default "Payer 3,50 € avec" + wordmark.
+    // The label's words; none for the default "Payer 3,50 € avec" + wordmark. Some messages pick their own.
     const words =
-      this.state === 'paid' ? t.paid : this.#unsettledId && this.state === 'error' ? t.recheck : busy || this.state === 'idle' ? this.label : t.retry;
+      t.labelFor[why!] ??
+      (this.state === 'paid' ? t.paid : this.#unsettledId && this.state === 'error' ? t.recheck : busy || this.state === 'idle' ? this.label : t.retry);
+    // Only `paid` is a function, and a paid payment has its amount.
+    const said_ = typeof message === 'function' ? message(price!) : (message ?? '');
     // What the label does not say already: the product, and the price unless the default label gives it.
     const what = [this.product, words && price].filter(Boolean).join(', ');
     return {
@@ -447,7 +451,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
       done: this.state === 'paid',
       label: words || withWordmark(t.payWith(price)),
       name: what && `${words || `${t.payWith(price)} Izly`} — ${what}`,
-      status: typeof message === 'function' ? message(price) : (message ?? ''),
+      status: why === 'insufficient_balance' ? html`<a href=${this.topUpUrl ?? 'https://mon-espace.izly.fr'}>${said_}</a>` : said_,
     };
   }
 }
