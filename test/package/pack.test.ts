@@ -131,6 +131,8 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 const [entries, browserEntries] = JSON.parse(process.argv[2]);
 const loaded = [];
+const [major, minor] = process.versions.node.split('.').map(Number);
+const hasNodeSqlite = major > 22 || (major === 22 && minor >= 5);
 for (const entry of entries) {
   const specifier = 'izly-pay' + entry.slice(1);
   const url = import.meta.resolve(specifier);
@@ -145,6 +147,13 @@ for (const entry of entries) {
     await import(specifier).then(
       () => { throw new Error('imported without better-sqlite3'); },
       (error) => { if (!String(error.message).includes("'better-sqlite3'")) throw error; },
+    );
+  } else if (entry === './server/bun-sqlite' || (entry === './server/node-sqlite' && !hasNodeSqlite)) {
+    // Built into Bun, and into Deno and Node >= 22.5: on an older Node the entry must fail on that alone.
+    const builtin = entry === './server/bun-sqlite' ? "'bun:'" : 'node:sqlite';
+    await import(specifier).then(
+      () => { throw new Error('imported without ' + builtin); },
+      (error) => { if (!String(error.message).includes(builtin)) throw error; },
     );
   } else await import(specifier);
   loaded.push(entry);

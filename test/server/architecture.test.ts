@@ -46,10 +46,16 @@ function code(text: string): string {
 const adapter = sourceFiles('server-adapter');
 /** The stores that need Node's drivers, and their package entry points. */
 const NODE_ONLY = new Set([
-  'server-adapter/stores/sqlite-store.ts',
   'server-adapter/stores/postgres-store.ts',
   'server-adapter/sqlite.ts',
   'server-adapter/postgres.ts',
+  // The SQLite file drivers (Node, Deno, Bun) and their entries; the store over them and the D1 driver are portable.
+  'server-adapter/stores/sqlite/sqlite-file.ts',
+  'server-adapter/stores/sqlite/better-sqlite3-store.ts',
+  'server-adapter/stores/sqlite/node-sqlite-store.ts',
+  'server-adapter/stores/sqlite/bun-sqlite-store.ts',
+  'server-adapter/node-sqlite.ts',
+  'server-adapter/bun-sqlite.ts',
 ]);
 
 describe('import directions in server-adapter/', () => {

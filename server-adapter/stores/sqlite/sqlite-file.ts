@@ -1,0 +1,106 @@
+// What the three file drivers (better-sqlite3, node:sqlite, bun:sqlite) share: the folder made on a first
+// run, the connection's settings, and one `SqlDriver` over any synchronous SQLite connection. Each runs
+// where `node:fs` exists (Node, Deno, Bun), never on Workers: import only from their entry points.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SqlDriver, SqlRow, SqlStatement, SqlValue } from './sql-driver.js';
+
+/** How hard a commit is pushed to the disk (SQLite's `PRAGMA synchronous`, in WAL mode). */
+export type SqliteSynchronous = 'NORMAL' | 'FULL';
+
+/** Options of the file stores (`sqliteStore`, `nodeSqliteStore`, `bunSqliteStore`). */
+export interface SqliteFileOptions {
+  /** The time in ms since the epoch, by which spent login nonces expire; default `Date.now` (tests pass the adapter's clock). */
+  now?: () => number;
+  /**
+   * `NORMAL` (default): a commit is written to the WAL without waiting for the disk, which survives a crash of
+   * the process but may lose the last commits (never consistency) if the machine loses power or the OS
+   * crashes before the next checkpoint. `FULL`: every commit waits for the disk; it survives a power loss
+   * too, at a cost of about a third of the creations per second on an ordinary disk.
+   */
+  synchronous?: SqliteSynchronous;
+}
+
+/**
+ * Makes the file's folder on a first run (the drivers would throw "unable to open database file" for
+ * `data/payments.db` without `data/`). `:memory:` and `''` (a temporary database) have no folder.
+ */
+export function makeFolderOf(path: string): void {
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
+}
+
+/** A prepared statement, as better-sqlite3, node:sqlite and bun:sqlite all have it. */
+export interface SyncStatement {
+  run(...params: SqlValue[]): { changes: number | bigint };
+  all(...params: SqlValue[]): unknown[];
+}
+
+/** A synchronous SQLite connection, as the three drivers all have it. */
+export interface SyncConnection {
+  prepare(sql: string): SyncStatement;
+  exec(sql: string): unknown;
+  close(): unknown;
+}
+
+/** Prepared statements kept per connection: the store's statements are few, and dynamic ones (the columns an UPDATE sets, a list's statuses) a bounded family. */
+const MAX_CACHED_STATEMENTS = 500;
+
+/** `SqlDriver` over a synchronous connection: WAL, a busy timeout, the chosen durability, statements prepared once. */
+export class SyncSqliteDriver implements SqlDriver {
+  readonly schemaVersion = 'user_version' as const;
+  readonly #connection: SyncConnection;
+  readonly #statements = new Map<string, SyncStatement>();
+  readonly #begin: SyncStatement;
+  readonly #commit: SyncStatement;
+  readonly #rollback: SyncStatement;
+  readonly #dataVersion: SyncStatement;
+
+  constructor(connection: SyncConnection, { synchronous = 'NORMAL' }: SqliteFileOptions = {}) {
+    this.#connection = connection;
+    connection.exec('PRAGMA journal_mode = WAL');
+    // Another process holding the write lock is waited for, up to 5 s, instead of failing at once.
+    connection.exec('PRAGMA busy_timeout = 5000');
+    connection.exec(`PRAGMA synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    // IMMEDIATE takes the write lock before the first statement, so that two connections never both write.
+    this.#begin = connection.prepare('BEGIN IMMEDIATE');
+    this.#commit = connection.prepare('COMMIT');
+    this.#rollback = connection.prepare('ROLLBACK');
+    this.#dataVersion = connection.prepare('PRAGMA data_version');
+  }
+
+  all(sql: string, params: readonly SqlValue[]): SqlRow[] {
+    return this.#prepared(sql).all(...params) as SqlRow[];
+  }
+
+  batch(statements: readonly SqlStatement[]): number[] {
+    this.#begin.run();
+    try {
+      const changes = statements.map(({ sql, params }) => Number(this.#prepared(sql).run(...params).changes));
+      this.#commit.run();
+      return changes;
+    } catch (error) {
+      this.#rollback.run();
+      throw error;
+    }
+  }
+
+  dataVersion(): number {
+    const [row] = this.#dataVersion.all() as SqlRow[];
+    return Number(row!.data_version);
+  }
+
+  close(): void {
+    this.#statements.clear();
+    this.#connection.close();
+  }
+
+  #prepared(sql: string): SyncStatement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      if (this.#statements.size >= MAX_CACHED_STATEMENTS) this.#statements.clear();
+      statement = this.#connection.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
