@@ -12,7 +12,7 @@ declare namespace Deno {
   const env: { get(name: string): string | undefined };
   function serve(
     options: { hostname?: string; port?: number; onListen?: (address: { hostname: string; port: number }) => void },
-    handler: (request: Request) => Response | Promise<Response>,
+    handler: (request: Request, info: { remoteAddr: { hostname: string; port: number } }) => Response | Promise<Response>,
   ): { shutdown(): Promise<void> };
   function addSignalListener(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void;
 }

@@ -35,7 +35,8 @@ const server = Deno.serve(
     port: Number(Deno.env.get('PORT') ?? 8787),
     onListen: ({ hostname, port }) => console.log(`listening on http://${hostname}:${port}`),
   },
-  (request) => app.fetch(request),
+  // app.fetch itself, so that Deno's second argument (the client's address) reaches the adapter's limits.
+  app.fetch,
 );
 
 // Settles payments nobody is watching and runs again hooks that never returned, every 30 s.

@@ -104,8 +104,12 @@ async function listening(output: Output, stop: () => Promise<void>, url: string)
 function commandFor(platform: 'node' | 'bun' | 'deno', bundle: string): [string, string[]] {
   if (platform === 'node') return [process.execPath, [bundle]];
   if (platform === 'bun') return [join(BIN, 'bun'), ['run', bundle]];
-  // node:sqlite reads and writes its file; the rest is loopback traffic and the settings.
-  return [join(BIN, 'deno'), ['run', '--quiet', '--no-prompt', '--allow-net', '--allow-env', '--allow-read', '--allow-write', bundle]];
+  // node:sqlite reads and writes its file; the rest is loopback traffic and the settings. The README's line:
+  // request.signal aborted only when the client goes away, not after every answer (Deno's legacy behaviour).
+  return [
+    join(BIN, 'deno'),
+    ['run', '--quiet', '--no-prompt', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--unstable-no-legacy-abort', bundle],
+  ];
 }
 
 /** Runs `bundle` on Node, Bun or Deno with `env` (PORT included). */

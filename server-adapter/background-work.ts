@@ -1,0 +1,82 @@
+// Work the adapter starts that outlives the request that started it: a background timer (`keepAlive: false`,
+// such as the check, seconds after a payment was found paid at Izly, that its callback came) and the store
+// calls it makes when it fires. Tracked here so that on a runtime with a `waitUntil` (Workers, through
+// Hono's `c.executionCtx`) every request hands what is pending over, and the runtime does not cancel it
+// with the request; elsewhere (Node, Bun, Deno) the process simply runs it.
+import type { MiddlewareHandler } from 'hono';
+import type { Clock } from './payments/clock.js';
+import type { PaymentStore } from './stores/payment-store.js';
+
+export class BackgroundWork {
+  private readonly pending = new Set<Promise<unknown>>();
+  /** The store calls started by the background timer firing right now, or null outside one. */
+  private startedByTimer: Promise<unknown>[] | null = null;
+
+  /** `clock`, with each background timer tracked from its start to the end of the store calls it makes. */
+  trackedClock(clock: Clock): Clock {
+    return {
+      now: () => clock.now(),
+      setTimer: (ms, fire, options) => {
+        if (options?.keepAlive !== false) return clock.setTimer(ms, fire, options);
+        let settle: (work: Promise<unknown>) => void = () => {};
+        this.track(new Promise<unknown>((resolve) => (settle = resolve)));
+        const cancel = clock.setTimer(ms, () => settle(this.fireTracked(fire)), options);
+        return () => {
+          cancel();
+          settle(Promise.resolve());
+        };
+      },
+    };
+  }
+
+  /** `store`, whose calls made while a background timer fires are tracked until they answer. */
+  trackedStore(store: PaymentStore): PaymentStore {
+    return new Proxy(store, {
+      get: (target, property) => {
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const result: unknown = Reflect.apply(value, target, args);
+          if (this.startedByTimer && result instanceof Promise) this.startedByTimer.push(result);
+          return result;
+        };
+      },
+    });
+  }
+
+  /** Resolves once everything pending now has ended. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
+  /** Hands what is pending after each answer to the runtime's `waitUntil`, where Hono has an execution context. */
+  handOver(): MiddlewareHandler {
+    return async (c, next) => {
+      await next();
+      if (this.pending.size === 0) return;
+      let executionCtx: { waitUntil(promise: Promise<unknown>): void };
+      try {
+        executionCtx = c.executionCtx;
+      } catch {
+        return; // Node, Bun, Deno: no execution context, and the process keeps running the work.
+      }
+      executionCtx.waitUntil(this.settled());
+    };
+  }
+
+  private fireTracked(fire: () => void): Promise<unknown> {
+    const started: Promise<unknown>[] = [];
+    this.startedByTimer = started;
+    try {
+      fire();
+    } finally {
+      this.startedByTimer = null;
+    }
+    return Promise.allSettled(started);
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+}
