@@ -80,7 +80,8 @@ export interface StaffAuthOptions {
 
 /** Basic authentication for the staff's pages, with the throttle in front of it. */
 export function staffAuth({ username, password, realm, throttle, clientAddress }: StaffAuthOptions): MiddlewareHandler {
-  const basic = basicAuth({ username, password, realm });
+  // The browser shows this page when the staff cancels its password prompt: in French, as the rest.
+  const basic = basicAuth({ username, password, realm, invalidUserMessage: 'Identifiant ou mot de passe de l’équipe requis (utilisateur « equipe »).' });
   return async (c, next) => {
     const client = clientAddress(c);
     const retryAfter = throttle.retryAfterSeconds(client);

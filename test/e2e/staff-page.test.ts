@@ -159,6 +159,41 @@ describe("the staff's orders page in Chromium", () => {
     assert.equal(await balanceOf(demo.sandboxUrl, 'etudiant@izly.test'), balanceBefore);
   });
 
+  it('without script, the button opens a confirmation page of its own: it fits a phone, axe finds nothing, Annuler goes back', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      colorScheme: 'dark',
+      javaScriptEnabled: false,
+      httpCredentials: { username: 'equipe', password: 'demo' },
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${demo.shopUrl}/orders`);
+    await page
+      .locator(`tr[data-order="${orders.cafe}"]`)
+      .getByRole('button', { name: /^Rembourser/ })
+      .click();
+    await page.waitForURL(/\/orders\/pay_[^/]+\/refund\??$/);
+    const text = (await page.locator('main').textContent()) ?? '';
+    assert.match(text, new RegExp(`Commande\\s*${orders.cafe}`));
+    assert.match(text, /Café à la cafétéria/);
+    assert.match(text, /0,90\s€/);
+    const { pageWidth, viewport } = await fitsTheScreen(page);
+    assert.ok(pageWidth <= viewport, `the page is ${pageWidth} px wide in a ${viewport} px window`);
+    const withScript = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      colorScheme: 'dark',
+      httpCredentials: { username: 'equipe', password: 'demo' },
+    });
+    contexts.push(withScript);
+    const sameWithAxe = await withScript.newPage();
+    await sameWithAxe.goto(page.url());
+    assert.deepEqual(await axeViolations(sameWithAxe), []);
+    await page.getByRole('link', { name: 'Annuler' }).click();
+    await page.waitForURL(`${demo.shopUrl}/orders`);
+    assert.match((await page.locator(`tr[data-order="${orders.cafe}"]`).textContent()) ?? '', /payé/, 'nothing refunded');
+  });
+
   it('finds a payment by its order and by its status, and exports the search as CSV', async () => {
     const page = await staffPage(LAYOUTS[2]);
     await page.getByLabel('Commande, e-mail ou état').fill(orders.refused.toLowerCase());

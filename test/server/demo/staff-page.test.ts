@@ -189,7 +189,9 @@ describe("the demo's staff page, against the sandbox", () => {
 
   test('the export and the pages are the staff’s only: no password, no page', async () => {
     for (const path of ['/orders', '/orders.csv', `/orders/${paid.paymentId}/refund`]) {
-      assert.equal((await world.browser().request(path)).status, 401, path);
+      const answer = await world.browser().request(path);
+      assert.equal(answer.status, 401, path);
+      assert.equal(answer.body, 'Identifiant ou mot de passe de l’équipe requis (utilisateur « equipe »).', 'in French');
     }
     assert.equal((await world.browser().postForm(`/orders/${paid.paymentId}/refund`, {})).status, 401);
     assert.equal((await world.store.get(paid.paymentId))?.status, 'paid');
