@@ -45,6 +45,7 @@ try {
         // payment.failed: the order stays open, the student may pay again.
     }
     $db->commit();
+    error_log("izly-pay webhook {$event['id']} ({$event['type']}) processed");
 } catch (Throwable $error) {
     if ($db->inTransaction()) {
         $db->rollBack();

@@ -41,7 +41,8 @@ $states = ['open' => 'à payer', 'paid' => 'payée', 'refunded' => 'remboursée'
   <h1>Commande <?= html($order['id']) ?></h1>
   <p><?= html($product['name']) ?> — <?= html(euros($order['amount'])) ?></p>
   <p>État : <strong id="order-status"><?= html($states[$order['status']] ?? $order['status']) ?></strong></p>
-<?php if ($order['status'] === 'open'): ?>
+<?php // Back from Izly (?izly_payment=…), the button shows the payment's outcome, even once the webhook has marked the order paid. ?>
+<?php if ($order['status'] === 'open' || isset($_GET['izly_payment'])): ?>
   <izly-pay-button endpoint="<?= html(izly_endpoint()) ?>" order="<?= html($order['id']) ?>"
     amount="<?= (int) $order['amount'] ?>" product="<?= html($product['name']) ?>"></izly-pay-button>
 <?php endif; ?>

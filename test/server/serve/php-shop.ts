@@ -41,6 +41,8 @@ export interface PhpShop {
   url: string;
   /** Everything php's server printed (its request log, the shop's error_log lines). */
   output(): string;
+  /** Resolves once php's output matches `pattern` (the example logs each webhook it processed). */
+  printed(pattern: RegExp): Promise<void>;
   /** Creates an order as the product page's form does; resolves with its id. */
   order(sku: string): Promise<string>;
   orders(): ShopOrder[];
@@ -58,18 +60,26 @@ export async function startPhpShop({ signingSecret, endpoint = '/izly' }: { sign
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const listeners = new Set<() => void>();
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+    for (const listener of listeners) listener();
+  });
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+    for (const listener of listeners) listener();
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`php -S did not start:\n${output}`)), 10_000);
-    const read = (chunk: Buffer) => {
-      output += chunk;
+    const check = () => {
       if (/Development Server .* started/.test(output)) {
+        listeners.delete(check);
         clearTimeout(timer);
         resolve();
       }
     };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
+    listeners.add(check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`php -S exited with ${code}:\n${output}`));
@@ -87,6 +97,17 @@ export async function startPhpShop({ signingSecret, endpoint = '/izly' }: { sign
   return {
     url,
     output: () => output,
+    printed: (pattern) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (pattern.test(output)) {
+            listeners.delete(check);
+            resolve();
+          }
+        };
+        listeners.add(check);
+        check();
+      }),
     async order(sku) {
       const response = await fetch(`${url}/order.php`, { method: 'POST', body: new URLSearchParams({ sku }), redirect: 'manual' });
       const location = response.headers.get('location');
