@@ -6,6 +6,7 @@ import type { IzlyClientOptions } from './izly/client.js';
 import type { PaymentHookName, PaymentRecord, PaymentStore } from './stores/payment-store.js';
 import type { CallbackMode } from './payments/status-read-policy.js';
 import { clockReading, systemClock, type Clock } from './payments/clock.js';
+import type { ResolvedLimits } from './limits/request-limits.js';
 
 /** What the partner's `order()` hook says about an order: the amount to charge, decided by the server. */
 export interface OrderInfo {
@@ -20,6 +21,34 @@ export interface IzlyPayLogger {
   warn(message: string): void;
   error(message: string): void;
 }
+
+/**
+ * The adapter's limits (each refusal a `429` with `Retry-After`, which the widget waits out by itself),
+ * generous enough for a campus rush behind one NAT address: 300 students each paying once within five
+ * minutes are never refused. A "client" is the connection's address (an IPv6 one by its /64), or what the
+ * `clientKey` option says. `Infinity` turns a limit off.
+ */
+export interface IzlyPayLimits {
+  /** `POST /payments` requests (each may create an Izly operation) one client may send per minute, in bursts of as many; default 120. */
+  creationsPerClientPerMinute?: number;
+  /** `POST /payments` requests of all clients together per minute, in bursts of as many; default 1200. */
+  creationsPerMinute?: number;
+  /** Long polls (`GET /payments/:id?wait=`) one client may have held at once; default 200. */
+  longPollsPerClient?: number;
+  /** Long polls held at once for all clients together; default 2000. */
+  longPolls?: number;
+  /** Signed callbacks confirmed per payment per minute, in bursts of as many (Izly sends one, and a few retries); default 10. */
+  callbacksPerPaymentPerMinute?: number;
+}
+
+/** The default limits (see `IzlyPayLimits`). */
+export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = {
+  creationsPerClientPerMinute: 120,
+  creationsPerMinute: 1200,
+  longPollsPerClient: 200,
+  longPolls: 2000,
+  callbacksPerPaymentPerMinute: 10,
+};
 
 /** Options of `izlyPay()`. */
 export interface IzlyPayOptions extends IzlyClientOptions {
@@ -80,6 +109,15 @@ export interface IzlyPayOptions extends IzlyClientOptions {
   safetyNetReadIntervalMs?: number;
   /** How long a verified callback keeps callbacks trusted in `'auto'` mode, in ms; default 10 minutes. */
   callbackTrustMs?: number;
+  /** Limits on creations, long polls and callbacks, each with a safe default (see `IzlyPayLimits`). */
+  limits?: IzlyPayLimits;
+  /**
+   * Who a request comes from, for the per-client limits; default the connection's address as the runtime
+   * gives it (@hono/node-server, Bun, Deno). Behind a proxy, return the address it vouches for (e.g. the
+   * last entry of `X-Forwarded-For` that your own proxy appended), on Workers `c.req.header('cf-connecting-ip')`.
+   * Return null to fall back to the connection's address; where none is known, such requests share one key.
+   */
+  clientKey?: (c: Context) => string | null | undefined;
   /** Longest `?wait=` a long poll may ask, in seconds, from 1 to 30; default 30. */
   maxWaitSeconds?: number;
   /** Longest time a request body may take to arrive, in ms, before the request is answered 408 and its connection cut (slow clients); default 10000. */
@@ -111,6 +149,7 @@ export interface ResolvedIzlyPayOptions extends IzlyPayOptions {
   safetyNetReadIntervalMs: number;
   callbackTrustMs: number;
   maxWaitSeconds: number;
+  limits: ResolvedLimits;
   bodyTimeoutMs: number;
   expireAfterMs: number;
   hookRetryDelaysMs: readonly number[];
@@ -188,6 +227,8 @@ const IZLY_PAY_OPTION_KEYS: Record<keyof IzlyPayOptions, true> = {
   safetyNetReadIntervalMs: true,
   callbackTrustMs: true,
   maxWaitSeconds: true,
+  limits: true,
+  clientKey: true,
   bodyTimeoutMs: true,
   expireAfterMs: true,
   connect: true,
@@ -196,7 +237,8 @@ const IZLY_PAY_OPTION_KEYS: Record<keyof IzlyPayOptions, true> = {
   now: true,
 };
 
-type FunctionOption = 'onPaid' | 'onFailed' | 'onRefunded' | 'onHookGivenUp' | 'onAmountMismatch' | 'onDuplicatePayment' | 'authorizeRefund' | 'now';
+type FunctionOption =
+  'onPaid' | 'onFailed' | 'onRefunded' | 'onHookGivenUp' | 'onAmountMismatch' | 'onDuplicatePayment' | 'authorizeRefund' | 'clientKey' | 'now';
 
 function optionalFunction(options: IzlyPayOptions, name: FunctionOption): void {
   if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`);
@@ -210,6 +252,31 @@ function between(name: string, value: number | undefined, fallback: number, min:
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   return between(name, value, fallback, 0, Number.MAX_SAFE_INTEGER);
+}
+
+const LIMIT_KEYS: Record<keyof IzlyPayLimits, true> = {
+  creationsPerClientPerMinute: true,
+  creationsPerMinute: true,
+  longPollsPerClient: true,
+  longPolls: true,
+  callbacksPerPaymentPerMinute: true,
+};
+
+/** The limits with their defaults; each a number ≥ 1, or `Infinity` for none. */
+function resolveLimits(limits: IzlyPayLimits | undefined): ResolvedLimits {
+  if (limits === undefined) return { ...DEFAULT_LIMITS };
+  if (typeof limits !== 'object' || limits === null) fail('limits must be an object (see IzlyPayLimits)');
+  refuseUnknownKeys(limits, LIMIT_KEYS, 'limits.');
+  const resolved = { ...DEFAULT_LIMITS };
+  for (const name of Object.keys(LIMIT_KEYS) as Array<keyof IzlyPayLimits>) {
+    const value = limits[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 1 || (value !== Infinity && !Number.isSafeInteger(value))) {
+      fail(`limits.${name} must be an integer ≥ 1, or Infinity for no limit`);
+    }
+    resolved[name] = value;
+  }
+  return resolved;
 }
 
 function resolveClock({ clock, now }: IzlyPayOptions): Clock {
@@ -242,7 +309,17 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     }
     return url.origin;
   });
-  for (const name of ['onPaid', 'onFailed', 'onRefunded', 'onHookGivenUp', 'onAmountMismatch', 'onDuplicatePayment', 'authorizeRefund', 'now'] as const)
+  for (const name of [
+    'onPaid',
+    'onFailed',
+    'onRefunded',
+    'onHookGivenUp',
+    'onAmountMismatch',
+    'onDuplicatePayment',
+    'authorizeRefund',
+    'clientKey',
+    'now',
+  ] as const)
     optionalFunction(options, name);
   if (options.software !== undefined && !Number.isSafeInteger(options.software)) fail('software must be an integer (the id Izly gave your software)');
   const clock = resolveClock(options);
@@ -260,6 +337,7 @@ export function resolveIzlyPayOptions(options: IzlyPayOptions): ResolvedIzlyPayO
     // At least a second: with 0, an open payment's long poll would answer at once and the widget ask again
     // at once, every waiting button a stream of status reads.
     maxWaitSeconds: between('maxWaitSeconds', options.maxWaitSeconds, 30, 1, 30),
+    limits: resolveLimits(options.limits),
     bodyTimeoutMs: between('bodyTimeoutMs', options.bodyTimeoutMs, 10_000, 100, 5 * 60_000),
     expireAfterMs: nonNegative('expireAfterMs', options.expireAfterMs, 20 * 60_000),
     hookRetryDelaysMs: retryDelays(options.hookRetryDelaysMs),

@@ -12,16 +12,18 @@ import { MismatchError } from './transitions.js';
 export class CallbackRefusal extends Error {
   override name = 'CallbackRefusal' as const;
   constructor(
-    readonly httpStatus: 400 | 403 | 404 | 409 | 502,
+    readonly httpStatus: 400 | 403 | 404 | 409 | 429 | 502,
     readonly izlyCode: number,
     message: string,
+    /** With a 429: the ms after which the callback is welcome again (`Retry-After`). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
 }
 
 /** Callback answer codes (our own; Izly documents only 0 for success). */
-export const CALLBACK_CODES = { invalidSignature: 1, unknownPayment: 2, mismatch: 3, izlyUnavailable: 4, invalidRequest: 5 } as const;
+export const CALLBACK_CODES = { invalidSignature: 1, unknownPayment: 2, mismatch: 3, izlyUnavailable: 4, invalidRequest: 5, rateLimited: 6 } as const;
 
 /**
  * The signed payment id of a callback, wherever this Izly put our `CallbackParameters`
@@ -70,6 +72,14 @@ export async function handleCallback(parts: FlowParts, inUrl: readonly string[],
   }
   const record = await store.get(paymentId);
   if (!record) throw new CallbackRefusal(404, CALLBACK_CODES.unknownPayment, 'Unknown payment');
+  // A signed callback replayed in a loop (its URL seen somewhere) must not grow the log or reach Izly at
+  // will. Past the limit, a paid or refunded payment's is acknowledged with nothing recorded (there is
+  // nothing to confirm); another is refused for a while: Izly retries it, and status reads settle it anyway.
+  const retryAfterMs = parts.limits.callback(paymentId);
+  if (retryAfterMs > 0) {
+    if (record.status === 'paid' || record.status === 'refunded') return record;
+    throw new CallbackRefusal(429, CALLBACK_CODES.rateLimited, 'Too many callbacks for this payment; try again later', retryAfterMs);
+  }
   // Signed by us and about a payment we made: only Izly, which alone received the signature, sends this.
   reader.noteCallback();
   const at = transitions.nowIso();

@@ -9,7 +9,6 @@ import { IzlyPayError, fromIzlyError } from '../errors.js';
 import { requireSafeAuthorizationUrl } from '../authorization-url.js';
 import { OPEN_STATUSES, PaymentConflictError, isOpenStatus, newPaymentRecord, type PaymentRecord } from '../stores/payment-store.js';
 import { PAYMENT_RETURN_PARAM } from '../../contract/browser-contract.js';
-import { newPaymentId } from './callback-signature.js';
 import type { FlowParts } from './flow-parts.js';
 import { attemptReference } from './order-reference.js';
 import { EXPIRED_WHILE_PENDING, MismatchError } from './transitions.js';
@@ -19,7 +18,29 @@ export interface NewPaymentInput {
   orderId: string;
   returnUrl: string;
   idempotencyKey: string;
+  /** The payer id of the requesting browser (its cookie, or one derived from the key): a new payment is bound to it. */
+  payer: string;
+  /** True when the browser sent no payer cookie (`payer` was derived from the Idempotency-Key). */
+  payerFromKey: boolean;
 }
+
+/**
+ * How long after a payment's creation its Idempotency-Key, sent again with no payer cookie, still makes
+ * the sender its payer: long enough for a retry whose first answer was lost (a network cut, a restart of
+ * the server), short enough that a key leaked later opens nothing.
+ */
+export const KEY_AS_PAYER_MS = 120_000;
+
+/** `order_already_paid`, with the paid payment: the route answers its public view beside the error. */
+export class OrderAlreadyPaidError extends IzlyPayError {
+  constructor(readonly paid: PaymentRecord) {
+    super(409, 'order_already_paid', 'This order is already paid');
+  }
+}
+
+/** Another browser's payment is open for this order: nothing of it is told but that. */
+const inAnotherBrowser = () =>
+  new IzlyPayError(409, 'payment_in_progress', 'This order is being paid from another browser; finish or cancel that payment first');
 
 /** The order as the partner's hook tells it. */
 interface OrderFacts {
@@ -40,7 +61,7 @@ const REFERENCE_TAKEN_AT_IZLY = 710;
 export async function createPayment(parts: FlowParts, input: NewPaymentInput, c: Context): Promise<{ record: PaymentRecord; created: boolean }> {
   const { store } = parts.options;
   const sameKey = await store.findByIdempotencyKey(input.idempotencyKey);
-  if (sameKey) return { record: await replay(parts, sameKey, input.orderId), created: false };
+  if (sameKey) return { record: await replay(parts, sameKey, input), created: false };
   const order = await readOrder(parts, input.orderId, c);
 
   for (let round = 0; round < 3; round++) {
@@ -50,14 +71,18 @@ export async function createPayment(parts: FlowParts, input: NewPaymentInput, c:
       parts,
       ofOrder.find((record) => isOpenStatus(record.status)),
     );
-    if (open) return { record: sameOrder(open, order.amount), created: false };
-    if (ofOrder.some((record) => record.status === 'paid')) throw new IzlyPayError(409, 'order_already_paid', 'This order is already paid');
+    if (open) {
+      if (!(await parts.binding.isPayerOf(input.payer, open.id))) throw inAnotherBrowser();
+      return { record: sameOrder(open, order.amount), created: false };
+    }
+    const paid = ofOrder.find((record) => record.status === 'paid');
+    if (paid) throw new OrderAlreadyPaidError(paid);
     let attempt;
     try {
       attempt = await insertAttempt(parts, input, order, ofOrder.length + 1);
     } catch (error) {
       if (!(error instanceof PaymentConflictError)) throw error;
-      if (error.reason === 'idempotency_key') return { record: await replay(parts, error.existing, input.orderId), created: false };
+      if (error.reason === 'idempotency_key') return { record: await replay(parts, error.existing, input), created: false };
       continue; // another click won the order: go round and return its payment
     }
     return { record: await initiate(parts, attempt.record, attempt.number), created: true };
@@ -71,7 +96,7 @@ export async function createPayment(parts: FlowParts, input: NewPaymentInput, c:
  */
 async function insertAttempt(parts: FlowParts, input: NewPaymentInput, order: OrderFacts, first: number): Promise<{ record: PaymentRecord; number: number }> {
   const { store } = parts.options;
-  const id = newPaymentId();
+  const id = await parts.binding.newPaymentId(input.payer);
   const at = parts.transitions.nowIso();
   for (let number = first; number < first + REFERENCE_TRIES; number++) {
     const draft = newPaymentRecord({
@@ -111,9 +136,19 @@ async function readOrder(parts: FlowParts, orderId: string, c: Context): Promise
   return { amount: order.amount, message: typeof order.message === 'string' && order.message !== '' ? order.message : null };
 }
 
-/** The same Idempotency-Key again: the same payment, once its creation is settled. */
-async function replay(parts: FlowParts, record: PaymentRecord, orderId: string): Promise<PaymentRecord> {
-  if (record.orderId !== orderId) throw new IzlyPayError(409, 'idempotency_key_reused', 'This Idempotency-Key was used for another order');
+/**
+ * The same Idempotency-Key again: the same payment, once its creation is settled. From another browser (a
+ * key that leaked, or guessed) nothing of it: `payment_in_progress` while it is open, the paid view once
+ * paid, else the key is spent.
+ */
+async function replay(parts: FlowParts, record: PaymentRecord, input: NewPaymentInput): Promise<PaymentRecord> {
+  if (record.orderId !== input.orderId) throw new IzlyPayError(409, 'idempotency_key_reused', 'This Idempotency-Key was used for another order');
+  const keyTooOld = input.payerFromKey && parts.options.clock.now() - Date.parse(record.createdAt) > KEY_AS_PAYER_MS;
+  if (keyTooOld || !(await parts.binding.isPayerOf(input.payer, record.id))) {
+    if (isOpenStatus(record.status)) throw inAnotherBrowser();
+    if (record.status === 'paid') throw new OrderAlreadyPaidError(record);
+    throw new IzlyPayError(409, 'idempotency_key_reused', 'This Idempotency-Key was used for another payment attempt; send a new one');
+  }
   return parts.reader.refreshQuietly(await settledCreation(parts, record), 'create');
 }
 

@@ -11,6 +11,8 @@ import { handleCallback } from './callback.js';
 import type { CallbackSigner } from './callback-signature.js';
 import { createPayment, type NewPaymentInput } from './create.js';
 import type { FlowParts } from './flow-parts.js';
+import type { RequestLimits } from '../limits/request-limits.js';
+import type { PayerBinding } from './payer-binding.js';
 import { readPayment } from './long-poll.js';
 import type { PaymentWaiters } from './payment-waiters.js';
 import { reconcile, type ReconcileOptions, type ReconcileReport } from './reconcile.js';
@@ -24,6 +26,10 @@ export type { ReconcileOptions, ReconcileReport } from './reconcile.js';
 export interface PaymentService {
   /** A new payment for the order, or the one under way (`created: false`); throws `IzlyPayError`. */
   createPayment(input: NewPaymentInput, c: Context): Promise<{ record: PaymentRecord; created: boolean }>;
+  /** Makes payment ids bound to their payer's cookie, and tells a request's payer. */
+  readonly binding: PayerBinding;
+  /** The limits on creations, long polls and callbacks. */
+  readonly limits: RequestLimits;
   /** The payment, after waiting up to `waitSeconds` for it to leave its status; `returned`: the student is back from Izly. */
   readPayment(paymentId: string, waitSeconds: number, signal?: AbortSignal, returned?: boolean): Promise<PaymentRecord>;
   /** Confirms a callback with Izly; `inUrl`: the places of its URL that may hold the signature. Throws `CallbackRefusal` with the answer Izly gets. */
@@ -36,13 +42,20 @@ export interface PaymentService {
   hooksSettled(): Promise<void>;
 }
 
-export function createPaymentService(options: ResolvedIzlyPayOptions, client: IzlyClient, signer: CallbackSigner, waiters: PaymentWaiters): PaymentService {
+export function createPaymentService(
+  options: ResolvedIzlyPayOptions,
+  client: IzlyClient,
+  signer: CallbackSigner,
+  waiters: PaymentWaiters,
+  guards: { binding: PayerBinding; limits: RequestLimits },
+): PaymentService {
   const transitions = new PaymentTransitions(options, waiters);
   const reader = new StatusReader(options, client, transitions);
-  const parts: FlowParts = { options, client, signer, waiters, reader, transitions };
+  const parts: FlowParts = { options, client, signer, waiters, reader, transitions, ...guards };
   const refunds = new Refunds(parts);
   transitions.refundDuplicate = (record) => refunds.refund(record.id);
   return {
+    ...guards,
     createPayment: (input, c) => createPayment(parts, input, c),
     readPayment: (paymentId, waitSeconds, signal, returned) => readPayment(parts, paymentId, waitSeconds, signal, returned),
     handleCallback: (inUrl, callback) => handleCallback(parts, inUrl, callback),

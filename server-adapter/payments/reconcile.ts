@@ -105,7 +105,8 @@ async function runDueHooks(parts: FlowParts, graceMs: number, report: ReconcileR
 async function readForReconcile(parts: FlowParts, record: PaymentRecord): Promise<PaymentRecord> {
   const { clock, expireAfterMs } = parts.options;
   try {
-    return await parts.reader.read(record, 'fresh', 'reconcile');
+    // A sweep: an operation read within the interval is left as it stands, for the next run.
+    return await parts.reader.read(record, 'sweep', 'reconcile');
   } catch (error) {
     // Izly does not know the operation (356): it can never be paid; past the expiry age it ends.
     if (error instanceof IzlyApiError && error.isUnknownOperation && clock.now() - Date.parse(record.createdAt) >= expireAfterMs) {

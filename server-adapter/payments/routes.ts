@@ -3,15 +3,16 @@
 // error shape. A sub-app for `izlyPay()` to mount at its root.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { RETURNED_PARAM, WAIT_PARAM } from '../../contract/browser-contract.js';
+import { RETURNED_PARAM, WAIT_PARAM, type ErrorAnswer } from '../../contract/browser-contract.js';
 import { IzlyPayError } from '../errors.js';
 import { parseIzlyCallback } from '../izly/web-payments.js';
 import type { ResolvedIzlyPayOptions } from '../options.js';
 import { CALLBACK_CODES, CallbackRefusal } from './callback.js';
-import type { NewPaymentInput } from './create.js';
+import { OrderAlreadyPaidError, type NewPaymentInput } from './create.js';
 import type { PaymentService } from './payment-service.js';
 import { MAX_ORDER_ID_LENGTH, isValidOrderId } from './order-reference.js';
-import { createdPaymentView, paymentView } from './payment-view.js';
+import { createdPaymentView, paymentView, type PaymentView } from './payment-view.js';
+import type { PaymentRecord } from '../stores/payment-store.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
@@ -19,6 +20,22 @@ const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 /** The JSON error answer of every route, never cached. */
 export function errorAnswer(c: Context, error: IzlyPayError): Response {
   return c.json(error.toJSON(), error.status, NO_STORE);
+}
+
+/** The seconds of a `Retry-After` for a wait of `ms` (at least one). */
+function retryAfterSeconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+
+/** The answer of a request over one of the limits: `429`, `Retry-After`, the JSON error shape. */
+function rateLimited(c: Context, retryAfterMs: number): Response {
+  const body: ErrorAnswer<'rate_limited'> = { error: { code: 'rate_limited', message: 'Too many requests; try again in a moment' } };
+  return c.json(body, 429, { ...NO_STORE, 'Retry-After': retryAfterSeconds(retryAfterMs) });
+}
+
+/** What a browser that is not a payment's payer may read of it: its status, nothing else. */
+function statusView(record: PaymentRecord): Pick<PaymentView, 'paymentId' | 'status'> {
+  return { paymentId: record.id, status: record.status };
 }
 
 /**
@@ -44,7 +61,7 @@ function checkOrigin(c: Context, allowed: ReadonlySet<string>): void {
 }
 
 /** What a `POST /payments` asks for, checked; throws `IzlyPayError` (4xx) naming what is wrong. */
-async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Promise<NewPaymentInput> {
+async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Promise<Omit<NewPaymentInput, 'payer' | 'payerFromKey'>> {
   checkOrigin(c, allowed);
   // A JSON content type cannot be sent cross-site without a CORS preflight: an HTML form cannot forge this.
   const contentType = c.req.header('content-type') ?? '';
@@ -120,6 +137,7 @@ function keepHooksRunning(service: PaymentService): MiddlewareHandler {
 
 export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentService): Hono {
   const { exposeCustomerEmail, authorizeRefund } = options;
+  const { binding, limits } = service;
   const allowed = new Set(options.allowedOrigins);
   const app = new Hono();
   app.use('*', keepHooksRunning(service));
@@ -128,18 +146,46 @@ export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentS
   });
 
   app.post('/payments', limitBody, async (c) => {
-    const { record, created } = await service.createPayment(await newPaymentRequest(c, allowed), c);
-    return c.json(createdPaymentView(record, exposeCustomerEmail), created ? 201 : 200, NO_STORE);
+    const request = await newPaymentRequest(c, allowed);
+    const retryAfterMs = limits.creation(limits.clientOf(c));
+    if (retryAfterMs > 0) return rateLimited(c, retryAfterMs);
+    const fromCookie = binding.payerOf(c);
+    const payer = fromCookie ?? (await binding.payerForKey(request.idempotencyKey));
+    let answer;
+    try {
+      answer = await service.createPayment({ ...request, payer, payerFromKey: fromCookie === null }, c);
+    } catch (error) {
+      if (!(error instanceof OrderAlreadyPaidError)) throw error;
+      // A paid order is no secret to whoever holds its id, and the view has no Izly page: the button shows
+      // it paid. The customer's e-mail goes to its payer only.
+      const email = exposeCustomerEmail && (await binding.isPayerOf(payer, error.paid.id));
+      return c.json({ ...error.toJSON(), payment: paymentView(error.paid, email) }, 409, NO_STORE);
+    }
+    // Set on every creation: a new browser becomes the payer, a known one keeps its id a while longer.
+    c.header('Set-Cookie', binding.cookie(c, payer));
+    return c.json(createdPaymentView(answer.record, exposeCustomerEmail), answer.created ? 201 : 200, NO_STORE);
   });
 
   app.get('/payments/:paymentId', async (c) => {
     const waitSeconds = waitSecondsOf(c);
-    // The request's signal is made on first use (@hono/node-server): only a long poll needs it.
-    // `returned=1`: the student is back from Izly (the widget's first read then). A cancel sends no callback,
-    // so this read may reach Izly sooner than the safety net of trusted callbacks would (rate-limited still).
-    const returned = c.req.query(RETURNED_PARAM) === '1';
-    const record = await service.readPayment(c.req.param('paymentId'), waitSeconds, waitSeconds > 0 ? c.req.raw.signal : undefined, returned);
-    return c.json(paymentView(record, exposeCustomerEmail), 200, NO_STORE);
+    const paymentId = c.req.param('paymentId');
+    const isPayer = await binding.isPayerOf(binding.payerOf(c), paymentId);
+    let release: (() => void) | undefined;
+    if (waitSeconds > 0) {
+      const hold = limits.longPoll(limits.clientOf(c));
+      if (typeof hold === 'number') return rateLimited(c, hold);
+      release = hold;
+    }
+    try {
+      // The request's signal is made on first use (@hono/node-server): only a long poll needs it.
+      // `returned=1`: the student is back from Izly (the widget's first read then). A cancel sends no callback,
+      // so this read may reach Izly sooner than the safety net of trusted callbacks would (rate-limited still).
+      const returned = isPayer && c.req.query(RETURNED_PARAM) === '1';
+      const record = await service.readPayment(paymentId, waitSeconds, waitSeconds > 0 ? c.req.raw.signal : undefined, returned);
+      return c.json(isPayer ? paymentView(record, exposeCustomerEmail) : statusView(record), 200, NO_STORE);
+    } finally {
+      release?.();
+    }
   });
 
   // `/callback*`: Izly may concatenate our parameters to the path itself (`/callbackp=pay_…&s=…`).
@@ -157,7 +203,10 @@ export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentS
         await service.handleCallback(callbackUrlPlaces(c), parseIzlyCallback(body));
         return c.json({ Code: 0, ErrorMessage: '' }, 200);
       } catch (error) {
-        if (error instanceof CallbackRefusal) return c.json({ Code: error.izlyCode, ErrorMessage: error.message }, error.httpStatus);
+        if (error instanceof CallbackRefusal) {
+          const retryAfter = error.retryAfterMs === undefined ? undefined : { 'Retry-After': retryAfterSeconds(error.retryAfterMs) };
+          return c.json({ Code: error.izlyCode, ErrorMessage: error.message }, error.httpStatus, retryAfter);
+        }
         throw error;
       }
     },

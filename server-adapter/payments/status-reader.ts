@@ -14,7 +14,7 @@ import { MismatchError, type PaymentTransitions, type ReadSource } from './trans
  * `returned` reads (the student is back from Izly, where a cancel sends no callback) are polite reads held
  * only to the base rate limit, not to the slower safety net of trusted callbacks; `fresh` reads
  * (callbacks, a new click, reconcile, refunds) always reach Izly after they were asked for, but no sooner
- * than `statusReadIntervalMs` after the operation's last read began: those asked meanwhile share one read
+ * than `statusReadIntervalMs` (at most `FRESH_READ_SPACING_MS`) after the operation's last read began: those asked meanwhile share one read
  * made then, so that no flood of re-clicks or replayed callbacks floods Izly; `sweep` reads (reconcile)
  * are fresh reads that give the stored record instead of waiting when the operation was read within the
  * interval (it was just settled, or the next run will read it).
@@ -26,6 +26,12 @@ export type ReadMode = 'polite' | 'returned' | 'fresh' | 'sweep';
  * one safety-net interval, when that is shorter: a callback later than that is as good as missing).
  */
 const CALLBACK_GRACE_MS = 10_000;
+
+/**
+ * The longest a fresh read waits for its turn: a `statusReadIntervalMs` set high (fewer polling reads once
+ * callbacks are allow-listed) must not hold a callback's confirmation longer than this.
+ */
+const FRESH_READ_SPACING_MS = 2_000;
 
 export class StatusReader {
   private readonly policy: StatusReadPolicy;
@@ -93,7 +99,7 @@ export class StatusReader {
       if (shared) record = shared;
     }
     if (mode === 'fresh' || mode === 'sweep') {
-      const due = (this.lastStarted.get(operationId)?.at ?? -Infinity) + statusReadIntervalMs;
+      const due = (this.lastStarted.get(operationId)?.at ?? -Infinity) + Math.min(statusReadIntervalMs, FRESH_READ_SPACING_MS);
       if (clock.now() < due) {
         if (mode === 'sweep') return (await store.get(record.id)) ?? record;
         return this.freshReadLater(record, operationId, source, failureHint, due, askedAt);
@@ -223,7 +229,7 @@ export class StatusReader {
       }
     }
     for (const [operationId, started] of this.lastStarted) {
-      if (now - started.at >= this.options.statusReadIntervalMs) this.lastStarted.delete(operationId);
+      if (now - started.at >= FRESH_READ_SPACING_MS) this.lastStarted.delete(operationId);
     }
   }
 

@@ -39,13 +39,18 @@ export interface Harness {
   upstream: UpstreamRequest[];
   /** Requests the adapter sent to Izly matching a method and a path pattern. */
   upstreamCount(method: string, path: RegExp): number;
-  /** `POST {partner}/izly/payments` as the widget sends it. */
+  /**
+   * `POST {partner}/izly/payments` as the widget sends it, from one browser: the payer cookie the adapter
+   * sets is kept and sent again by `createPayment` and `getPayment` (a `Cookie` header given overrides it).
+   */
   createPayment(
     orderId: string,
     init?: { key?: string; returnUrl?: string; body?: Record<string, unknown>; headers?: Record<string, string> },
   ): Promise<Response>;
-  /** `GET {partner}/izly/payments/:id[?wait=]`. */
-  getPayment(paymentId: string, waitSeconds?: number): Promise<Response>;
+  /** `GET {partner}/izly/payments/:id[?wait=]`, from the same browser as `createPayment`. */
+  getPayment(paymentId: string, waitSeconds?: number, headers?: Record<string, string>): Promise<Response>;
+  /** The `Cookie` header of the harness's browser (its payer cookie), or '' before its first creation. */
+  readonly cookie: string;
   /** Posts a callback to the partner as anyone on the internet could. */
   postCallback(query: string, body: unknown): Promise<Response>;
   close(): Promise<void>;
@@ -102,6 +107,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   partner = new Hono().route('/izly', izly);
 
   const partnerUrl = partnerServer.url;
+  // The one browser of the harness: its payer cookie, as the adapter last set it.
+  let cookie = '';
+  const keepCookie = (response: Response) => {
+    const payer = response.headers.getSetCookie().find((header) => /^(__Host-)?izly_payer=/.test(header));
+    if (payer) cookie = payer.split(';')[0]!;
+    return response;
+  };
   return {
     sandbox,
     izly,
@@ -111,20 +123,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     hooks,
     upstream,
     upstreamCount: (method, path) => upstream.filter((r) => r.method === method && path.test(r.path)).length,
-    createPayment(orderId, init = {}) {
-      return fetch(`${partnerUrl}/izly/payments`, {
+    get cookie() {
+      return cookie;
+    },
+    async createPayment(orderId, init = {}) {
+      const response = await fetch(`${partnerUrl}/izly/payments`, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
           'Idempotency-Key': init.key ?? crypto.randomUUID(),
           Origin: partnerUrl,
+          ...(cookie ? { Cookie: cookie } : {}),
           ...init.headers,
         },
         body: JSON.stringify({ orderId, returnUrl: init.returnUrl ?? `${partnerUrl}/shop/orders/${orderId}`, ...init.body }),
       });
+      // Another browser's answer (its own Cookie header given) does not change this browser's cookie.
+      return init.headers && Object.keys(init.headers).some((name) => name.toLowerCase() === 'cookie') ? response : keepCookie(response);
     },
-    getPayment(paymentId, waitSeconds) {
-      return fetch(`${partnerUrl}/izly/payments/${encodeURIComponent(paymentId)}${waitSeconds === undefined ? '' : `?wait=${waitSeconds}`}`);
+    getPayment(paymentId, waitSeconds, headers) {
+      return fetch(`${partnerUrl}/izly/payments/${encodeURIComponent(paymentId)}${waitSeconds === undefined ? '' : `?wait=${waitSeconds}`}`, {
+        headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers },
+      });
     },
     postCallback(query, body) {
       return fetch(`${partnerUrl}/izly/callback${query}`, {

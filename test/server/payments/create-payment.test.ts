@@ -29,25 +29,49 @@ describe('POST /payments', () => {
   });
 
   describe('idempotency', () => {
+    /** The browser has paid here before: it holds its payer cookie (and one Izly operation, for order A-0). */
+    async function returningBrowser(): Promise<void> {
+      h.orders.set('A-0', { amount: 100 });
+      assert.equal((await h.createPayment('A-0')).status, 201);
+      assert.match(h.cookie, /^izly_payer=/);
+    }
+    const operationsOfA1 = () => h.sandbox.control.operations().filter((operation) => operation.amount === 250).length;
+
     test('ten concurrent clicks with one Idempotency-Key: one payment, one Izly operation', async () => {
+      // A browser with no payer cookie yet: the key makes all ten the same payer.
       const key = crypto.randomUUID();
       const answers = await Promise.all(Array.from({ length: 10 }, () => h.createPayment('A-1', { key })));
       const bodies = await Promise.all(answers.map((a) => a.json()));
       assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
       assert.equal(new Set(bodies.map((b) => b.paymentId)).size, 1);
       assert.equal(new Set(bodies.map((b) => b.authorizationUrl)).size, 1);
-      assert.equal(h.sandbox.control.operations().length, 1);
+      assert.equal(operationsOfA1(), 1);
     });
 
     test('ten concurrent clicks with different keys for one order: one payment, one Izly operation', async () => {
+      await returningBrowser();
+      const before = h.upstreamCount('POST', /\/WebPayments$/);
       const answers = await Promise.all(Array.from({ length: 10 }, () => h.createPayment('A-1')));
       const bodies = await Promise.all(answers.map((a) => a.json()));
       assert.equal(answers.filter((a) => a.status === 201).length, 1);
       assert.ok(answers.every((a) => a.status === 200 || a.status === 201));
       assert.equal(new Set(bodies.map((b) => b.paymentId)).size, 1);
       assert.ok(bodies.every((b) => b.status === 'pending' && b.authorizationUrl));
-      assert.equal(h.sandbox.control.operations().length, 1);
-      assert.equal(h.upstreamCount('POST', /\/WebPayments$/), 1);
+      assert.equal(operationsOfA1(), 1);
+      assert.equal(h.upstreamCount('POST', /\/WebPayments$/) - before, 1);
+    });
+
+    test('ten concurrent first clicks with different keys from a browser with no payer cookie yet: one payment, the others 409 and told nothing', async () => {
+      // Two tabs clicking at once before any cookie: each is a new payer, and the first to create owns the payment.
+      const answers = await Promise.all(Array.from({ length: 10 }, () => h.createPayment('A-1')));
+      const bodies = await Promise.all(answers.map((a) => a.json()));
+      assert.equal(answers.filter((a) => a.status === 201).length, 1);
+      const owner = bodies[answers.findIndex((a) => a.status === 201)];
+      const refused = bodies.filter((_, i) => answers[i]!.status !== 201);
+      assert.ok(answers.every((a) => a.status === 201 || a.status === 409));
+      for (const body of refused) assert.deepEqual(body, { error: { code: 'payment_in_progress', message: body.error.message } });
+      assert.equal(JSON.stringify(refused).includes(owner.paymentId), false);
+      assert.equal(operationsOfA1(), 1);
     });
 
     test('a key reused for another order is 409 idempotency_key_reused', async () => {

@@ -100,7 +100,9 @@ describe('status read policy', () => {
   test('a student back from Izly (returned=1) gets a read at the rate limit, not the safety net: a cancel sends no callback', async () => {
     await start({ statusReadIntervalMs: 50, callbacks: 'allow-listed' });
     const { paymentId } = await newPayment();
-    const status = async (query = '') => (await (await fetch(`${h.partnerUrl}/izly/payments/${paymentId}${query}`)).json()).status;
+    // From the student's browser (its payer cookie): only the payer's `returned=1` may hasten a read.
+    const status = async (query = '') =>
+      (await (await fetch(`${h.partnerUrl}/izly/payments/${paymentId}${query}`, { headers: { Cookie: h.cookie } })).json()).status;
     assert.equal(await status(), 'pending'); // this read puts the next one a safety-net interval away
     const record = await h.izly.store.get(paymentId);
     await payAsStudent(record!.authorizationUrl!, { ...STUDENT, action: 'cancel' });

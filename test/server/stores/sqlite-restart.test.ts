@@ -64,7 +64,8 @@ describe('izlyPay() with sqliteStore across a restart', () => {
       // The same click again after the restart: the same payment, no second Izly operation.
       const again = await restarted.request('/payments', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+        // The same browser: its payer cookie (a payment belongs to the browser that started it).
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key, Cookie: h.cookie },
         body: JSON.stringify({ orderId: 'B-2', returnUrl: `${h.partnerUrl}/back` }),
       });
       assert.equal(again.status, 200);
