@@ -9,6 +9,9 @@ import { figure, type BenchResult, type Figure } from './report.js';
 
 type Ready = { sandboxUrl: string; partnerUrl: string };
 
+/** Issue 13's goals against the floor: the memory store's own share, and SQLite's two commits per creation on top. */
+const FLOOR_GOALS: Record<string, number> = { memory: 0.7, sqlite: 0.6 };
+
 async function measureOn(store: 'memory' | 'sqlite', run: (ready: Ready) => Promise<LoadResult>): Promise<{ result: LoadResult; operations: number }> {
   const server = await startChild<Ready>('bench/children/create-server.ts', { role: 'server', env: { STORE: store } });
   try {
@@ -87,6 +90,7 @@ export async function paymentCreation(settings: LoadSettings): Promise<BenchResu
           value: result.requestsPerSecond,
           unit: 'req/s',
           baseline: { label: 'bare route forwarding to the sandbox', value: forward.requestsPerSecond },
+          goal: { text: `ratio ≥ ${FLOOR_GOALS[store]}`, met: result.requestsPerSecond / forward.requestsPerSecond >= FLOOR_GOALS[store]! },
         }),
       );
     }
