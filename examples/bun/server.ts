@@ -1,7 +1,8 @@
 // A shop server on Bun: the izly-pay adapter mounted at /izly with its bun:sqlite store and the reconcile
 // sweep, served by Bun.serve. The runtime matrix (npm test) runs this file as it is against the sandbox.
 import { Hono } from 'hono';
-import { izlyPay, memoryStore, IZLY_PREPRODUCTION } from 'izly-pay/server';
+import { izlyPay, IZLY_PREPRODUCTION } from 'izly-pay/server';
+import { bunSqliteStore } from 'izly-pay/server/bun-sqlite';
 
 function setting(name: string): string {
   const value = Bun.env[name];
@@ -17,7 +18,7 @@ const izly = izlyPay({
   appIdentifier: setting('IZLY_APP_IDENTIFIER'),
   apiKey: setting('IZLY_API_KEY'),
   secret: setting('IZLY_CALLBACK_SECRET'),
-  store: memoryStore(),
+  store: bunSqliteStore(Bun.env.DATABASE_PATH ?? 'data/payments.db'),
   allowedOrigins: [setting('SHOP_ORIGIN')],
   order: (orderId) => orders.get(orderId) ?? null,
   onPaid: (payment) => console.log(`paid: ${payment.orderId}`),

@@ -1,7 +1,8 @@
 // A shop server on Deno: the izly-pay adapter mounted at /izly with its node:sqlite store and the reconcile
 // sweep, served by Deno.serve. The runtime matrix (npm test) runs this file as it is against the sandbox.
 import { Hono } from 'hono';
-import { izlyPay, memoryStore, IZLY_PREPRODUCTION } from 'izly-pay/server';
+import { izlyPay, IZLY_PREPRODUCTION } from 'izly-pay/server';
+import { nodeSqliteStore } from 'izly-pay/server/node-sqlite';
 
 function setting(name: string): string {
   const value = Deno.env.get(name);
@@ -17,7 +18,7 @@ const izly = izlyPay({
   appIdentifier: setting('IZLY_APP_IDENTIFIER'),
   apiKey: setting('IZLY_API_KEY'),
   secret: setting('IZLY_CALLBACK_SECRET'),
-  store: memoryStore(),
+  store: nodeSqliteStore(Deno.env.get('DATABASE_PATH') ?? 'data/payments.db'),
   allowedOrigins: [setting('SHOP_ORIGIN')],
   order: (orderId) => orders.get(orderId) ?? null,
   onPaid: (payment) => console.log(`paid: ${payment.orderId}`),

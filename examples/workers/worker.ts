@@ -1,10 +1,12 @@
 // A shop on Cloudflare Workers: the izly-pay adapter mounted at /izly with its D1 store, reconcile() run by
 // a Cron trigger. The runtime matrix (npm test) runs this file as it is in workerd, through Miniflare.
 import { Hono, type ExecutionContext } from 'hono';
-import { izlyPay, memoryStore, IZLY_PREPRODUCTION, type IzlyPayApp } from 'izly-pay/server';
+import { izlyPay, IZLY_PREPRODUCTION, type IzlyPayApp } from 'izly-pay/server';
+import { d1Store, type D1DatabaseLike } from 'izly-pay/server/d1';
 
 /** The Worker's bindings (wrangler.toml): the D1 database and the settings, secrets with `wrangler secret put`. */
 interface Env {
+  DB: D1DatabaseLike;
   IZLY_BASE_URL?: string;
   IZLY_APP_IDENTIFIER: string;
   IZLY_API_KEY: string;
@@ -27,7 +29,7 @@ function shopFor(env: Env): { app: Hono; izly: IzlyPayApp } {
     appIdentifier: env.IZLY_APP_IDENTIFIER,
     apiKey: env.IZLY_API_KEY,
     secret: env.IZLY_CALLBACK_SECRET,
-    store: memoryStore(),
+    store: d1Store(env.DB),
     allowedOrigins: [env.SHOP_ORIGIN],
     order: (orderId) => orders.get(orderId) ?? null,
     onPaid: (payment) => console.log(`paid: ${payment.orderId}`),

@@ -3,6 +3,7 @@
 // example and sandbox server is bundled from the sources with esbuild; the runtimes come from
 // test/runtimes/node_modules (npm ci --prefix test/runtimes), and a runtime not installed is skipped loudly.
 import { describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,8 +41,9 @@ function shopSettings(sandboxUrl: string, shopUrl: string, databasePath: string)
   };
 }
 
-function start(runtime: Runtime, bundlePath: string, port: number, settings: Record<string, string>, d1 = false): Promise<RuntimeServer | WorkerServer> {
-  if (runtime.platform === 'workerd') return startWorker(bundlePath, port, settings, d1 ? ['DB'] : []);
+/** Starts a server of the matrix; `dataDir` keeps the shop's database (a Worker's D1 too) across restarts. */
+function start(runtime: Runtime, bundlePath: string, port: number, settings: Record<string, string>, dataDir?: string): Promise<RuntimeServer | WorkerServer> {
+  if (runtime.platform === 'workerd') return startWorker(bundlePath, port, settings, dataDir ? { names: ['DB'], folder: dataDir } : undefined);
   return startProcess(runtime.platform, bundlePath, port, settings);
 }
 
@@ -71,19 +73,29 @@ async function runOn(runtime: Runtime, t: TestContext): Promise<void> {
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const shopUrl = `http://127.0.0.1:${shopPort}`;
   const dataDir = mkdtempSync(join(tmpdir(), `izly-matrix-${key}-`));
+  const settings = shopSettings(sandboxUrl, shopUrl, join(dataDir, 'payments.db'));
   const servers: RuntimeServer[] = [];
   try {
     const [sandbox, shop] = await Promise.all([
       start(runtime, sandboxBundle, sandboxPort, { SANDBOX_URL: sandboxUrl, PARTNER_URL: shopUrl, CONTROL_TOKEN }),
-      start(runtime, shopBundle, shopPort, shopSettings(sandboxUrl, shopUrl, join(dataDir, 'payments.db')), true),
+      start(runtime, shopBundle, shopPort, settings, dataDir),
     ]);
     servers.push(sandbox, shop);
     const startMs = performance.now() - startedAt;
     const figures = await takeWholePayment(shop, { url: sandbox.url, controlToken: CONTROL_TOKEN });
     report(runtime, figures, startMs);
-    if ('scheduled' in shop) {
-      t.diagnostic(`scheduled(): ${await shop.scheduled('* * * * *')}`);
-      await shop.line(/^reconciled: \d+ checked, 0 changed, 0 errors$/);
+
+    // The runtime's store, not memory: the shop started again on the same database still knows the refund.
+    await shop.stop();
+    const restarted = await start(runtime, shopBundle, shopPort, settings, dataDir);
+    servers.push(restarted);
+    const read = await fetch(`${restarted.url}/izly/payments/${encodeURIComponent(figures.paymentId)}`);
+    assert.equal(read.status, 200, await read.clone().text());
+    assert.equal(((await read.json()) as { status: string }).status, 'refunded');
+
+    if ('scheduled' in restarted) {
+      t.diagnostic(`scheduled(): ${await restarted.scheduled('* * * * *')}`);
+      await restarted.line(/^reconciled: \d+ checked, 0 changed, 0 errors$/);
     }
   } finally {
     await Promise.all(servers.map((server) => server.stop()));

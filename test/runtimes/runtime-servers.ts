@@ -144,8 +144,14 @@ export interface WorkerServer extends RuntimeServer {
   scheduled(cron: string): Promise<string>;
 }
 
-/** Runs `bundle` as a module Worker on `port`, with `bindings` and, when named, D1 databases. */
-export async function startWorker(bundle: string, port: number, bindings: Record<string, string>, d1Databases: string[] = []): Promise<WorkerServer> {
+/** A Worker's D1 databases: their binding names, and the folder that keeps them across restarts. */
+export interface WorkerDatabases {
+  names: string[];
+  folder: string;
+}
+
+/** Runs `bundle` as a module Worker on `port`, with `bindings` and, when given, D1 databases. */
+export async function startWorker(bundle: string, port: number, bindings: Record<string, string>, d1?: WorkerDatabases): Promise<WorkerServer> {
   const { Miniflare } = (await import(pathToFileURL(MINIFLARE).href)) as { Miniflare: new (options: object) => MiniflareInstance };
   const output = new Output();
   const miniflare = new Miniflare({
@@ -155,15 +161,16 @@ export async function startWorker(bundle: string, port: number, bindings: Record
     host: '127.0.0.1',
     port,
     bindings,
-    d1Databases,
+    ...(d1 && { d1Databases: d1.names, d1Persist: d1.folder }),
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => (output.read(stdout), output.read(stderr)),
   });
   const url = (await miniflare.ready).origin;
   // Miniflare prints nothing of its own once ready: say it, as the other servers do.
   output.push(`listening on ${url}\n`);
-  const stop = async () => {
+  let disposed: Promise<void> | undefined;
+  const stop = () => {
     output.end('disposed');
-    await miniflare.dispose();
+    return (disposed ??= miniflare.dispose());
   };
   const server = await listening(output, stop, url);
   return {

@@ -11,8 +11,9 @@ export const ADMIN_TOKEN = 'matrix-admin-token';
 /** Longer than Bun's default idle timeout (10 s): the long poll must outlive it. */
 const HOLD_SECONDS = 12;
 
-/** What one payment measured, in ms. */
+/** What one payment measured, in ms, and its id. */
 export interface PaymentFigures {
+  paymentId: string;
   /** POST /payments answered. */
   created: number;
   /** The Izly page validated, to the long poll's answer "paid". */
@@ -82,5 +83,5 @@ export async function takeWholePayment(shop: RuntimeServer, sandbox: { url: stri
   assert.equal(refunded.status, 'refunded');
   assert.equal((await json<PaymentAnswer>(await fetch(paymentUrl), 200)).status, 'refunded');
   await shop.line(new RegExp(`^refunded: ${ORDER_ID}$`));
-  return { created: createdAt - started, validatedToPaid: paidAt - validatedAt, total: performance.now() - started };
+  return { paymentId: created.paymentId, created: createdAt - started, validatedToPaid: paidAt - validatedAt, total: performance.now() - started };
 }
