@@ -16,8 +16,8 @@ export type PayStatusStrings = {
   verifying: string;
   /** Back from Izly, the server slow or out of reach: still checking, and the student may leave. */
   slow: string;
-  /** Receives the formatted price (a paid payment always has one: the server's amount). */
-  paid: (amount: string) => string;
+  /** Receives the formatted price, or `null`. */
+  paid: (amount: string | null) => string;
   failed: string;
   expired: string;
   cancelled: string;
@@ -88,7 +88,7 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
       awaiting: 'Validez dans la fenêtre Izly.',
       verifying: 'Vérification en cours…',
       slow: 'Paiement en cours de vérification, vous pouvez revenir plus tard.',
-      paid: (amount) => `Paiement de ${amount} effectué.`,
+      paid: (amount) => (amount ? `Paiement de ${amount} effectué.` : 'Paiement effectué.'),
       failed: 'Paiement refusé par Izly.',
       expired: 'Paiement expiré.',
       cancelled: 'Paiement annulé.',
@@ -112,7 +112,7 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
       awaiting: 'Approve it in the Izly window.',
       verifying: 'Checking your payment…',
       slow: 'Your payment is still being checked; you can come back later.',
-      paid: (amount) => `Payment of ${amount} complete.`,
+      paid: (amount) => (amount ? `Payment of ${amount} complete.` : 'Payment complete.'),
       failed: 'Izly declined the payment.',
       expired: 'Payment expired.',
       cancelled: 'Payment cancelled.',
@@ -120,7 +120,7 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
       network_error: 'Could not connect.',
       verification_timeout: 'Payment still being checked.',
       error: 'The payment could not start.',
-      insufficient_balance: 'Izly balance too low: top up your account.',
+      insufficient_balance: 'Izly balance too low: top up your Izly.',
       unpaid_debt: 'Unpaid debt on your Izly account: contact your CROUS.',
     },
   },
@@ -161,11 +161,12 @@ function supported(tag: string | null | undefined): WidgetLang | null {
 }
 
 /**
- * The element's language: the nearest `lang` (its own, else an ancestor's in its tree) if the widget speaks it,
- * else the page's, and French when neither is French or English.
+ * The element's language: its own `lang`, else the nearest one (an ancestor's in its tree), if the widget
+ * speaks it, else the page's, and French when none is French or English.
  */
 export function resolveLang(element: HTMLElement): WidgetLang {
-  return supported(element.closest<HTMLElement>('[lang]')?.lang) ?? supported(document.documentElement.lang) ?? 'fr';
+  // Its own property first: set from script, it is reflected to the attribute only after this render.
+  return supported(element.lang) ?? supported(element.closest<HTMLElement>('[lang]')?.lang) ?? supported(document.documentElement.lang) ?? 'fr';
 }
 
 /** Integer cents as a price in the language's format: `3,50 €` or `€3.50`. */

@@ -33,6 +33,10 @@ function withControlToken(request: Request, token: string): Request {
   return new Request(request, { headers });
 }
 
+/** The second point of sale, whose adapter trusts callbacks. */
+const TRUSTED_APP = 'izly-pay-trusted';
+const TRUSTED_API_KEY = 'browser-tests-trusted-api-key';
+
 export async function mountIzly(origin: string): Promise<Mount[]> {
   const shopPage = `${origin}/test/browser/fixtures/shop.html`;
   const sandboxUrl = `${origin}/sandbox-izly`;
@@ -46,6 +50,15 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
         // One cancellation URL for logins and payments: the adapter sends a cancelled payment on to the shop.
         urlAfterCancellation: `${origin}/izly/connect/cancel`,
         urlAfterConnection: `${origin}/izly/connect/callback`,
+      },
+      {
+        // The point of sale of the adapter that trusts callbacks (/izly-trusted): its own cancellation URL.
+        appIdentifier: TRUSTED_APP,
+        apiKey: TRUSTED_API_KEY,
+        callbackUrl: `${origin}/izly-trusted/callback`,
+        urlAfterPayment: shopPage,
+        urlAfterCancellation: `${origin}/izly-trusted/connect/cancel`,
+        urlAfterConnection: `${origin}/izly-trusted/connect/callback`,
       },
     ],
   });
@@ -84,6 +97,43 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
       logger: { warn: () => {}, error: (message) => console.error(message) },
     }),
   );
+  // As a partner whose callbacks Izly's host has allow-listed runs: callbacks trusted from the start, and the
+  // adapter's default intervals (a status read 2 s apart at most, the safety net 30 s): a cancel, which Izly
+  // calls nobody about, must still be seen at once, through the cancel page and the button's return read.
+  shop.route(
+    '/izly-trusted',
+    izlyPay({
+      baseUrl: sandboxUrl,
+      appIdentifier: TRUSTED_APP,
+      apiKey: TRUSTED_API_KEY,
+      secret: 'browser-tests-trusted-secret-at-least-32-characters',
+      store: memoryStore(),
+      allowedOrigins: [origin],
+      callbacks: 'allow-listed',
+      order: (orderId) => {
+        const amount = amountOfOrder(orderId);
+        return amount ? { amount } : null;
+      },
+      connect: { paymentCancelUrl: shopPage, onLogin: () => {} },
+      logger: { warn: () => {}, error: (message) => console.error(message) },
+    }),
+  );
+  // A stand-in for an adapter answering a click on an order already paid (409 order_already_paid with the
+  // paid payment's view), until the real adapter's answer is there to test against.
+  shop.post('/fake-paid-adapter/payments', (c) => {
+    const at = new Date().toISOString();
+    const payment = {
+      paymentId: 'pay_fake_paid',
+      orderId: 'T-paid-330',
+      status: 'paid',
+      amount: 330,
+      currency: 'EUR',
+      createdAt: at,
+      updatedAt: at,
+      paidAt: at,
+    };
+    return c.json({ error: { code: 'order_already_paid', message: 'This order is already paid' }, payment }, 409);
+  });
   // Logging out of the test shop, so that each test starts without a session (the cookie is HttpOnly).
   shop.post('/test-shop/logout', (c) => {
     sessions.delete(getCookie(c, SESSION_COOKIE) ?? '');
@@ -92,6 +142,8 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
   });
   return [
     { prefix: '/izly/', fetch: (request) => shop.fetch(request) },
+    { prefix: '/izly-trusted/', fetch: (request) => shop.fetch(request) },
+    { prefix: '/fake-paid-adapter/', fetch: (request) => shop.fetch(request) },
     { prefix: '/test-shop/', fetch: (request) => shop.fetch(request) },
     { prefix: '/sandbox-izly/', fetch: (request) => sandbox.fetch(withControlToken(request, sandbox.control.controlToken())) },
   ];

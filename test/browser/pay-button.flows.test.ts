@@ -72,7 +72,7 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
       expect(statusText(el)).to.equal('Payment of €12.50 complete.');
     });
 
-    it('failed: Izly refused (balance too low), izly-pay-failure, then "try again"', async () => {
+    it('failed: Izly refused (balance too low), izly-pay-failure with its reason, then "try again"', async () => {
       const orderId = newOrder(350);
       const payment = await createPayment(orderId);
       await decide(payment, 'validate', BROKE_STUDENT);
@@ -83,10 +83,10 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
       document.body.append(el);
       try {
         const { detail } = await failed;
-        expect(detail.status).to.equal('failed');
+        expect(detail).to.include({ status: 'failed', failureReason: 'insufficient_balance' });
         await el.updateComplete;
         expect(el.getAttribute('state')).to.equal('failed');
-        expect(statusText(el)).to.equal('Paiement refusé par Izly.');
+        expect(statusText(el)).to.equal('Solde Izly insuffisant : rechargez votre compte.');
         expect(inner(el).textContent!.trim()).to.equal('Réessayer');
         await expect(el).to.be.accessible();
       } finally {

@@ -23,7 +23,8 @@ export type PayButtonSize = ButtonSize;
 /** The session storage key under which a redirected payment waits for the student's return. */
 const storageKey = (orderId: string): string => `izly-pay:${orderId}`;
 
-const WORKING: ReadonlySet<PayButtonState> = new Set(['creating', 'redirecting', 'awaiting', 'verifying']);
+/** The working states (`creating`, `redirecting`, `awaiting`, `verifying`): the only ones whose name ends in -ing. */
+const working = (state: PayButtonState): boolean => state.endsWith('ing');
 const LONG_POLL_SECONDS = 25;
 /**
  * A single check (back without an id, popup closed) still waits a little: the decision may be seconds old,
@@ -146,7 +147,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     super.connectedCallback();
     window.addEventListener('pageshow', this.#onPageShow);
     // Moved in the DOM while following a payment: pick it up again rather than leave the student waiting.
-    if (this.#payment && WORKING.has(this.state)) {
+    if (this.#payment && working(this.state)) {
       void this.#check(this.#payment.paymentId, true, true);
     }
   }
@@ -159,7 +160,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A different order is a different payment: forget the previous attempt and outcome (and stop listening).
-    if (changed.has('order') && changed.get('order') !== undefined && !WORKING.has(this.state)) {
+    if (changed.has('order') && changed.get('order') !== undefined && !working(this.state)) {
       this.#run?.abort();
       this.#attemptKey = this.#unsettledId = this.#message = undefined;
       this.#payment = null;
@@ -208,7 +209,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
 
   /** @internal */
   protected override activate(): void {
-    if (WORKING.has(this.state) || this.state === 'paid') return;
+    if (working(this.state) || this.state === 'paid') return;
     if (this.state === 'error' && this.#unsettledId) {
       void this.#check(this.#unsettledId, true, true);
     } else {
@@ -228,7 +229,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     // An outcome, most often on the page Izly sent the student back to, where focus is nowhere and, on a
     // phone, the button below the fold: focusing it scrolls it into view and reads its name, then the status.
     // Never taken from anything the student focused meanwhile.
-    if (!WORKING.has(state) && document.activeElement === document.body) this.focus();
+    if (!working(state) && document.activeElement === document.body) this.focus();
     // The payment or the message may have changed without the state doing so.
     this.requestUpdate();
   }
@@ -437,13 +438,12 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     const said: Partial<Record<string, PayStatusStrings[keyof PayStatusStrings]>> = t.status;
     const why = this.#message;
     const message = said[why!] ?? said[this.state];
-    const busy = WORKING.has(this.state);
+    const busy = working(this.state);
     // The label's words; none for the default "Payer 3,50 € avec" + wordmark. Some messages pick their own.
     const words =
       t.labelFor[why!] ??
       (this.state === 'paid' ? t.paid : this.#unsettledId && this.state === 'error' ? t.recheck : busy || this.state === 'idle' ? this.label : t.retry);
-    // Only `paid` is a function, and a paid payment has its amount.
-    const said_ = typeof message === 'function' ? message(price!) : (message ?? '');
+    const said_ = typeof message === 'function' ? message(price) : (message ?? '');
     // What the label does not say already: the product, and the price unless the default label gives it.
     const what = [this.product, words && price].filter(Boolean).join(', ');
     return {

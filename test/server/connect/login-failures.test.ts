@@ -333,7 +333,9 @@ describe('IzlyConnect: cancel (Izly’s one "URL after cancellation" set to {mou
     const authorize = await startLogin(harness, browser);
     const cancelled = await logInAtIzly(authorize, { action: 'cancel' });
     assert.match((await browser.get(cancelled.location ?? '')).location ?? '', /izly_connect=login_cancelled/);
-    assert.equal((await browser.get(cancelled.location ?? '')).location, 'http://127.0.0.1:9/panier');
+    const second = await browser.get(cancelled.location ?? '');
+    assert.equal(second.status, 200);
+    assert.match(second.body, /data-return-url="http:\/\/127\.0\.0\.1:9\/panier"/);
   });
 
   test('a cancelled popup login ends on the popup page with ok=false and the code', async () => {
@@ -364,7 +366,7 @@ describe('IzlyConnect: cancel (Izly’s one "URL after cancellation" set to {mou
     assert.equal(page.result['target-origin'], harness.partnerUrl);
   });
 
-  test('a cancelled payment (no login in progress) is sent on to paymentCancelUrl', async () => {
+  test('a cancelled payment (no login in progress): a page that tells the popup’s opener, or goes on to paymentCancelUrl', async () => {
     harness.orders.set('A-1', { amount: 250 });
     const created = await fetch(`${harness.partnerUrl}/izly/payments`, {
       method: 'POST',
@@ -384,10 +386,33 @@ describe('IzlyConnect: cancel (Izly’s one "URL after cancellation" set to {mou
     assert.equal(link, `${harness.partnerUrl}/izly/connect/cancel`);
 
     const browser = harness.browser();
-    const answer = await browser.get(link);
-    assert.equal(answer.status, 303);
-    assert.equal(answer.location, 'http://127.0.0.1:9/panier');
+    const answer = await browser.get(link, { headers: { 'Accept-Language': 'en-GB,en;q=0.9' } });
+    // A page, not a redirect: in the pay button's popup it tells the opener and closes (no shop page loaded
+    // in the popup); in a tab its script goes on to paymentCancelUrl at once, as a refresh does without script.
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get('cache-control'), 'no-store');
+    assert.match(answer.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.match(answer.body, /<html lang="en">/);
+    assert.match(answer.body, /<h1>Payment cancelled<\/h1>/);
+    assert.match(answer.body, /<script src="cancel\.js" defer><\/script>/);
+    assert.match(answer.body, /<noscript><meta http-equiv="refresh" content="0;url=http:\/\/127\.0\.0\.1:9\/panier"><\/noscript>/);
+    assert.match(answer.body, /id="izly-pay-cancel" data-return-url="http:\/\/127\.0\.0\.1:9\/panier"/);
+    assert.match(answer.body, new RegExp(`data-target-origins="${harness.partnerUrl.replace(/[.]/g, '\\.')}"`));
+    assert.match(answer.body, /id="return-link" href="http:\/\/127\.0\.0\.1:9\/panier"/);
     assert.equal(browser.setCookies.length, 0);
+
+    // The script the page loads: the popup is recognised by its name and its opener, the message names no payment.
+    const script = await browser.get(`${harness.partnerUrl}/izly/connect/cancel.js`, { accept: '*/*' });
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.match(script.body, /window\.name === 'izly-pay'/);
+    assert.match(script.body, /postMessage\(\{ type: 'izly-pay:return' \}, origin\)/);
+    assert.match(script.body, /location\.replace\(data\.returnUrl\)/);
+
+    // A client that does not ask for HTML is still sent on with a redirect.
+    const json = await browser.get(link, { accept: 'application/json' });
+    assert.equal(json.status, 303);
+    assert.equal(json.location, 'http://127.0.0.1:9/panier');
   });
 });
 
