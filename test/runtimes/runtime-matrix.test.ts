@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POINT_OF_SALE } from '../../sandbox/index.js';
 import { bundle, type Platform } from './bundle.js';
-import { freePort, missingRuntime, startProcess, startWorker, type RuntimeServer, type WorkerServer } from './runtime-servers.js';
+import { freePort, missingRuntime, startProcess, startWorker, type ProcessServer, type RuntimeServer, type WorkerServer } from './runtime-servers.js';
 import { ADMIN_TOKEN, takeWholePayment, type PaymentFigures } from './whole-payment.js';
 
 const CONTROL_TOKEN = 'matrix-control-token-0123456789abcdef';
@@ -42,7 +42,7 @@ function shopSettings(sandboxUrl: string, shopUrl: string, databasePath: string)
 }
 
 /** Starts a server of the matrix; `dataDir` keeps the shop's database (a Worker's D1 too) across restarts. */
-function start(runtime: Runtime, bundlePath: string, port: number, settings: Record<string, string>, dataDir?: string): Promise<RuntimeServer | WorkerServer> {
+function start(runtime: Runtime, bundlePath: string, port: number, settings: Record<string, string>, dataDir?: string): Promise<ProcessServer | WorkerServer> {
   if (runtime.platform === 'workerd') return startWorker(bundlePath, port, settings, dataDir ? { names: ['DB'], folder: dataDir } : undefined);
   return startProcess(runtime.platform, bundlePath, port, settings);
 }
@@ -97,6 +97,8 @@ async function runOn(runtime: Runtime, t: TestContext): Promise<void> {
       t.diagnostic(`scheduled(): ${await restarted.scheduled('* * * * *')}`);
       await restarted.line(/^reconciled: \d+ checked, 0 changed, 0 errors$/);
     }
+    // The example's own stop on SIGTERM: server closed, reconciling stopped, store closed, process ended.
+    if ('terminate' in restarted) assert.equal(await restarted.terminate(), 'exit 0', restarted.output());
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     rmSync(dataDir, { recursive: true, force: true });

@@ -112,8 +112,14 @@ function commandFor(platform: 'node' | 'bun' | 'deno', bundle: string): [string,
   ];
 }
 
+/** A server run as a child process. */
+export interface ProcessServer extends RuntimeServer {
+  /** Sends SIGTERM and resolves with how the process ended (`exit 0`…), killing it if it has not within a while. */
+  terminate(): Promise<string>;
+}
+
 /** Runs `bundle` on Node, Bun or Deno with `env` (PORT included). */
-export async function startProcess(platform: 'node' | 'bun' | 'deno', bundle: string, port: number, env: Record<string, string>): Promise<RuntimeServer> {
+export async function startProcess(platform: 'node' | 'bun' | 'deno', bundle: string, port: number, env: Record<string, string>): Promise<ProcessServer> {
   const [command, args] = commandFor(platform, bundle);
   const child = spawn(command, args, {
     cwd: ROOT,
@@ -128,7 +134,14 @@ export async function startProcess(platform: 'node' | 'bun' | 'deno', bundle: st
     if (output.stopped === null) child.kill('SIGKILL');
     await exited;
   };
-  return listening(output, stop, `http://127.0.0.1:${port}`);
+  const terminate = async () => {
+    child.kill('SIGTERM');
+    const limit = setTimeout(() => child.kill('SIGKILL'), LINE_LIMIT_MS);
+    await exited;
+    clearTimeout(limit);
+    return output.stopped!;
+  };
+  return { ...(await listening(output, stop, `http://127.0.0.1:${port}`)), terminate };
 }
 
 /** The part of Miniflare used here (loaded from test/runtimes, which the project's type check may not have). */
