@@ -2,6 +2,7 @@
 // POST /payments, GET /payments/:paymentId (long poll), POST /callback and, opt-in, the refund route.
 // The returned app also carries `refund()`, `reconcile()`, `store` and `client` for server-side use.
 import { Hono } from 'hono';
+import { BackgroundWork } from './background-work.js';
 import { bodyDeadline } from './body-deadline.js';
 import { createCallbackSigner } from './payments/callback-signature.js';
 import { resolveConnectOptions } from './connect/options.js';
@@ -50,7 +51,10 @@ export type IzlyPayApp = Hono & {
  * app.route('/izly', izly);
  */
 export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
-  const resolved = resolveIzlyPayOptions(options);
+  const checked = resolveIzlyPayOptions(options);
+  // Background timers and the store calls they make are tracked, for a runtime's `waitUntil` (Workers).
+  const background = new BackgroundWork();
+  const resolved = { ...checked, clock: background.trackedClock(checked.clock), store: background.trackedStore(checked.store) };
   const client = createIzlyClient(resolved);
   const waiters = new PaymentWaiters(resolved.clock);
   waiters.listenTo(resolved.store, (error) =>
@@ -73,6 +77,7 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
     return errorAnswer(c, new IzlyPayError(500, 'internal_error', 'Something went wrong'));
   });
 
+  app.use('*', background.handOver());
   app.use(
     '*',
     bodyDeadline(resolved.bodyTimeoutMs, resolved.clock, (c) =>
@@ -108,7 +113,7 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
     refund: service.refund,
     reconcile: service.reconcile,
     startReconciling: (reconciling?: ReconcilingOptions) => startReconciling(service.reconcile, resolved, reconciling),
-    store: resolved.store,
+    store: checked.store,
     client,
   });
 }
