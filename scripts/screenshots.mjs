@@ -5,7 +5,8 @@
 // (docs/screenshots/shop-return-1280-light.png...). Uses the built single-file bundle (run `npm run build`
 // first) in the system's Chromium. Most states are set on the elements directly, so each shows its state's
 // own words: these are pictures, not tests (the tests drive every state through the real adapter and
-// sandbox). A slow confirmation is the real thing: a button back from Izly (`?izly_payment=`) whose adapter
+// sandbox). The outcomes of issue 15 (a refusal with its reason, a cancel, an order already paid) come from a
+// stand-in adapter's answers, so that the button picks its own words. A slow confirmation is the real thing: a button back from Izly (`?izly_payment=`) whose adapter
 // is out of reach (its requests aborted), and `focus` is a focused idle button (the keyboard's ring).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -99,6 +100,59 @@ async function show(context, html) {
   return tab;
 }
 
+// The edges of a payment (issue 15): each button resumes a payment whose outcome a stand-in adapter answers
+// (a refusal with its reason, a cancel), or is clicked on an order already paid (409 with the paid payment).
+const OUTCOMES = [
+  { order: 'B-1', product: 'Ticket de restaurant', view: { status: 'failed', failureReason: 'insufficient_balance' } },
+  { order: 'B-2', product: 'Menu du jour', view: { status: 'failed', failureReason: 'unpaid_debt' } },
+  { order: 'B-3', product: 'Café', view: { status: 'cancelled', failureReason: 'cancelled' } },
+  { order: 'B-4', product: 'Sandwich', paidAlready: true },
+];
+const viewOf = (outcome, status = outcome.view?.status ?? 'paid') => {
+  const at = '2026-12-02T00:00:00.000Z';
+  return { paymentId: `pay_${outcome.order}`, orderId: outcome.order, amount: 330, currency: 'EUR', createdAt: at, updatedAt: at, ...outcome.view, status };
+};
+const outcomesPage = (scheme) => `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><style>
+  ${schemeColours(scheme)}
+  body { margin: 0; padding: 24px 16px; font: 16px system-ui, sans-serif; }
+  .products { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 16px; max-width: 1200px; }
+  .product { border: 1px solid color-mix(in srgb, currentColor 20%, transparent); border-radius: 12px; padding: 16px; display: grid; gap: 12px; }
+  .product h2 { font-size: 1.05rem; margin: 0; }
+</style></head><body><div class="products">
+${OUTCOMES.map((o) => `<div class="product"><h2>${o.product} — 3,30 €</h2><izly-pay-button order="${o.order}" amount="330" product="${o.product}" full-width></izly-pay-button></div>`).join('\n')}
+</div></body></html>`;
+
+async function showOutcomes(context, scheme) {
+  await context.route(`${SHOP}**`, (route) => {
+    const { pathname } = new URL(route.request().url());
+    if (pathname === '/izly/payments') {
+      const body = { error: { code: 'order_already_paid', message: 'This order is already paid' }, payment: viewOf(OUTCOMES[3]) };
+      return route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify(body) });
+    }
+    const outcome = OUTCOMES.find((o) => pathname === `/izly/payments/pay_${o.order}`);
+    if (outcome) return route.fulfill({ contentType: 'application/json', body: JSON.stringify(viewOf(outcome)) });
+    return route.fulfill({ contentType: 'text/html', body: outcomesPage(scheme) });
+  });
+  const tab = await context.newPage();
+  await tab.goto(SHOP);
+  await tab.evaluate((orders) => orders.forEach((order) => sessionStorage.setItem(`izly-pay:${order}`, `pay_${order}`)), ['B-1', 'B-2', 'B-3']);
+  await tab.goto(SHOP);
+  await tab.addScriptTag({ content: bundle, type: 'module' });
+  await tab.evaluate(async () => {
+    await customElements.whenDefined('izly-pay-button');
+    const buttons = [...document.querySelectorAll('izly-pay-button')];
+    buttons[3].shadowRoot.querySelector('button').click();
+    const settled = () => buttons.every((el) => ['failed', 'cancelled', 'paid'].includes(el.state));
+    await new Promise((resolve) => {
+      const check = () => (settled() ? resolve() : setTimeout(check, 50));
+      check();
+    });
+    document.activeElement?.blur();
+  });
+  return tab;
+}
+
 mkdirSync(OUT, { recursive: true });
 const browser = await chromium.launch({
   executablePath: CHROMIUM_PATH,
@@ -125,7 +179,17 @@ try {
       await context.close();
     }
   }
+  for (const scheme of ['light', 'dark']) {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ colorScheme: scheme, deviceScaleFactor: 2, reducedMotion: 'reduce', viewport: { width, height: 320 } });
+      const tab = await showOutcomes(context, scheme);
+      await tab.screenshot({ path: `${OUT}/pay-button-outcomes-${width}-${scheme}.png`, fullPage: true });
+      await context.close();
+    }
+  }
 } finally {
   await browser.close();
 }
-console.log(`Wrote ${OUT}/{pay,connect}-button-{light,dark}.png, one file per element, state and scheme, and ${OUT}/shop-return-{1280,390}-{light,dark}.png.`);
+console.log(
+  `Wrote ${OUT}/{pay,connect}-button-{light,dark}.png, one file per element, state and scheme, ${OUT}/shop-return-{1280,390}-{light,dark}.png and ${OUT}/pay-button-outcomes-{1280,390}-{light,dark}.png.`,
+);

@@ -96,8 +96,8 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
       network_error: 'Connexion impossible.',
       verification_timeout: 'Paiement encore en vérification.',
       error: 'Le paiement n’a pas pu démarrer.',
-      insufficient_balance: 'Solde Izly insuffisant : rechargez votre compte.',
-      unpaid_debt: 'Un impayé bloque votre compte Izly : contactez votre CROUS.',
+      insufficient_balance: 'Solde Izly insuffisant\u00a0: rechargez votre compte.',
+      unpaid_debt: 'Un impayé bloque votre compte Izly\u00a0: contactez votre CROUS.',
     },
   },
   en: {

@@ -121,6 +121,11 @@ export default css`
     text-align: center;
   }
 
+  /* A link in the status line (a refusal's "rechargez votre compte") reads in the line's own colour, underlined. */
+  a {
+    color: inherit;
+  }
+
   div:not(:empty) {
     margin-top: 0.4em;
   }
