@@ -31,6 +31,8 @@ function shopFor(env: Env): { app: Hono; izly: IzlyPayApp } {
     secret: env.IZLY_CALLBACK_SECRET,
     store: d1Store(env.DB),
     allowedOrigins: [env.SHOP_ORIGIN],
+    // Who a request comes from, for the per-client limits: Cloudflare sets this header to the client's address.
+    clientKey: (c) => c.req.header('cf-connecting-ip'),
     order: (orderId) => orders.get(orderId) ?? null,
     onPaid: (payment) => console.log(`paid: ${payment.orderId}`),
     onRefunded: (payment) => console.log(`refunded: ${payment.orderId}`),

@@ -83,5 +83,6 @@ export async function takeWholePayment(shop: RuntimeServer, sandbox: { url: stri
   assert.equal(refunded.status, 'refunded');
   assert.equal((await json<PaymentAnswer>(await fetch(paymentUrl), 200)).status, 'refunded');
   await shop.line(new RegExp(`^refunded: ${ORDER_ID}$`));
+  assert.doesNotMatch(shop.output(), /izly-pay: (?!no wake-ups from other instances)/, 'the shop logged no warning');
   return { paymentId: created.paymentId, created: createdAt - started, validatedToPaid: paidAt - validatedAt, total: performance.now() - started };
 }
