@@ -37,6 +37,21 @@ function withControlToken(request: Request, token: string): Request {
 const TRUSTED_APP = 'izly-pay-trusted';
 const TRUSTED_API_KEY = 'browser-tests-trusted-api-key';
 
+/**
+ * The adapter scopes its plain-http payer cookie to its `/payments` path; the fault proxy puts the same adapter
+ * under `/test-proxy/<channel>/izly/`, where the browser would not send it. On this test server only, the
+ * cookie is widened to `/`, so that the button is the payment's payer whichever way its requests go.
+ */
+async function payerCookieEverywhere(answer: Response | Promise<Response>): Promise<Response> {
+  const response = await answer;
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length === 0) return response;
+  const widened = new Response(response.body, response);
+  widened.headers.delete('set-cookie');
+  for (const cookie of cookies) widened.headers.append('set-cookie', cookie.replace(/; Path=[^;]*/i, '; Path=/'));
+  return widened;
+}
+
 export async function mountIzly(origin: string): Promise<Mount[]> {
   const shopPage = `${origin}/test/browser/fixtures/shop.html`;
   const sandboxUrl = `${origin}/sandbox-izly`;
@@ -141,8 +156,8 @@ export async function mountIzly(origin: string): Promise<Mount[]> {
     return c.body(null, 204);
   });
   return [
-    { prefix: '/izly/', fetch: (request) => shop.fetch(request) },
-    { prefix: '/izly-trusted/', fetch: (request) => shop.fetch(request) },
+    { prefix: '/izly/', fetch: (request) => payerCookieEverywhere(shop.fetch(request)) },
+    { prefix: '/izly-trusted/', fetch: (request) => payerCookieEverywhere(shop.fetch(request)) },
     { prefix: '/fake-paid-adapter/', fetch: (request) => shop.fetch(request) },
     { prefix: '/test-shop/', fetch: (request) => shop.fetch(request) },
     { prefix: '/sandbox-izly/', fetch: (request) => sandbox.fetch(withControlToken(request, sandbox.control.controlToken())) },
