@@ -42,6 +42,11 @@ export interface SyncConnection {
   close(): unknown;
 }
 
+/** Pages of WAL between two automatic checkpoints (see the constructor of `SyncSqliteDriver`). */
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/** What the WAL file is truncated to after a checkpoint, at most. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** Prepared statements kept per connection: the store's statements are few, and dynamic ones (the columns an UPDATE sets, a list's statuses) a bounded family. */
 const MAX_CACHED_STATEMENTS = 500;
 
@@ -61,6 +66,12 @@ export class SyncSqliteDriver implements SqlDriver {
     // Another process holding the write lock is waited for, up to 5 s, instead of failing at once.
     connection.exec('PRAGMA busy_timeout = 5000');
     connection.exec(`PRAGMA synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    // A checkpoint (copying the WAL back into the file, with two fsyncs) every 10,000 pages of WAL instead of
+    // SQLite's 1,000: at 1,000, one creation in about seventy paid for a checkpoint that blocked the event loop,
+    // which cost a quarter of the creations per second. The WAL then grows to about 40 MB between checkpoints,
+    // and is cut back to 64 MB at most after one.
+    connection.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    connection.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     // IMMEDIATE takes the write lock before the first statement, so that two connections never both write.
     this.#begin = connection.prepare('BEGIN IMMEDIATE');
     this.#commit = connection.prepare('COMMIT');
