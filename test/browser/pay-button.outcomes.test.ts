@@ -207,7 +207,37 @@ describe('<izly-pay-button> at the edges of a payment', () => {
   });
 
   describe('an order already paid', () => {
-    it('a click in a stale tab: "Déjà payé" with the product in its name, izly-pay-success, never an error', async () => {
+    it('against the real adapter: a second click on a paid order (a stale tab) shows "Déjà payé", never an error', async () => {
+      const orderId = newOrder(330);
+      const payment = await createPayment(orderId);
+      await decide(payment, 'validate');
+      // The adapter learns it is paid (as the first tab's button would, back from Izly).
+      await waitUntil(
+        async () => ((await (await fetch(`/izly/payments/${payment.paymentId}?wait=5&returned=1`)).json()) as { status: string }).status === 'paid',
+        'paid',
+        {
+          timeout: 10000,
+        },
+      );
+      const el = await fixture<IzlyPayButton>(html`<izly-pay-button order=${orderId} product="Ticket de restaurant" mode="popup"></izly-pay-button>`);
+      let errors = 0;
+      el.addEventListener('izly-pay-error', () => (errors += 1));
+      const succeeded = oneEvent(el, 'izly-pay-success');
+      inner(el).click();
+      const { detail } = await succeeded;
+      expect(detail).to.include({ paymentId: payment.paymentId, orderId, status: 'paid' });
+      await el.updateComplete;
+      expect(errors).to.equal(0);
+      expect(inner(el).textContent!.trim()).to.equal('Déjà payé');
+      expect(accessibleName(el)).to.equal('Déjà payé — Ticket de restaurant, 3,30 €');
+      expect(popups[0]!.closed).to.equal(true);
+      for (const scheme of ['light', 'dark'] as const) {
+        await emulateMedia({ colorScheme: scheme });
+        await expect(el).to.be.accessible();
+      }
+    });
+
+    it('a stand-in adapter’s 409: "Déjà payé" with the product in its name, izly-pay-success, never an error; English', async () => {
       const el = await fixture<IzlyPayButton>(
         html`<izly-pay-button order="T-paid-330" amount="330" product="Ticket de restaurant" mode="popup" endpoint="/fake-paid-adapter"></izly-pay-button>`,
       );
