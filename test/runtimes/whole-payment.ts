@@ -8,8 +8,8 @@ import type { RuntimeServer } from './runtime-servers.js';
 
 export const ORDER_ID = 'order-1001';
 export const ADMIN_TOKEN = 'matrix-admin-token';
-/** Longer than Bun's default idle timeout (10 s): the long poll must outlive it. */
-const HOLD_SECONDS = 12;
+/** Well past Bun's default idle timeout (10 s, checked every few seconds): the long poll must outlive it. */
+const HOLD_SECONDS = 15;
 
 /** What one payment measured, in ms, and its id. */
 export interface PaymentFigures {
