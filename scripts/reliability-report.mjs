@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const target = 'docs/reliability.md';
-const AREAS = ['Bad input', 'Forgery and tampering', 'Faults', 'Crash and restart', 'Load', 'Response headers'];
+const AREAS = ['Bad input', 'Forgery and tampering', 'Abuse and limits', 'Faults', 'Crash and restart', 'Load', 'Response headers'];
 const args = process.argv.slice(2);
 
 let source;
@@ -78,7 +78,21 @@ const lines = [
   ...checks.map((check) => `| ${cell(check.area)} | ${cell(check.tried)} | ${check.cases} | ${cell(check.held)} |`),
 ];
 
-const loads = checks.filter((check) => check.figures);
+const floods = checks.filter((check) => check.figures?.sent !== undefined);
+if (floods.length > 0) {
+  lines.push(
+    '',
+    '## Abuse figures',
+    '',
+    'Requests sent by the attacker (or the students), calls the adapter made to Izly for them, and requests refused `429 rate_limited`.',
+    '',
+    '| Check | Requests sent | Izly calls | 429s |',
+    '|---|---:|---:|---:|',
+    ...floods.map(({ id, figures: f }) => `| ${id} | ${f.sent} | ${f.izlyCalls} | ${f.refused} |`),
+  );
+}
+
+const loads = checks.filter((check) => check.figures?.payments !== undefined);
 if (loads.length > 0) {
   lines.push(
     '',

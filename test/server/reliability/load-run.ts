@@ -49,8 +49,15 @@ export async function runLoad({
   callbacks: 'on' | 'blocked';
   concurrency?: number;
 }): Promise<LoadReport> {
-  // Status reads at most every 250 ms per operation: what a partner would configure under load.
-  const h = await startHarness({ adapter: { statusReadIntervalMs: 250 } });
+  // Status reads at most every 250 ms per operation: what a partner would configure under load. Every
+  // simulated student comes from this one machine: the per-client limits are sized to the run (the default
+  // of 120 creations a minute per address is checked by the campus-rush test of abuse.test.ts).
+  const h = await startHarness({
+    adapter: {
+      statusReadIntervalMs: 250,
+      limits: { creationsPerClientPerMinute: Math.max(120, 2 * payments), longPollsPerClient: Math.max(200, 2 * payments) },
+    },
+  });
   try {
     h.sandbox.control.updateAccount(STUDENT.identifier, { balance: payments * AMOUNT * 10 });
     if (callbacks === 'blocked') h.sandbox.control.updatePointOfSale(APP_IDENTIFIER, { callbackAllowListed: false });
