@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { sqliteStore } from '../../../server-adapter/sqlite.js';
 import { newPaymentRecord } from '../../../server-adapter/stores/payment-store.js';
 import { describeStoreConformance } from './store-conformance.js';
+import { SyncSqliteDriver, type SqliteFileOptions, type SyncConnection } from '../../../server-adapter/stores/sqlite/sqlite-file.js';
 
 let directory = '';
 let file = '';
@@ -139,6 +140,27 @@ describe('sqliteStore(path) in a folder that does not exist yet', () => {
       other.close();
     } finally {
       await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the SQLite file driver: settings of the connection', () => {
+  test('WAL, NORMAL durability by default and FULL on request, a checkpoint every 10,000 pages', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
+    try {
+      const settings = (options: SqliteFileOptions) => {
+        const database = new Database(join(folder, 'settings.db'));
+        const driver = new SyncSqliteDriver(database as unknown as SyncConnection, options);
+        const read = (pragma: string) => database.pragma(pragma, { simple: true });
+        const seen = { journal: read('journal_mode'), synchronous: read('synchronous'), checkpoint: read('wal_autocheckpoint') };
+        driver.close();
+        return seen;
+      };
+      // SQLite's values: synchronous 1 is NORMAL, 2 is FULL.
+      assert.deepEqual(settings({}), { journal: 'wal', synchronous: 1, checkpoint: 10_000 });
+      assert.deepEqual(settings({ synchronous: 'FULL' }), { journal: 'wal', synchronous: 2, checkpoint: 10_000 });
+    } finally {
       rmSync(folder, { recursive: true, force: true });
     }
   });
