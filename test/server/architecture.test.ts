@@ -3,6 +3,8 @@
 // - stores/ keep records, they do not run flows: nothing from payments/ or connect/;
 // - the runtime-neutral core (all but the Node-only stores) imports no `node:` module, no driver, and
 //   uses no runtime's globals (`process`, `Buffer`, `Deno`, `Bun`), so it runs on Workers as on Node;
+// - serve/ (`izly-pay serve`, a Node service) is built like a partner's app: it imports the adapter only
+//   through its public entry points, and nothing else in server-adapter/ imports it;
 // - the widget imports nothing from the server side or the sandbox.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -44,6 +46,9 @@ function code(text: string): string {
 }
 
 const adapter = sourceFiles('server-adapter');
+/** `izly-pay serve`: Node-only, outside the runtime-neutral core, a user of the adapter's public entry points. */
+const isServe = (path: string) => path.startsWith('server-adapter/serve/');
+const PUBLIC_ENTRY_POINTS = new Set(['server-adapter/index.js', 'server-adapter/sqlite.js', 'server-adapter/postgres.js']);
 /** The stores that need Node's drivers, and their package entry points. */
 const NODE_ONLY = new Set([
   'server-adapter/stores/postgres-store.ts',
@@ -88,13 +93,28 @@ describe('import directions in server-adapter/', () => {
 
   test('the runtime-neutral core imports no node: module or driver and uses no runtime global', () => {
     const wrong: string[] = [];
-    for (const file of adapter.filter((file) => !NODE_ONLY.has(file.path))) {
+    for (const file of adapter.filter((file) => !NODE_ONLY.has(file.path) && !isServe(file.path))) {
       for (const spec of file.imports) {
         if (/^(node:|bun:|better-sqlite3$|pg$|@hono\/node-server)/.test(spec) || NODE_ONLY.has(`${spec.replace(/\.js$/, '.ts')}`))
           wrong.push(`${file.path} imports ${spec}`);
       }
       for (const name of code(file.text).match(/\b(process|Buffer|Deno|Bun)\s*[.[]/g) ?? []) wrong.push(`${file.path} uses ${name}`);
     }
+    assert.deepEqual(wrong, []);
+  });
+
+  test('serve/ imports the adapter only through its public entry points, and nothing else imports serve/', () => {
+    const wrong: string[] = [];
+    for (const file of adapter) {
+      for (const spec of file.imports.filter((spec) => spec.startsWith('server-adapter/'))) {
+        if (isServe(file.path) && !isServe(spec) && !PUBLIC_ENTRY_POINTS.has(spec)) wrong.push(`${file.path} → ${spec}`);
+        if (!isServe(file.path) && isServe(spec)) wrong.push(`${file.path} → ${spec}`);
+      }
+    }
+    assert.ok(
+      adapter.some((file) => isServe(file.path) && file.imports.includes('server-adapter/index.js')),
+      'serve/ is found and imports the adapter',
+    );
     assert.deepEqual(wrong, []);
   });
 
