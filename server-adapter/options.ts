@@ -103,7 +103,12 @@ export interface IzlyPayOptions extends IzlyClientOptions {
    * `'blocked'` never does. Payments complete in every mode: only the number of reads at Izly changes.
    */
   callbacks?: CallbackMode;
-  /** Least time between two status reads at Izly for one operation while callbacks are not known to arrive, in ms; default 2000. */
+  /**
+   * Least time between two status reads at Izly for one operation while callbacks are not known to arrive, in
+   * ms; default 2000. Whatever asks (a poll, a re-click, `returned=1`, a callback, `reconcile()`), one
+   * operation is read at most once per this interval, or per 2 s when it is longer: a callback's confirmation
+   * waits for its turn (sharing one read with those of the same interval), it is never skipped.
+   */
   statusReadIntervalMs?: number;
   /** Time between two status reads at Izly for one waiting operation while callbacks arrive (a safety net), in ms; default 30000, never below `statusReadIntervalMs`. */
   safetyNetReadIntervalMs?: number;

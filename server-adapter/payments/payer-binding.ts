@@ -22,6 +22,8 @@ const COOKIE_MAX_AGE_SECONDS = 24 * 60 * 60;
 const RANDOM_BYTES = 16;
 const TAG_BYTES = 12;
 const PAYER_ID = /^[A-Za-z0-9_-]{43}$/;
+/** How many answers of `isPayerOf` are kept (about 100 bytes each). */
+const MEMO_SIZE = 10_000;
 
 /** Compares two byte arrays of equal length without an early exit. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -32,6 +34,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export class PayerBinding {
   #key: Promise<CryptoKey> | undefined;
+  readonly #answers = new Map<string, boolean>();
   readonly #alwaysSecure: boolean;
 
   /** `allowedOrigins` all https: the cookie is a `__Host-` one even when a proxy in front ends TLS. */
@@ -54,6 +57,7 @@ export class PayerBinding {
 
   /** The payer id in the request's cookie, or null when there is none or it is not one of ours in form. */
   payerOf(c: Context): string | null {
+    if (c.req.header('cookie') === undefined) return null;
     const secure = this.#secure(c);
     // On an https site only the `__Host-` cookie counts: a plain one may have been planted by a sibling site.
     const value = getCookie(c, `__Host-${COOKIE_NAME}`) ?? (secure ? undefined : getCookie(c, COOKIE_NAME));
@@ -77,12 +81,24 @@ export class PayerBinding {
     return `pay_${base64url(id)}`;
   }
 
-  /** True when `payer` (from the request's cookie) started the payment `paymentId`. */
+  /**
+   * True when `payer` (from the request's cookie) started the payment `paymentId`. The answers are kept for
+   * a while (a waiting button asks about its payment again and again, and an HMAC through Web Crypto costs
+   * tens of microseconds); the memo is emptied whenever it is full, so it stays bounded.
+   */
   async isPayerOf(payer: string | null, paymentId: string): Promise<boolean> {
     if (payer === null || !paymentId.startsWith('pay_')) return false;
+    const memo = `${payer} ${paymentId}`;
+    const known = this.#answers.get(memo);
+    if (known !== undefined) return known;
     const bytes = fromBase64url(paymentId.slice(4));
-    if (!bytes || bytes.length !== RANDOM_BYTES + TAG_BYTES) return false;
-    return sameBytes(bytes.subarray(RANDOM_BYTES), await this.#tag(payer, bytes.subarray(0, RANDOM_BYTES)));
+    const answer =
+      bytes !== null &&
+      bytes.length === RANDOM_BYTES + TAG_BYTES &&
+      sameBytes(bytes.subarray(RANDOM_BYTES), await this.#tag(payer, bytes.subarray(0, RANDOM_BYTES)));
+    if (this.#answers.size >= MEMO_SIZE) this.#answers.clear();
+    this.#answers.set(memo, answer);
+    return answer;
   }
 
   async #tag(payer: string, random: Uint8Array): Promise<Uint8Array> {
