@@ -165,3 +165,34 @@ describe('the SQLite file driver: settings of the connection', () => {
     }
   });
 });
+
+describe('sqliteStore: two stores opening a new file at once', () => {
+  test('both migrate it without error (the loser of the race finds the schema made) and share it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
+    const path = join(folder, 'payments.db');
+    const [first, second] = [sqliteStore(path), sqliteStore(path)];
+    try {
+      const at = '2025-01-01T10:00:00.000Z';
+      const record = newPaymentRecord({
+        id: 'pay_both',
+        idempotencyKey: 'key-both',
+        orderId: 'A-both',
+        clientOrderId: 'A-both',
+        amount: 250,
+        returnUrl: 'https://shop.test/',
+        message: null,
+        at,
+      });
+      const [created, missing] = await Promise.all([first.create(record), second.get('pay_none')]);
+      assert.equal(missing, null);
+      assert.equal((await second.get(created.id))?.orderId, 'A-both');
+      const version = new Database(path, { readonly: true });
+      assert.equal(version.pragma('user_version', { simple: true }), 8);
+      version.close();
+    } finally {
+      await first.close();
+      await second.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
