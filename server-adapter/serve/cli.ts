@@ -150,8 +150,10 @@ export async function serveCommand(args: readonly string[], io: CommandIo): Prom
     const service = createServeApp(config, { store, widgetBundle: bundle });
     const { server, port } = await listenOrExplain(service, config);
     const stopReconciling = service.izly.startReconciling({ everyMs: config.reconcileEveryMs });
+    // Listening for the signals before saying so: whoever reads the line may stop the service at once.
+    const stopped = stopSignal();
     io.out(readyLines(config, port, bundle !== null));
-    const signal = await stopSignal();
+    const signal = await stopped;
     io.out(`izly-pay serve: ${signal}, stopping\n`);
     await stopReconciling();
     service.webhooks.close();
