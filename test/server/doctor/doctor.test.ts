@@ -335,9 +335,9 @@ describe('izly-pay doctor on the command line', () => {
       assert.match(doctorRun.stdout, /ok {2}HTTP 403, code 1 "Invalid callback signature"/);
       assert.ok(!doctorRun.stdout.includes(API_KEY), 'the key is not printed');
 
-      const unknown = await run(['serve']);
+      const unknown = await run(['docter']);
       assert.equal(unknown.code, 2);
-      assert.match(unknown.stderr, /izly-pay: unknown command "serve"\. Commands: doctor\./);
+      assert.match(unknown.stderr, /izly-pay: unknown command "docter"\. Commands: doctor, serve\./);
     } finally {
       await harness.close();
     }
