@@ -110,4 +110,22 @@ describe('a PHP shop paid with Izly through izly-pay serve, in Chromium', { skip
     );
     await page.close();
   });
+
+  it('tells the student the payment could not start when the PHP shop cannot give the amount, and creates nothing', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${shop.url}/`);
+    await page.locator('li[data-sku="impression"]').getByRole('button', { name: 'Commander' }).click();
+    await page.waitForURL(`${shop.url}/order.php?id=*`);
+    const orderId = new URL(page.url()).searchParams.get('id')!;
+    await page.locator('izly-pay-button:defined').waitFor();
+    // The shop goes down after its page was served: the service's order callout finds no one.
+    await shop.stop();
+    await page.locator('izly-pay-button').getByRole('button').click();
+    await page.locator('izly-pay-button[state="error"]').waitFor({ timeout: 20_000 });
+    assert.match((await page.locator('izly-pay-button [part~="status"]').textContent()) ?? '', /Le paiement n’a pas pu démarrer/);
+    assert.equal(page.url().startsWith(shop.url), true, 'the student stays on the shop’s page');
+    const answer = await fetch(`${service.url}/api/payments?orderId=${orderId}`, { headers: { 'Izly-Pay-Api-Key': BACK_OFFICE_KEY } });
+    assert.deepEqual(await answer.json(), { payments: [] }, 'nothing created');
+    await page.close();
+  });
 });
