@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryStore } from '../../../server-adapter/index.js';
-import { payAsStudent, STUDENT } from '../helpers/harness.js';
+import { BROKE_STUDENT, payAsStudent, STUDENT } from '../helpers/harness.js';
 import { startServiceFixture, type ServiceFixture } from './service-fixture.js';
 
 describe('izly-pay serve, the service', () => {
@@ -75,6 +75,16 @@ describe('izly-pay serve, the service', () => {
       );
       assert.equal(f.shop.attempts.at(-1)?.signature, 'ok');
       assert.equal(JSON.stringify(event).includes('authorizationUrl'), false, "the Izly page's URL stays the student's");
+    });
+
+    test('a payment refused at Izly (balance too low) sends payment.failed', async () => {
+      f.shop.orders.set('B-3', { amount: 330 });
+      const created = (await (await f.createPayment('B-3')).json()) as { paymentId: string; authorizationUrl: string };
+      const processed = f.shop.processedCount(f.shop.processed.length + 1);
+      await payAsStudent(created.authorizationUrl, { ...BROKE_STUDENT, action: 'validate' });
+      await processed;
+      const event = f.shop.processed.at(-1)!;
+      assert.deepEqual([event.id, event.type, event.payment.status], [`evt_${created.paymentId}.failed`, 'payment.failed', 'failed']);
     });
 
     test('a refund sends payment.paid again (the shop answers 409: it has it) and then payment.refunded', async () => {
