@@ -14,8 +14,6 @@ import { resolveIzlyPayOptions, type IzlyPayOptions } from './options.js';
 import { createPaymentService, type ReconcileOptions, type ReconcileReport } from './payments/payment-service.js';
 import type { PaymentRecord, PaymentStore } from './stores/payment-store.js';
 import { PaymentWaiters } from './payments/payment-waiters.js';
-import { PayerBinding } from './payments/payer-binding.js';
-import { RequestLimits } from './limits/request-limits.js';
 import { errorAnswer, paymentRoutes } from './payments/routes.js';
 import { startReconciling, type ReconcilingOptions } from './payments/reconciling.js';
 
@@ -60,10 +58,7 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
   waiters.listenTo(resolved.store, (error) =>
     resolved.logger.warn(`izly-pay: no wake-ups from other instances yet: ${error instanceof Error ? error.message : String(error)}`),
   );
-  const service = createPaymentService(resolved, client, createCallbackSigner(resolved.secret), waiters, {
-    binding: new PayerBinding(resolved.secret, resolved.allowedOrigins),
-    limits: new RequestLimits(resolved.limits, resolved.clock, resolved.clientKey, (message) => resolved.logger.warn(message)),
-  });
+  const service = createPaymentService(resolved, client, createCallbackSigner(resolved.secret), waiters);
 
   const app = new Hono();
 

@@ -11,8 +11,8 @@ import { handleCallback } from './callback.js';
 import type { CallbackSigner } from './callback-signature.js';
 import { createPayment, type NewPaymentInput } from './create.js';
 import type { FlowParts } from './flow-parts.js';
-import type { RequestLimits } from '../limits/request-limits.js';
-import type { PayerBinding } from './payer-binding.js';
+import { RequestLimits } from '../limits/request-limits.js';
+import { PayerBinding } from './payer-binding.js';
 import { readPayment } from './long-poll.js';
 import type { PaymentWaiters } from './payment-waiters.js';
 import { reconcile, type ReconcileOptions, type ReconcileReport } from './reconcile.js';
@@ -42,13 +42,11 @@ export interface PaymentService {
   hooksSettled(): Promise<void>;
 }
 
-export function createPaymentService(
-  options: ResolvedIzlyPayOptions,
-  client: IzlyClient,
-  signer: CallbackSigner,
-  waiters: PaymentWaiters,
-  guards: { binding: PayerBinding; limits: RequestLimits },
-): PaymentService {
+export function createPaymentService(options: ResolvedIzlyPayOptions, client: IzlyClient, signer: CallbackSigner, waiters: PaymentWaiters): PaymentService {
+  const guards = {
+    binding: new PayerBinding(options.secret, options.allowedOrigins),
+    limits: new RequestLimits(options.limits, options.clock, options.clientKey, (message) => options.logger.warn(message)),
+  };
   const transitions = new PaymentTransitions(options, waiters);
   const reader = new StatusReader(options, client, transitions);
   const parts: FlowParts = { options, client, signer, waiters, reader, transitions, ...guards };

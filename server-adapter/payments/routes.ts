@@ -135,9 +135,57 @@ function keepHooksRunning(service: PaymentService): MiddlewareHandler {
   };
 }
 
+/**
+ * `POST /payments` once its request is checked: the creation limits, the payer (its cookie, else one derived
+ * from the key), the payment, and the payer cookie set on every creation (a new browser becomes the payer, a
+ * known one keeps its id a while longer).
+ */
+async function answerCreation(c: Context, request: Omit<NewPaymentInput, 'payer' | 'payerFromKey'>, service: PaymentService, exposeCustomerEmail: boolean) {
+  const { binding, limits } = service;
+  const retryAfterMs = limits.creation(limits.clientOf(c));
+  if (retryAfterMs > 0) return rateLimited(c, retryAfterMs);
+  const fromCookie = binding.payerOf(c);
+  const payer = fromCookie ?? (await binding.payerForKey(request.idempotencyKey));
+  let answer;
+  try {
+    answer = await service.createPayment({ ...request, payer, payerFromKey: fromCookie === null }, c);
+  } catch (error) {
+    if (!(error instanceof OrderAlreadyPaidError)) throw error;
+    // A paid order is no secret to whoever holds its id, and the view has no Izly page: the button shows
+    // it paid. The customer's e-mail goes to its payer only.
+    const email = exposeCustomerEmail && (await binding.isPayerOf(payer, error.paid.id));
+    return c.json({ ...error.toJSON(), payment: paymentView(error.paid, email) }, 409, NO_STORE);
+  }
+  c.header('Set-Cookie', binding.cookie(c, payer));
+  return c.json(createdPaymentView(answer.record, exposeCustomerEmail), answer.created ? 201 : 200, NO_STORE);
+}
+
+/** `GET /payments/:paymentId`: the whole view for its payer, its status for anyone else; a long poll within the caps. */
+async function answerRead(c: Context, service: PaymentService, exposeCustomerEmail: boolean): Promise<Response> {
+  const { binding, limits } = service;
+  const waitSeconds = waitSecondsOf(c);
+  const paymentId = c.req.param('paymentId')!;
+  const isPayer = await binding.isPayerOf(binding.payerOf(c), paymentId);
+  let release: (() => void) | undefined;
+  if (waitSeconds > 0) {
+    const hold = limits.longPoll(limits.clientOf(c));
+    if (typeof hold === 'number') return rateLimited(c, hold);
+    release = hold;
+  }
+  try {
+    // The request's signal is made on first use (@hono/node-server): only a long poll needs it.
+    // `returned=1`: the student is back from Izly (the widget's first read then). A cancel sends no callback,
+    // so this read may reach Izly sooner than the safety net of trusted callbacks would (rate-limited still).
+    const returned = isPayer && c.req.query(RETURNED_PARAM) === '1';
+    const record = await service.readPayment(paymentId, waitSeconds, waitSeconds > 0 ? c.req.raw.signal : undefined, returned);
+    return c.json(isPayer ? paymentView(record, exposeCustomerEmail) : statusView(record), 200, NO_STORE);
+  } finally {
+    release?.();
+  }
+}
+
 export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentService): Hono {
   const { exposeCustomerEmail, authorizeRefund } = options;
-  const { binding, limits } = service;
   const allowed = new Set(options.allowedOrigins);
   const app = new Hono();
   app.use('*', keepHooksRunning(service));
@@ -145,48 +193,8 @@ export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentS
     throw new IzlyPayError(400, 'invalid_request', 'The request body is too large');
   });
 
-  app.post('/payments', limitBody, async (c) => {
-    const request = await newPaymentRequest(c, allowed);
-    const retryAfterMs = limits.creation(limits.clientOf(c));
-    if (retryAfterMs > 0) return rateLimited(c, retryAfterMs);
-    const fromCookie = binding.payerOf(c);
-    const payer = fromCookie ?? (await binding.payerForKey(request.idempotencyKey));
-    let answer;
-    try {
-      answer = await service.createPayment({ ...request, payer, payerFromKey: fromCookie === null }, c);
-    } catch (error) {
-      if (!(error instanceof OrderAlreadyPaidError)) throw error;
-      // A paid order is no secret to whoever holds its id, and the view has no Izly page: the button shows
-      // it paid. The customer's e-mail goes to its payer only.
-      const email = exposeCustomerEmail && (await binding.isPayerOf(payer, error.paid.id));
-      return c.json({ ...error.toJSON(), payment: paymentView(error.paid, email) }, 409, NO_STORE);
-    }
-    // Set on every creation: a new browser becomes the payer, a known one keeps its id a while longer.
-    c.header('Set-Cookie', binding.cookie(c, payer));
-    return c.json(createdPaymentView(answer.record, exposeCustomerEmail), answer.created ? 201 : 200, NO_STORE);
-  });
-
-  app.get('/payments/:paymentId', async (c) => {
-    const waitSeconds = waitSecondsOf(c);
-    const paymentId = c.req.param('paymentId');
-    const isPayer = await binding.isPayerOf(binding.payerOf(c), paymentId);
-    let release: (() => void) | undefined;
-    if (waitSeconds > 0) {
-      const hold = limits.longPoll(limits.clientOf(c));
-      if (typeof hold === 'number') return rateLimited(c, hold);
-      release = hold;
-    }
-    try {
-      // The request's signal is made on first use (@hono/node-server): only a long poll needs it.
-      // `returned=1`: the student is back from Izly (the widget's first read then). A cancel sends no callback,
-      // so this read may reach Izly sooner than the safety net of trusted callbacks would (rate-limited still).
-      const returned = isPayer && c.req.query(RETURNED_PARAM) === '1';
-      const record = await service.readPayment(paymentId, waitSeconds, waitSeconds > 0 ? c.req.raw.signal : undefined, returned);
-      return c.json(isPayer ? paymentView(record, exposeCustomerEmail) : statusView(record), 200, NO_STORE);
-    } finally {
-      release?.();
-    }
-  });
+  app.post('/payments', limitBody, async (c) => answerCreation(c, await newPaymentRequest(c, allowed), service, exposeCustomerEmail));
+  app.get('/payments/:paymentId', (c) => answerRead(c, service, exposeCustomerEmail));
 
   // `/callback*`: Izly may concatenate our parameters to the path itself (`/callbackp=pay_…&s=…`).
   app.post(
