@@ -180,6 +180,8 @@ export function describeEvent(event: PaymentEvent): string {
         : `payée une seconde fois par ${d.duplicate}`;
     case 'refund_abandoned':
       return 'remboursement jamais vu chez Izly : abandonné';
+    case 'webhook_delivered':
+      return 'webhook remis au site';
     case 'beneficiary_mismatch':
       return `Izly nomme un autre bénéficiaire (${d.izly})`;
     default:

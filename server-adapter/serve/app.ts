@@ -69,6 +69,7 @@ export function createServeApp(config: ServeConfig, dependencies: ServeDependenc
     fetch,
     clock,
     logger,
+    store: dependencies.store,
     notificationRetryDelaysMs: NOTIFICATION_RETRY_DELAYS_MS,
   });
   const izly = izlyPay({

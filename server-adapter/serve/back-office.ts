@@ -1,6 +1,6 @@
 // The partner's back office over HTTP (`/api`, beside the adapter's mount, not under it, so that a
-// reverse proxy forwarding only `/izly/` never exposes it): a payment with its webhook deliveries, the
-// payments of an order or in a status, and a refund. Authenticated by the `Izly-Pay-Api-Key` header,
+// reverse proxy forwarding only `/izly/` never exposes it): a payment with its webhook deliveries (the
+// failed and the accepted ones), the payments of an order or in a status, and a refund. Authenticated by the `Izly-Pay-Api-Key` header,
 // compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
@@ -26,6 +26,8 @@ export interface WebhookState {
   givenUp: WebhookEventType | null;
   /** Every failed attempt and give-up, oldest first, with the partner endpoint's answer. */
   failures: Array<{ at: string; type: 'hook_failed' | 'hook_given_up'; detail: PaymentEvent['detail'] }>;
+  /** Every webhook the endpoint accepted (2xx, or 409: it had it), oldest first: event, eventId, status, attempt. */
+  deliveries: Array<{ at: string; detail: PaymentEvent['detail'] }>;
 }
 
 function webhookState(record: PaymentRecord, events: PaymentEvent[]): WebhookState {
@@ -37,6 +39,7 @@ function webhookState(record: PaymentRecord, events: PaymentEvent[]): WebhookSta
     failures: events
       .filter((event): event is PaymentEvent & { type: 'hook_failed' | 'hook_given_up' } => event.type === 'hook_failed' || event.type === 'hook_given_up')
       .map(({ at, type, detail }) => ({ at, type, detail })),
+    deliveries: events.filter((event) => event.type === 'webhook_delivered').map(({ at, detail }) => ({ at, detail })),
   };
 }
 

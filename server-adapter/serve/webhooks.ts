@@ -3,7 +3,9 @@
 // run by `reconcile()`, given up after the last delay), so a delivery here is one attempt: a 2xx (or a 409,
 // "I have this event already") ends it, anything else throws and the adapter tries again later. The event
 // id is fixed per payment and outcome, so every retry carries the same id and the receiver keeps it once.
-import type { Clock, IzlyPayLogger, IzlyPayOptions, PaymentRecord } from '../index.js';
+// Each delivery the receiver accepted is written on the payment as a `webhook_delivered` event, so that
+// the back office shows what reached the partner, not only what failed.
+import type { Clock, IzlyPayLogger, IzlyPayOptions, PaymentRecord, PaymentStore } from '../index.js';
 import { partnerPayment, type PartnerPayment } from './partner-payment.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 
@@ -30,6 +32,8 @@ export interface WebhookSenderOptions {
   fetch: (request: Request) => Promise<Response>;
   clock: Clock;
   logger: IzlyPayLogger;
+  /** Where each accepted delivery is recorded, as a `webhook_delivered` event of its payment. */
+  store: Pick<PaymentStore, 'appendEvent'>;
   /**
    * Delays of the in-process retries of the two notifications the adapter does not retry itself
    * (`payment.amount_mismatch`, `payment.duplicate`); the state they report stays in the store either way.
@@ -63,8 +67,17 @@ export class WebhookSender {
     this.#options = options;
   }
 
-  /** One attempt: resolves on a 2xx or 409, throws `WebhookDeliveryError` otherwise. */
-  async deliver(event: WebhookEvent): Promise<void> {
+  /**
+   * One attempt, `attempt` counting from 1: resolves on a 2xx or 409 once the delivery is recorded on the
+   * payment, throws `WebhookDeliveryError` otherwise.
+   */
+  async deliver(event: WebhookEvent, attempt: number): Promise<void> {
+    const status = await this.#send(event);
+    await this.#recordDelivered(event, status, attempt);
+  }
+
+  /** Posts the signed event; resolves with the status of a 2xx or 409, throws `WebhookDeliveryError` otherwise. */
+  async #send(event: WebhookEvent): Promise<number> {
     const { url, signingSecret, timeoutMs, fetch, clock } = this.#options;
     const body = JSON.stringify(event);
     // Signed at each attempt: a retry hours later is within the receiver's tolerance window.
@@ -87,14 +100,34 @@ export class WebhookSender {
         `webhook ${event.type} ${event.id}: ${url} ${timedOut ? `did not answer within ${timeoutMs} ms` : 'could not be reached'}`,
       );
     }
-    if ((status >= 200 && status < 300) || status === 409) return;
+    if ((status >= 200 && status < 300) || status === 409) return status;
     throw new WebhookDeliveryError(`webhook ${event.type} ${event.id}: ${url} answered ${status}`);
+  }
+
+  /**
+   * The receiver has the event: a failure to write that down is logged, not thrown, since a throw would
+   * make the adapter send the event again for nothing (the receiver would answer 409).
+   */
+  async #recordDelivered(event: WebhookEvent, status: number, attempt: number): Promise<void> {
+    const { store, clock, logger } = this.#options;
+    const at = new Date(clock.now()).toISOString();
+    try {
+      await store.appendEvent({
+        paymentId: event.payment.id,
+        at,
+        type: 'webhook_delivered',
+        detail: { event: event.type, eventId: event.id, status, attempt },
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn(`izly-pay serve: webhook ${event.type} ${event.id} delivered, but not recorded on the payment: ${message}`);
+    }
   }
 
   /** A notification the adapter does not retry: retried here, in this process, then given up loudly. */
   #notify(event: WebhookEvent, attempt = 0): Promise<void> {
     const { clock, logger, notificationRetryDelaysMs } = this.#options;
-    return this.deliver(event).catch((error: unknown) => {
+    return this.deliver(event, attempt + 1).catch((error: unknown) => {
       const delay = notificationRetryDelaysMs[attempt];
       const message = error instanceof Error ? error.message : String(error);
       if (delay === undefined) {
@@ -118,15 +151,16 @@ export class WebhookSender {
   hooks(): Pick<IzlyPayOptions, 'onPaid' | 'onFailed' | 'onRefunded' | 'onAmountMismatch' | 'onDuplicatePayment' | 'onHookGivenUp'> {
     const { logger } = this.#options;
     return {
-      onPaid: (payment) => this.deliver(webhookEvent('payment.paid', payment)),
-      onFailed: (payment) => this.deliver(webhookEvent('payment.failed', payment)),
+      // The record carries the failed attempts of its owed hook so far: this one is the next.
+      onPaid: (payment) => this.deliver(webhookEvent('payment.paid', payment), payment.hookAttempts + 1),
+      onFailed: (payment) => this.deliver(webhookEvent('payment.failed', payment), payment.hookAttempts + 1),
       onRefunded: async (payment) => {
         // A refund replaces the adapter's mark of an onPaid still being retried: its payment.paid goes first,
         // so that the receiver sees both, in order (a receiver that has it already answers 2xx or 409).
         if (payment.paidAt !== null && payment.duplicateOf === null && payment.amountMismatch === null) {
-          await this.deliver(webhookEvent('payment.paid', payment));
+          await this.deliver(webhookEvent('payment.paid', payment), payment.hookAttempts + 1);
         }
-        await this.deliver(webhookEvent('payment.refunded', payment));
+        await this.deliver(webhookEvent('payment.refunded', payment), payment.hookAttempts + 1);
       },
       onAmountMismatch: (payment, amounts) =>
         this.#notify(webhookEvent('payment.amount_mismatch', payment, { expected: amounts.expected, izly: amounts.izly })),

@@ -123,7 +123,9 @@ export type PaymentEventType =
   | 'refund_abandoned'
   | 'duplicate_payment'
   | 'hook_failed'
-  | 'hook_given_up';
+  | 'hook_given_up'
+  /** Written by `izly-pay serve`: a webhook its receiver accepted (detail: event, eventId, status, attempt). */
+  | 'webhook_delivered';
 
 /** One entry of a payment's event log. `detail` never holds a secret. */
 export interface PaymentEvent {

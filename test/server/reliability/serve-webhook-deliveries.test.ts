@@ -3,8 +3,8 @@
 // service's webhooks run inside the adapter's hooks, so each failed attempt is in the store and retried by
 // `reconcile()` once due; the clock is moved, never waited on. Held: each event is processed once by the
 // partner (fixed event id; a retry of an event it has is answered 409, which ends the retries), the
-// failures are visible per payment in the back office, and a payment's events arrive in order even when a
-// refund comes while payment.paid is still being retried. On the SQLite store, the service's default.
+// failures and the accepted deliveries are visible per payment in the back office, and a payment's events
+// arrive in order even when a refund comes while payment.paid is still being retried. On the SQLite store, the service's default.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -59,7 +59,11 @@ describe('izly-pay serve webhooks to a partner that is down, slow or failing, th
 
   async function webhookState(paymentId: string) {
     const answer = (await (await f.backOffice(`/payments/${paymentId}`)).json()) as {
-      webhook: { owed: string | null; failures: Array<{ type: string; detail: { message: string } }> };
+      webhook: {
+        owed: string | null;
+        failures: Array<{ type: string; detail: { message: string } }>;
+        deliveries: Array<{ detail: { eventId: string; status: number; attempt: number } }>;
+      };
     };
     return answer.webhook;
   }
@@ -80,6 +84,11 @@ describe('izly-pay serve webhooks to a partner that is down, slow or failing, th
       state.failures.map((failure) => failure.detail.message),
       [1, 2].map(() => `webhook payment.paid evt_${paymentId}.paid: ${f.config.webhookUrl} could not be reached`),
     );
+    assert.deepEqual(
+      state.deliveries.map(({ detail }) => [detail.eventId, detail.status, detail.attempt]),
+      [[`evt_${paymentId}.paid`, 200, 3]],
+      'the delivery is on the payment too, with its attempt',
+    );
     recordCheck({
       id: 'serve-webhook-partner-down',
       area: 'Faults',
@@ -99,6 +108,11 @@ describe('izly-pay serve webhooks to a partner that is down, slow or failing, th
     const state = await webhookState(paymentId);
     assert.equal(state.owed, null);
     assert.match(state.failures[0]!.detail.message, /did not answer within 300 ms/);
+    assert.deepEqual(
+      state.deliveries.map(({ detail }) => [detail.status, detail.attempt]),
+      [[409, 2]],
+      'the late answer is no delivery; the 409 is',
+    );
     recordCheck({
       id: 'serve-webhook-partner-slow',
       area: 'Faults',

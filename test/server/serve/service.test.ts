@@ -102,6 +102,19 @@ describe('izly-pay serve, the service', () => {
           { eventId: `evt_${paymentId}.refunded`, status: 200 },
         ],
       );
+      await f.delivered(paymentId);
+      const read = (await (await f.backOffice(`/payments/${paymentId}`)).json()) as {
+        webhook: { deliveries: Array<{ detail: { eventId: string; status: number } }> };
+      };
+      assert.deepEqual(
+        read.webhook.deliveries.map(({ detail }) => [detail.eventId, detail.status]),
+        [
+          [`evt_${paymentId}.paid`, 200],
+          [`evt_${paymentId}.paid`, 409],
+          [`evt_${paymentId}.refunded`, 200],
+        ],
+        'each accepted delivery is recorded, the 409 of an event the shop had included',
+      );
     });
   });
 
@@ -117,12 +130,22 @@ describe('izly-pay serve, the service', () => {
       const paymentId = await paidPayment('C-1');
       const one = (await (await f.backOffice(`/payments/${paymentId}`)).json()) as {
         payment: { status: string };
-        webhook: { owed: string | null; failures: unknown[] };
-        events: Array<{ type: string }>;
+        webhook: { owed: string | null; failures: unknown[]; deliveries: Array<{ detail: Record<string, unknown> }> };
+        events: Array<{ type: string; detail: Record<string, unknown> }>;
       };
       assert.equal(one.payment.status, 'paid');
       assert.deepEqual([one.webhook.owed, one.webhook.failures], [null, []]);
       assert.ok(one.events.some((event) => event.type === 'transition'));
+      const delivered = { event: 'payment.paid', eventId: `evt_${paymentId}.paid`, status: 200, attempt: 1 };
+      assert.deepEqual(
+        one.webhook.deliveries.map((delivery) => delivery.detail),
+        [delivered],
+        'the accepted delivery is on the payment',
+      );
+      assert.deepEqual(
+        one.events.filter((event) => event.type === 'webhook_delivered').map((event) => event.detail),
+        [delivered],
+      );
       const byOrder = (await (await f.backOffice('/payments?orderId=C-1')).json()) as { payments: Array<{ id: string }> };
       assert.deepEqual(
         byOrder.payments.map((payment) => payment.id),
