@@ -46,6 +46,10 @@ describe('sqliteStore: a file made by an older release', () => {
         -- An earlier attempt of the same order: before attempt references, both went to Izly as 'A-old'.
         INSERT INTO izly_payments VALUES ('pay_older', 'key-older', 'A-old', 250, 'EUR', 'cancelled', '41', NULL, 'https://shop.test/', NULL,
           'Canceled', NULL, NULL, NULL, '2025-01-01T09:00:00.000Z', '2025-01-01T09:01:00.000Z', NULL, NULL, 2);
+        INSERT INTO izly_payment_events (payment_id, at, type, detail) VALUES
+          ('pay_older', '2025-01-01T09:00:00.000Z', 'created', '{"status":"created"}'),
+          ('pay_old', '2025-01-01T10:00:00.000Z', 'created', '{"status":"created"}'),
+          ('pay_old', '2025-01-01T10:01:00.000Z', 'transition', '{"from":"pending","to":"paid"}');
       `);
       old.close();
 
@@ -66,6 +70,16 @@ describe('sqliteStore: a file made by an older release', () => {
           updatedAt: '2025-01-01T10:01:00.000Z',
         });
         assert.equal(marked?.pendingHook, 'onPaid');
+        // The log keeps its entries and their ids through the rebuild of its table, and a new entry comes after them.
+        await store.appendEvent({ paymentId: 'pay_old', at: '2025-01-01T10:02:00.000Z', type: 'hook_failed', detail: { hook: 'onPaid' } });
+        assert.deepEqual(
+          (await store.events('pay_old')).map((event) => [event.id, event.type]),
+          [
+            [2, 'created'],
+            [3, 'transition'],
+            [4, 'hook_failed'],
+          ],
+        );
         assert.deepEqual(
           (await store.listPendingHooks(new Date('2025-01-02T00:00:00Z'))).map((r) => r.id),
           ['pay_old'],
@@ -187,7 +201,7 @@ describe('sqliteStore: two stores opening a new file at once', () => {
       assert.equal(missing, null);
       assert.equal((await second.get(created.id))?.orderId, 'A-both');
       const version = new Database(path, { readonly: true });
-      assert.equal(version.pragma('user_version', { simple: true }), 8);
+      assert.equal(version.pragma('user_version', { simple: true }), 9);
       version.close();
     } finally {
       await first.close();
