@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { IzlyPayError, type IzlyPayApp, type PaymentEvent, type PaymentHookName, type PaymentRecord, type PaymentStatus } from '../index.js';
 import { partnerPayment, type PartnerPayment } from './partner-payment.js';
-import type { WebhookEventType } from './webhooks.js';
+import { owedNotifications, type WebhookEventType } from './webhooks.js';
 
 export const API_KEY_HEADER = 'Izly-Pay-Api-Key';
 
@@ -30,12 +30,19 @@ export interface WebhookState {
   deliveries: Array<{ at: string; detail: PaymentEvent['detail'] }>;
 }
 
+/** The last notification serve gave up on this payment, if any. */
+function notificationGivenUp(events: PaymentEvent[]): WebhookEventType | null {
+  const last = events.filter((event) => event.type === 'webhook_given_up').at(-1);
+  return last === undefined ? null : (last.detail.event as WebhookEventType);
+}
+
 function webhookState(record: PaymentRecord, events: PaymentEvent[]): WebhookState {
   return {
-    owed: record.pendingHook === null ? null : WEBHOOK_OF[record.pendingHook],
+    // The adapter's owed hook first; else a notification serve owes itself (amount mismatch, duplicate).
+    owed: record.pendingHook === null ? (owedNotifications(events)[0]?.type ?? null) : WEBHOOK_OF[record.pendingHook],
     failedAttempts: record.pendingHook === null ? 0 : record.hookAttempts,
     nextAttemptAt: record.hookRetryAt,
-    givenUp: record.hookGivenUp === null ? null : WEBHOOK_OF[record.hookGivenUp],
+    givenUp: record.hookGivenUp === null ? notificationGivenUp(events) : WEBHOOK_OF[record.hookGivenUp],
     failures: events
       .filter((event): event is PaymentEvent & { type: 'hook_failed' | 'hook_given_up' } => event.type === 'hook_failed' || event.type === 'hook_given_up')
       .map(({ at, type, detail }) => ({ at, type, detail })),

@@ -150,6 +150,8 @@ export async function serveCommand(args: readonly string[], io: CommandIo): Prom
     const service = createServeApp(config, { store, widgetBundle: bundle });
     const { server, port } = await listenOrExplain(service, config);
     const stopReconciling = service.izly.startReconciling({ everyMs: config.reconcileEveryMs });
+    // The amount-mismatch and duplicate webhooks a previous run still owed: sent again in the background.
+    service.webhooks.resumeOwed().catch((error: unknown) => io.err(`izly-pay serve: the owed webhooks could not be read: ${String(error)}\n`));
     // Listening for the signals before saying so: whoever reads the line may stop the service at once.
     const stopped = stopSignal();
     io.out(readyLines(config, port, bundle !== null));

@@ -4,8 +4,11 @@
 // "I have this event already") ends it, anything else throws and the adapter tries again later. The event
 // id is fixed per payment and outcome, so every retry carries the same id and the receiver keeps it once.
 // Each delivery the receiver accepted is written on the payment as a `webhook_delivered` event, so that
-// the back office shows what reached the partner, not only what failed.
-import type { Clock, IzlyPayLogger, IzlyPayOptions, PaymentRecord, PaymentStore } from '../index.js';
+// the back office shows what reached the partner, not only what failed. `payment.amount_mismatch` and
+// `payment.duplicate` come from hooks the adapter calls once: serve writes them as owed (`webhook_owed`,
+// with their data) before the first attempt, retries them in this process, and `resumeOwed()` at start
+// sends again those owed but neither delivered nor given up, so that a restart does not lose them.
+import type { Clock, IzlyPayLogger, IzlyPayOptions, NewPaymentEvent, PaymentEvent, PaymentRecord, PaymentStore } from '../index.js';
 import { partnerPayment, type PartnerPayment } from './partner-payment.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 
@@ -33,7 +36,7 @@ export interface WebhookSenderOptions {
   clock: Clock;
   logger: IzlyPayLogger;
   /** Where each accepted delivery is recorded, as a `webhook_delivered` event of its payment. */
-  store: Pick<PaymentStore, 'appendEvent'>;
+  store: Pick<PaymentStore, 'appendEvent' | 'events' | 'listByStatus'>;
   /**
    * Delays of the in-process retries of the two notifications the adapter does not retry itself
    * (`payment.amount_mismatch`, `payment.duplicate`); the state they report stays in the store either way.
@@ -53,6 +56,17 @@ const OUTCOME_OF: Record<WebhookEventType, string> = {
   'payment.amount_mismatch': 'amount_mismatch',
   'payment.duplicate': 'duplicate',
 };
+
+/** The webhooks that serve retries itself, owed on the payment until delivered or given up. */
+const NOTIFICATIONS: ReadonlySet<string> = new Set<WebhookEventType>(['payment.amount_mismatch', 'payment.duplicate']);
+
+/** The notifications owed on a payment by its events: written owed, and since neither delivered nor given up. */
+export function owedNotifications(events: readonly PaymentEvent[]): Array<{ type: WebhookEventType; data: WebhookEvent['data'] }> {
+  const ended = new Set(events.filter((e) => e.type === 'webhook_delivered' || e.type === 'webhook_given_up').map((e) => e.detail.eventId));
+  return events
+    .filter((e) => e.type === 'webhook_owed' && NOTIFICATIONS.has(String(e.detail.event)) && !ended.has(e.detail.eventId))
+    .map((e) => ({ type: e.detail.event as WebhookEventType, data: JSON.parse(String(e.detail.data)) as WebhookEvent['data'] }));
+}
 
 /** The event of `type` for `record`, with its fixed id. */
 export function webhookEvent(type: WebhookEventType, record: PaymentRecord, data: WebhookEvent['data'] = {}): WebhookEvent {
@@ -109,29 +123,36 @@ export class WebhookSender {
    * make the adapter send the event again for nothing (the receiver would answer 409).
    */
   async #recordDelivered(event: WebhookEvent, status: number, attempt: number): Promise<void> {
+    await this.#record(event, 'webhook_delivered', { status, attempt }, 'delivered, but not recorded on the payment');
+  }
+
+  /** Appends an event about `event` to its payment; a store that fails is logged: the delivery goes on. */
+  async #record(event: WebhookEvent, type: NewPaymentEvent['type'], detail: NewPaymentEvent['detail'], what: string): Promise<void> {
     const { store, clock, logger } = this.#options;
     const at = new Date(clock.now()).toISOString();
     try {
-      await store.appendEvent({
-        paymentId: event.payment.id,
-        at,
-        type: 'webhook_delivered',
-        detail: { event: event.type, eventId: event.id, status, attempt },
-      });
+      await store.appendEvent({ paymentId: event.payment.id, at, type, detail: { event: event.type, eventId: event.id, ...detail } });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      logger.warn(`izly-pay serve: webhook ${event.type} ${event.id} delivered, but not recorded on the payment: ${message}`);
+      logger.warn(`izly-pay serve: webhook ${event.type} ${event.id} ${what}: ${message}`);
     }
   }
 
-  /** A notification the adapter does not retry: retried here, in this process, then given up loudly. */
-  #notify(event: WebhookEvent, attempt = 0): Promise<void> {
+  /** A notification the adapter does not retry: owed on the payment first, then tried (see `#attempt`). */
+  async #notify(event: WebhookEvent): Promise<void> {
+    await this.#record(event, 'webhook_owed', { data: JSON.stringify(event.data) }, 'not recorded as owed (a restart would lose it)');
+    await this.#attempt(event);
+  }
+
+  /** Retried here, in this process, then given up loudly and on the payment. */
+  #attempt(event: WebhookEvent, attempt = 0): Promise<void> {
     const { clock, logger, notificationRetryDelaysMs } = this.#options;
-    return this.deliver(event, attempt + 1).catch((error: unknown) => {
+    return this.deliver(event, attempt + 1).catch(async (error: unknown) => {
       const delay = notificationRetryDelaysMs[attempt];
       const message = error instanceof Error ? error.message : String(error);
       if (delay === undefined) {
         logger.error(`izly-pay serve: ${message}; given up after ${attempt + 1} attempts (the payment's state is in the back office)`);
+        await this.#record(event, 'webhook_given_up', { attempts: attempt + 1, message }, 'given up, but not recorded on the payment');
         return;
       }
       logger.warn(`izly-pay serve: ${message}; next attempt in ${Math.round(delay / 1000)} s`);
@@ -139,12 +160,28 @@ export class WebhookSender {
         delay,
         () => {
           this.#pendingRetries.delete(cancel);
-          void this.#notify(event, attempt + 1);
+          void this.#attempt(event, attempt + 1);
         },
         { keepAlive: false },
       );
       this.#pendingRetries.add(cancel);
     });
+  }
+
+  /**
+   * At start: sends again, with a fresh in-process schedule, each notification owed on a paid or refunded
+   * payment (the only statuses they come from) by a previous run; resolves with their count once each had
+   * its first attempt. Reads the events of the flagged payments only.
+   */
+  async resumeOwed(): Promise<number> {
+    const { store } = this.#options;
+    const flagged = (await store.listByStatus(['paid', 'refunded'])).filter((r) => r.amountMismatch !== null || r.duplicateOf !== null);
+    const owed: WebhookEvent[] = [];
+    for (const record of flagged) {
+      for (const { type, data } of owedNotifications(await store.events(record.id))) owed.push(webhookEvent(type, record, data));
+    }
+    await Promise.all(owed.map((event) => this.#attempt(event)));
+    return owed.length;
   }
 
   /** The adapter's hooks that send the webhooks. */

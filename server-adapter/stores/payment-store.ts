@@ -125,7 +125,11 @@ export type PaymentEventType =
   | 'hook_failed'
   | 'hook_given_up'
   /** Written by `izly-pay serve`: a webhook its receiver accepted (detail: event, eventId, status, attempt). */
-  | 'webhook_delivered';
+  | 'webhook_delivered'
+  /** Written by `izly-pay serve`: a webhook the adapter does not retry, owed until delivered (detail: event, eventId, data). */
+  | 'webhook_owed'
+  /** Written by `izly-pay serve`: an owed webhook given up after its last attempt (detail: event, eventId, attempts, message). */
+  | 'webhook_given_up';
 
 /** One entry of a payment's event log. `detail` never holds a secret. */
 export interface PaymentEvent {

@@ -137,6 +137,12 @@ export interface ServiceFixture {
   delivered(paymentId: string): Promise<void>;
   /** The back-office API, with the key. */
   backOffice(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * The service stopped as a crash would stop it (its in-process retries gone, its store closed) and built
+   * again on `store` (the same database opened anew), then `resumeOwed()` run as the bin runs it at start;
+   * resolves with the count of owed webhooks it sent again.
+   */
+  restart(store: PaymentStore): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -169,12 +175,15 @@ export async function startServiceFixture({
   env = {},
   store: given,
   clock,
+  fetch: outgoing,
 }: {
   env?: Record<string, string>;
   store: PaymentStore;
   clock?: Clock;
+  /** What the service's outgoing requests go through (to Izly, the callout, the webhooks); `fetch` unless given. */
+  fetch?: (request: Request) => Promise<Response>;
 }): Promise<ServiceFixture> {
-  const { watched: store, delivered } = watchingDeliveries(given);
+  let { watched: store, delivered } = watchingDeliveries(given);
   const now = () => (clock ?? Date).now();
   const shop = await startPartnerShop(now);
   let sandbox: Sandbox | undefined;
@@ -209,16 +218,21 @@ export async function startServiceFixture({
       waiter.resolve(line);
     }
   };
-  service = createServeApp(config, {
-    store,
-    widgetBundle: 'export const bundle = true;\n',
-    logger: { warn: write, error: write },
-    ...(clock ? { clock } : {}),
-  });
+  const build = () =>
+    createServeApp(config, {
+      store,
+      widgetBundle: 'export const bundle = true;\n',
+      logger: { warn: write, error: write },
+      ...(clock ? { clock } : {}),
+      ...(outgoing ? { fetch: outgoing } : {}),
+    });
+  service = build();
   return {
     shop,
     sandbox,
-    service,
+    get service() {
+      return service!;
+    },
     config,
     url: serviceServer.url,
     log,
@@ -234,8 +248,15 @@ export async function startServiceFixture({
         headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID(), origin: shop.url },
         body: JSON.stringify({ orderId, returnUrl: `${shop.url}/order/${orderId}` }),
       }),
-    delivered,
+    delivered: (paymentId) => delivered(paymentId),
     backOffice: (path, init = {}) => fetch(`${serviceServer.url}/api${path}`, { ...init, headers: { 'Izly-Pay-Api-Key': BACK_OFFICE_KEY, ...init.headers } }),
+    async restart(reopened) {
+      service!.webhooks.close();
+      await store.close();
+      ({ watched: store, delivered } = watchingDeliveries(reopened));
+      service = build();
+      return service.webhooks.resumeOwed();
+    },
     async close() {
       for (const release of releaseLate) release();
       releaseLate.clear();
