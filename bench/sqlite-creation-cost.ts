@@ -105,20 +105,31 @@ async function main(): Promise<void> {
     [walOf.insert, walOf.move] = [0, 0];
     const [statements, commits] = [driver.statements, driver.commits];
     const cpu = process.cpuUsage();
+    const started = performance.now();
     for (let n = WARM_UP; n < WARM_UP + CREATIONS; n++) await createOne(store, n);
     const used = process.cpuUsage(cpu);
+    const wallMicros = (performance.now() - started) * 1000;
+    // What the automatic checkpoints would have cost these creations: one checkpoint of their whole WAL.
+    const checkpointStarted = performance.now();
+    const checkpointCpu = process.cpuUsage();
+    if (!WITH_CHECKPOINTS) database.pragma('wal_checkpoint(PASSIVE)');
+    const checkpointUsed = process.cpuUsage(checkpointCpu);
+    const checkpointWallMicros = (performance.now() - checkpointStarted) * 1000;
     const walBytes = statSync(`${path}-wal`).size - walBefore;
     const per = (value: number) => Math.round((value / CREATIONS) * 10) / 10;
     console.log(
       JSON.stringify({
         creations: CREATIONS,
         checkpoints: WITH_CHECKPOINTS,
+        wallMicros: per(wallMicros),
         userMicros: per(used.user),
         systemMicros: per(used.system),
         statements: per(driver.statements - statements),
         commits: per(driver.commits - commits),
         walBytes: per(walBytes),
         walFrames: per(walBytes / FRAME_BYTES),
+        checkpointWallMicros: per(checkpointWallMicros),
+        checkpointCpuMicros: per(checkpointUsed.user + checkpointUsed.system),
         insertFrames: per(walOf.insert / FRAME_BYTES),
         moveFrames: per(walOf.move / FRAME_BYTES),
       }),

@@ -95,6 +95,14 @@ class RecentRecords {
     this.#version = dataVersion();
   }
 
+  /**
+   * The record kept for `id`, without asking whether another connection committed since: possibly stale, so
+   * only for a compare-and-set, whose UPDATE at the version read changes nothing if it is.
+   */
+  peek(id: string): PaymentRecord | undefined {
+    return this.#records.get(id);
+  }
+
   get(id: string): PaymentRecord | undefined {
     const version = this.#dataVersion();
     if (version !== this.#version) {
@@ -200,13 +208,17 @@ class SqlitePaymentStore implements PaymentStore {
     events: readonly NewPaymentEvent[] = [],
   ): Promise<PaymentRecord | null> => {
     await this.#ready();
-    let record = this.#recent?.get(id) ?? (await this.#read(id));
+    // A record kept by this store is tried without the data-version pragma (one statement of a creation's
+    // twelve): if another connection changed it since, the UPDATE at its version changes no row and the
+    // record is read again. A kept record that refuses the transition is read again before saying so.
+    let record = this.#recent?.peek(id);
+    if (record && !this.#allows(record, from, condition)) record = undefined;
+    record ??= (await this.#read(id)) ?? undefined;
     for (let tries = 0; tries < MAX_TRANSITION_TRIES; tries++) {
-      if (!record || !from.includes(record.status)) return null;
-      if (condition.version !== undefined && record.version !== condition.version) return null;
+      if (!record || !this.#allows(record, from, condition)) return null;
       const updated = applyPatch(record, patch);
       if (await this.#write(record, updated, events, patch.updatedAt)) return { ...updated };
-      record = await this.#read(id);
+      record = (await this.#read(id)) ?? undefined;
     }
     throw new Error(`${this.#name}: payment ${id} changed ${MAX_TRANSITION_TRIES} times while this transition was tried`);
   };
@@ -271,6 +283,10 @@ class SqlitePaymentStore implements PaymentStore {
     if (this.#migrating) await this.#migrating;
     if (this.#migrationError !== null) throw this.#migrationError;
     if (this.#closed) throw new Error(`${this.#name}: the store is closed`);
+  }
+
+  #allows(record: PaymentRecord, from: readonly PaymentStatus[], condition: TransitionCondition): boolean {
+    return from.includes(record.status) && (condition.version === undefined || record.version === condition.version);
   }
 
   async #read(id: string): Promise<PaymentRecord | null> {

@@ -141,6 +141,50 @@ describe('sqliteStore: records read lately are reused only while nothing changed
   });
 });
 
+describe('sqliteStore: a transition from a record kept by the store, changed since by another connection', () => {
+  test('is decided on the record in the file: refused if that one refuses it, applied at its version if not', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
+    const path = join(folder, 'payments.db');
+    const store = sqliteStore(path);
+    try {
+      const at = '2025-01-01T10:00:00.000Z';
+      const fields = {
+        idempotencyKey: 'key-kept',
+        orderId: 'A-kept',
+        clientOrderId: 'A-kept',
+        amount: 250,
+        returnUrl: 'https://shop.test/',
+        message: null,
+        at,
+      };
+      await store.create(newPaymentRecord({ id: 'pay_kept', ...fields }));
+      // Another process moves it to pending (version 2): the store still keeps it as created, version 1.
+      const other = new Database(path);
+      other.prepare("UPDATE izly_payments SET status = 'pending', operation_id = '9', version = version + 1 WHERE id = 'pay_kept'").run();
+      // From pending (the kept record refuses it, the file's allows it): applied on the file's record.
+      const paid = await store.transition('pay_kept', ['pending'], { status: 'paid', paidAt: at, updatedAt: at }, { version: 2 });
+      assert.equal(paid?.version, 3);
+      assert.equal(paid?.operationId, '9');
+      other.prepare("UPDATE izly_payments SET status = 'refunded', version = version + 1 WHERE id = 'pay_kept'").run();
+      other.close();
+      // At a status and version the kept record has (paid, 3) but the file no longer has (refunded, 4): refused,
+      // and nothing is logged.
+      assert.equal(await store.transition('pay_kept', ['paid'], { status: 'refunded', updatedAt: at }, { version: 3 }), null);
+      assert.deepEqual(
+        (await store.events('pay_kept')).map((event) => [event.type, event.detail]),
+        [
+          ['created', { status: 'created', amount: 250, orderId: 'A-kept', clientOrderId: 'A-kept' }],
+          ['transition', { from: 'pending', to: 'paid' }],
+        ],
+      );
+      assert.equal((await store.get('pay_kept'))?.status, 'refunded');
+    } finally {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('sqliteStore(path) in a folder that does not exist yet', () => {
   test("creates the folder, as a partner's first run of sqliteStore('data/payments.db') needs", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
