@@ -95,7 +95,7 @@ export class AdapterClient {
    * @param endpoint where the partner mounted the adapter (`/izly`, or an absolute URL)
    * @param fetchImpl defaults to the page's `fetch`, looked up at call time
    */
-  constructor(endpoint: string, fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init)) {
+  constructor(endpoint: string, fetchImpl: typeof fetch = (...args) => fetch(...args)) {
     this.#endpoint = endpoint.replace(/\/+$/, '');
     this.#fetch = fetchImpl;
   }
@@ -133,7 +133,7 @@ export class AdapterClient {
       if (response.ok) return (await response.json()) as T;
       if (response.status === 429) {
         // At least a second: no header (a cross-origin adapter must expose it), a date, or 0 would make a loop.
-        await new Promise((resolve) => setTimeout(resolve, Math.max(1000, Number(response.headers.get('retry-after')) * 1000 || 0)));
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1000, 1000 * +response.headers.get('retry-after')! || 0)));
         return await this.#request<T>(path, signal, waitSeconds, init);
       }
       // The code is taken as the partner's own server sent it: checking it against the list would ship the list.

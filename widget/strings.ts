@@ -29,9 +29,13 @@ export type PayStatusStrings = {
   verification_timeout: string;
   /** Any other error: the server refused to create the payment (the adapter's error code). */
   error: string;
-  /** Refused by Izly, by the payment's `failureReason`; `insufficient_balance` is a link to top up the account. */
+  /**
+   * Refused by Izly, by the payment's `failureReason`; `insufficient_balance` is a link to top up the account.
+   * The debt and the blocked account end alike (": contactez votre CROUS."): the second costs few bytes.
+   */
   insufficient_balance: string;
   unpaid_debt: string;
+  account_blocked: string;
 };
 
 /** What `<izly-pay-button>` says. */
@@ -81,7 +85,7 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
     retry: 'Réessayer',
     recheck: 'Vérifier à nouveau',
     paid: 'Payé',
-    labelFor: { order_already_paid: 'Déjà payé', unpaid_debt: '' },
+    labelFor: { order_already_paid: 'Déjà payé', unpaid_debt: '', account_blocked: '' },
     status: {
       creating: 'Préparation du paiement…',
       redirecting: 'Redirection vers Izly…',
@@ -98,6 +102,7 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
       error: 'Le paiement n’a pas pu démarrer.',
       insufficient_balance: 'Solde Izly insuffisant\u00a0: rechargez votre compte.',
       unpaid_debt: 'Un impayé bloque votre compte Izly\u00a0: contactez votre CROUS.',
+      account_blocked: 'Compte Izly bloqué\u00a0: contactez votre CROUS.',
     },
   },
   en: {
@@ -105,7 +110,7 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
     retry: 'Try again',
     recheck: 'Check again',
     paid: 'Paid',
-    labelFor: { order_already_paid: 'Already paid', unpaid_debt: '' },
+    labelFor: { order_already_paid: 'Already paid', unpaid_debt: '', account_blocked: '' },
     status: {
       creating: 'Preparing your payment…',
       redirecting: 'Taking you to Izly…',
@@ -122,6 +127,7 @@ export const payStrings: Record<WidgetLang, PayButtonStrings> = {
       error: 'The payment could not start.',
       insufficient_balance: 'Izly balance too low: top up your Izly.',
       unpaid_debt: 'Unpaid debt on your Izly account: contact your CROUS.',
+      account_blocked: 'Izly account blocked: contact your CROUS.',
     },
   },
 };
@@ -170,6 +176,4 @@ export function resolveLang(element: HTMLElement): WidgetLang {
 }
 
 /** Integer cents as a price in the language's format: `3,50 €` or `€3.50`. */
-export function formatEuros(cents: number, lang: WidgetLang): string {
-  return (cents / 100).toLocaleString(lang, { style: 'currency', currency: 'EUR' });
-}
+export const formatEuros = (cents: number, lang: WidgetLang): string => (cents / 100).toLocaleString(lang, { style: 'currency', currency: 'EUR' });

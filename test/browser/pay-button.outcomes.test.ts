@@ -1,8 +1,8 @@
 // <izly-pay-button> at the edges of a payment (issue 15, points 1 to 3), against the real adapter and the
 // real Izly sandbox: Annuler on Izly's page seen at once, in the popup and in the page, by an adapter that
 // trusts callbacks (its safety-net read 30 s away) and just after the payment's creation; a refusal that
-// says why (too little balance, an unpaid debt) and offers "Réessayer" only where it can work; an order
-// already paid shown paid. The times from Annuler to "Paiement annulé." are printed, never asserted.
+// says why (too little balance, an unpaid debt; a blocked account from a stand-in adapter) and offers
+// "Réessayer" only where it can work; an order already paid shown paid. The times from Annuler to "Paiement annulé." are printed, never asserted.
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import 'axe-core/axe.min.js';
@@ -39,6 +39,32 @@ function watchReads(): { seen: Array<{ url: string; status?: string }>; stop: ()
     return response;
   };
   return { seen, stop: () => (window.fetch = original) };
+}
+
+/** A refused payment's view as an adapter answers it, refused for a blocked account (Izly's "Compte bloqué"). */
+function blockedPayment() {
+  const at = new Date().toISOString();
+  return {
+    paymentId: `pay_blocked_${crypto.randomUUID()}`,
+    orderId: `T-blocked-${crypto.randomUUID()}`,
+    status: 'failed',
+    failureReason: 'account_blocked',
+    amount: 330,
+    currency: 'EUR',
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/**
+ * Answers this page's reads under `prefix` with `payment`, as a stand-in adapter would, until `stop()`: no
+ * sandbox account is refused as blocked (the adapter's reading of Izly's words is tested on the server side).
+ */
+function answerReads(prefix: string, payment: object): () => void {
+  const original = window.fetch;
+  window.fetch = (input, init) =>
+    new URL(String(input), location.href).pathname.startsWith(prefix) ? Promise.resolve(Response.json(payment)) : original(input, init);
+  return () => (window.fetch = original);
 }
 
 describe('<izly-pay-button> at the edges of a payment', () => {
@@ -202,6 +228,53 @@ describe('<izly-pay-button> at the edges of a payment', () => {
         }
       } finally {
         el.remove();
+      }
+    });
+    it('a blocked account (a stand-in adapter: no sandbox account is blocked): "Compte Izly bloqué", no "Réessayer"; English', async () => {
+      const payment = blockedPayment();
+      const stop = answerReads('/blocked-adapter/payments/', payment);
+      leave = arriveWithPayment(payment.paymentId);
+      const el = document.createElement('izly-pay-button');
+      el.order = payment.orderId;
+      el.product = 'Ticket de restaurant';
+      el.endpoint = '/blocked-adapter';
+      const failed = oneEvent(el, 'izly-pay-failure');
+      document.body.append(el);
+      try {
+        expect((await failed).detail.failureReason).to.equal('account_blocked');
+        await el.updateComplete;
+        expect(el.state).to.equal('failed');
+        expect(statusText(el)).to.equal('Compte Izly bloqué : contactez votre CROUS.');
+        expect(el.shadowRoot!.querySelector('[part="status"] a')).to.equal(null);
+        expect(inner(el).textContent!.replace(/\s+/g, ' ').trim()).to.equal('Payer 3,30 € avec Izly');
+        expect(accessibleName(el)).to.equal('Payer 3,30 € avec Izly — Ticket de restaurant');
+        for (const scheme of ['light', 'dark'] as const) {
+          await emulateMedia({ colorScheme: scheme });
+          await expect(el).to.be.accessible();
+        }
+        el.lang = 'en';
+        await el.updateComplete;
+        expect(statusText(el)).to.equal('Izly account blocked: contact your CROUS.');
+        expect(inner(el).textContent!.replace(/\s+/g, ' ').trim()).to.equal('Pay €3.30 with Izly');
+        await expect(el).to.be.accessible();
+      } finally {
+        el.remove();
+        stop();
+      }
+    });
+
+    it('a refusal without a reason of its own: "Paiement refusé par Izly." and "Réessayer"', async () => {
+      const payment = { ...blockedPayment(), failureReason: 'unknown' };
+      const stop = answerReads('/blocked-adapter/payments/', payment);
+      leave = arriveWithPayment(payment.paymentId);
+      const el = await fixture<IzlyPayButton>(html`<izly-pay-button order=${payment.orderId} endpoint="/blocked-adapter"></izly-pay-button>`);
+      try {
+        await waitUntil(() => el.state === 'failed', 'failed', { timeout: 10000 });
+        await el.updateComplete;
+        expect(statusText(el)).to.equal('Paiement refusé par Izly.');
+        expect(inner(el).textContent!.trim()).to.equal('Réessayer');
+      } finally {
+        stop();
       }
     });
   });

@@ -443,7 +443,7 @@ export class IzlyPayButton extends IzlyButtonBase<PayButtonState> {
     const words =
       t.labelFor[why!] ??
       (this.state === 'paid' ? t.paid : this.#unsettledId && this.state === 'error' ? t.recheck : busy || this.state === 'idle' ? this.label : t.retry);
-    const said_ = typeof message === 'function' ? message(price) : (message ?? '');
+    const said_ = typeof message === 'function' ? message(price) : message;
     // What the label does not say already: the product, and the price unless the default label gives it.
     const what = [this.product, words && price].filter(Boolean).join(', ');
     return {
