@@ -19,7 +19,7 @@ const CREATIONS = Number(process.argv[2] ?? 3000);
 const WITH_CHECKPOINTS = process.argv[3] === 'checkpoints';
 const WARM_UP = 200;
 /** A WAL frame: a 24-byte header and a page of 4096 bytes. */
-const FRAME_BYTES = Number(process.env.PAGE_SIZE ?? 4096) + 24;
+const FRAME_BYTES = 4096 + 24;
 
 /** The driver, counting the statements it runs and its batches (each one commit). */
 class CountingDriver extends SyncSqliteDriver {
@@ -93,7 +93,6 @@ async function main(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'izly-pay-sqlite-cost-'));
   const path = join(folder, 'payments.sqlite');
   const database = new Database(path);
-  if (process.env.PAGE_SIZE) database.pragma(`page_size = ${process.env.PAGE_SIZE}`);
   const driver = new CountingDriver(database as unknown as SyncConnection);
   if (!WITH_CHECKPOINTS) database.pragma('wal_autocheckpoint = 0');
   const store = sqlitePaymentStore(driver, 'sqliteStore');
