@@ -2,58 +2,34 @@
 // clicking through the real pages; the staff checks and refunds on the orders page.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
 import { startDemo, type RunningDemo } from './helpers/processes.js';
+import { useDemoInChromium } from './helpers/demo-in-chromium.js';
 import { balanceOf, clickToPay, decideOnIzly, orderOf, payButton, sandboxApi, waitForState } from './helpers/shop-driver.js';
 
 const STUDENT = 'etudiant@izly.test';
 const PASSWORD = 'izly1234';
 
 describe('the demo shop, paid with Izly in Chromium', () => {
-  let demo: RunningDemo;
-  let browser: Browser;
-  let shopUrl: string;
-  let sandboxUrl: string;
-  const contexts: BrowserContext[] = [];
-
-  before(async () => {
-    demo = await startDemo({ SANDBOX_CALLBACK_RETRY_DELAY_MS: '200' });
-    ({ shopUrl, sandboxUrl } = demo);
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await demo?.stop();
-  });
-
-  /** A new student: a fresh browser profile, so a fresh visitor and fresh orders. */
-  async function newStudent(): Promise<Page> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${shopUrl}/`);
-    return page;
-  }
+  const session = useDemoInChromium({ SANDBOX_CALLBACK_RETRY_DELAY_MS: '200' });
+  const newStudent = () => session.newStudent();
 
   async function staffOrdersPage(): Promise<Page> {
-    const context = await browser.newContext({ httpCredentials: { username: 'equipe', password: 'demo' } });
-    contexts.push(context);
+    const context = await session.newContext({ httpCredentials: { username: 'equipe', password: 'demo' } });
     const page = await context.newPage();
-    await page.goto(`${shopUrl}/orders`);
+    await page.goto(`${session.shopUrl}/orders`);
     return page;
   }
 
   it('pays in redirect mode: Izly shows the shop and the amount, the student comes back to "paid"', async () => {
     const page = await newStudent();
-    const balanceBefore = await balanceOf(sandboxUrl, STUDENT);
+    const balanceBefore = await balanceOf(session.sandboxUrl, STUDENT);
     // The button reflects its empty `order` property as order="".
     assert.equal(await payButton(page, 'ticket-ru').getAttribute('order'), '', 'a page view creates no order');
 
     const order = await clickToPay(page, 'ticket-ru');
-    await page.waitForURL(`${sandboxUrl}/payment/**`);
+    await page.waitForURL(`${session.sandboxUrl}/payment/**`);
     const izlyPage = await page.textContent('main');
     assert.match(izlyPage ?? '', /Boutique démo/);
     assert.match(izlyPage ?? '', /3,30\s€/);
@@ -63,13 +39,13 @@ describe('the demo shop, paid with Izly in Chromium', () => {
       .getByRole('link', { name: /Boutique démo|Retour/ })
       .first()
       .click();
-    await page.waitForURL(`${shopUrl}/**`);
+    await page.waitForURL(`${session.shopUrl}/**`);
     await waitForState(page, 'ticket-ru', 'paid');
     assert.equal(await orderOf(page, 'ticket-ru'), order, 'the button that resumes is the one of the order paid');
     assert.doesNotMatch(page.url(), /izly_payment=/, 'the payment id is removed from the address bar');
     await page.locator(`#purchases tr[data-order="${order}"]`).waitFor();
 
-    assert.equal(await balanceOf(sandboxUrl, STUDENT), balanceBefore - 330);
+    assert.equal(await balanceOf(session.sandboxUrl, STUDENT), balanceBefore - 330);
     const staff = await staffOrdersPage();
     assert.match((await staff.locator(`tr[data-order="${order}"]`).textContent()) ?? '', /payé/);
   });
@@ -77,9 +53,9 @@ describe('the demo shop, paid with Izly in Chromium', () => {
   it('pays in popup mode: Izly opens in a window that closes itself once paid', async () => {
     const page = await newStudent();
     const [popup] = await Promise.all([page.waitForEvent('popup'), payButton(page, 'impression').getByRole('button').click()]);
-    await popup.waitForURL(`${sandboxUrl}/payment/**`);
+    await popup.waitForURL(`${session.sandboxUrl}/payment/**`);
     assert.match((await popup.textContent('main')) ?? '', /5,00\s€/);
-    assert.equal(page.url(), `${shopUrl}/`, 'the shop stays where it was');
+    assert.equal(page.url(), `${session.shopUrl}/`, 'the shop stays where it was');
 
     const closed = popup.waitForEvent('close', { timeout: 20_000 });
     await decideOnIzly(popup, STUDENT, PASSWORD);
@@ -91,25 +67,25 @@ describe('the demo shop, paid with Izly in Chromium', () => {
 
   it('cancels on Izly: the shop says the payment was not completed and lets the student try again', async () => {
     const page = await newStudent();
-    const balanceBefore = await balanceOf(sandboxUrl, STUDENT);
+    const balanceBefore = await balanceOf(session.sandboxUrl, STUDENT);
     await payButton(page, 'laverie').getByRole('button').click();
-    await page.waitForURL(`${sandboxUrl}/payment/**`);
+    await page.waitForURL(`${session.sandboxUrl}/payment/**`);
     await page.getByRole('button', { name: 'Annuler' }).click();
     await page
       .getByRole('link')
       .filter({ hasText: /Boutique démo|Retour/ })
       .first()
       .click();
-    await page.waitForURL(`${shopUrl}/**`);
+    await page.waitForURL(`${session.shopUrl}/**`);
     await waitForState(page, 'laverie', 'cancelled');
-    assert.equal(await balanceOf(sandboxUrl, STUDENT), balanceBefore);
+    assert.equal(await balanceOf(session.sandboxUrl, STUDENT), balanceBefore);
     assert.equal(await payButton(page, 'laverie').getByRole('button').isEnabled(), true, 'the student can try again');
   });
 
   it('refuses a wrong password, then accepts the right one', async () => {
     const page = await newStudent();
     await payButton(page, 'cafe').getByRole('button').click();
-    await page.waitForURL(`${sandboxUrl}/payment/**`);
+    await page.waitForURL(`${session.sandboxUrl}/payment/**`);
     await decideOnIzly(page, STUDENT, 'not-the-password');
     assert.match((await page.getByRole('alert').textContent()) ?? '', /mot de passe|identifiant/i);
     await decideOnIzly(page, STUDENT, PASSWORD);
@@ -126,9 +102,9 @@ describe('the demo shop, paid with Izly in Chromium', () => {
   ] as const) {
     it(`refuses a student with ${who}: no money moves and the shop says "failed"`, async () => {
       const page = await newStudent();
-      const balanceBefore = await balanceOf(sandboxUrl, email);
+      const balanceBefore = await balanceOf(session.sandboxUrl, email);
       await payButton(page, 'ticket-ru').getByRole('button').click();
-      await page.waitForURL(`${sandboxUrl}/payment/**`);
+      await page.waitForURL(`${session.sandboxUrl}/payment/**`);
       await decideOnIzly(page, email, PASSWORD);
       assert.match((await page.getByRole('alert').textContent()) ?? '', reason);
       await page
@@ -136,24 +112,24 @@ describe('the demo shop, paid with Izly in Chromium', () => {
         .filter({ hasText: /Boutique démo|Retour/ })
         .first()
         .click();
-      await page.waitForURL(`${shopUrl}/**`);
+      await page.waitForURL(`${session.shopUrl}/**`);
       await waitForState(page, 'ticket-ru', 'failed');
-      assert.equal(await balanceOf(sandboxUrl, email), balanceBefore);
+      assert.equal(await balanceOf(session.sandboxUrl, email), balanceBefore);
     });
   }
 
   it('refunds from the orders page: the student gets the money back', async () => {
     const page = await newStudent();
-    const balanceBefore = await balanceOf(sandboxUrl, STUDENT);
+    const balanceBefore = await balanceOf(session.sandboxUrl, STUDENT);
     const order = await clickToPay(page, 'cafe');
-    await page.waitForURL(`${sandboxUrl}/payment/**`);
+    await page.waitForURL(`${session.sandboxUrl}/payment/**`);
     await decideOnIzly(page, STUDENT, PASSWORD);
     await page
       .getByRole('link', { name: /Boutique démo|Retour/ })
       .first()
       .click();
     await waitForState(page, 'cafe', 'paid');
-    assert.equal(await balanceOf(sandboxUrl, STUDENT), balanceBefore - 90);
+    assert.equal(await balanceOf(session.sandboxUrl, STUDENT), balanceBefore - 90);
 
     const staff = await staffOrdersPage();
     await staff.locator(`tr[data-order="${order}"]`).getByRole('button', { name: 'Rembourser' }).click();
@@ -163,7 +139,7 @@ describe('the demo shop, paid with Izly in Chromium', () => {
     assert.match((await staff.getByRole('status').textContent()) ?? '', /remboursé/);
     assert.match((await staff.locator(`tr[data-order="${order}"]`).textContent()) ?? '', /remboursé/);
     assert.equal(await staff.locator(`tr[data-order="${order}"]`).getByRole('button', { name: 'Rembourser' }).count(), 0);
-    assert.equal(await balanceOf(sandboxUrl, STUDENT), balanceBefore);
+    assert.equal(await balanceOf(session.sandboxUrl, STUDENT), balanceBefore);
   });
 });
 
