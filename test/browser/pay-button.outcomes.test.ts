@@ -159,18 +159,26 @@ describe('<izly-pay-button> at the edges of a payment', () => {
   });
 
   describe('a refusal says why', () => {
-    it('too little balance: "Solde Izly insuffisant", a link to top up, and "Réessayer"', async () => {
+    /**
+     * A student refused at Izly comes back to a button for a 3,30 € ticket (added to the page): the button
+     * and the detail of its `izly-pay-failure`.
+     */
+    async function refusedAtIzly(student: typeof BROKE_STUDENT) {
       const orderId = newOrder(330);
       const payment = await createPayment(orderId);
-      await decide(payment, 'validate', BROKE_STUDENT);
+      await decide(payment, 'validate', student);
       leave = arriveWithPayment(payment.paymentId);
       const el = document.createElement('izly-pay-button');
       el.order = orderId;
       el.product = 'Ticket de restaurant';
       const failed = oneEvent(el, 'izly-pay-failure');
       document.body.append(el);
+      return { el, detail: (await failed).detail };
+    }
+
+    it('too little balance: "Solde Izly insuffisant", a link to top up, and "Réessayer"', async () => {
+      const { el, detail } = await refusedAtIzly(BROKE_STUDENT);
       try {
-        const { detail } = await failed;
         expect(detail).to.include({ status: 'failed', failureReason: 'insufficient_balance' });
         await el.updateComplete;
         expect(statusText(el)).to.equal('Solde Izly insuffisant : rechargez votre compte.');
@@ -207,17 +215,9 @@ describe('<izly-pay-button> at the edges of a payment', () => {
     });
 
     it('an unpaid debt: "contactez votre CROUS", and no "Réessayer" (trying again cannot work)', async () => {
-      const orderId = newOrder(330);
-      const payment = await createPayment(orderId);
-      await decide(payment, 'validate', UNPAID_DEBT_STUDENT);
-      leave = arriveWithPayment(payment.paymentId);
-      const el = document.createElement('izly-pay-button');
-      el.order = orderId;
-      el.product = 'Ticket de restaurant';
-      const failed = oneEvent(el, 'izly-pay-failure');
-      document.body.append(el);
+      const { el, detail } = await refusedAtIzly(UNPAID_DEBT_STUDENT);
       try {
-        expect((await failed).detail.failureReason).to.equal('unpaid_debt');
+        expect(detail.failureReason).to.equal('unpaid_debt');
         await el.updateComplete;
         expect(statusText(el)).to.equal('Un impayé bloque votre compte Izly : contactez votre CROUS.');
         expect(inner(el).textContent!.replace(/\s+/g, ' ').trim()).to.equal('Payer 3,30 € avec Izly');
