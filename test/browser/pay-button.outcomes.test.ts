@@ -24,6 +24,14 @@ function accessibleName(el: Element): string {
 }
 
 const UNPAID_DEBT_STUDENT = { identifier: 'impaye@izly.test', password: 'izly1234' };
+
+/** axe finds nothing in the button's state, in the light and the dark scheme. */
+async function accessibleInBothSchemes(el: Element): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await emulateMedia({ colorScheme: scheme });
+    await expect(el).to.be.accessible();
+  }
+}
 /** The adapter that trusts callbacks, with the default read intervals (izly-servers.ts). */
 const TRUSTED = '/izly-trusted';
 
@@ -222,10 +230,7 @@ describe('<izly-pay-button> at the edges of a payment', () => {
         expect(statusText(el)).to.equal('Un impayé bloque votre compte Izly : contactez votre CROUS.');
         expect(inner(el).textContent!.replace(/\s+/g, ' ').trim()).to.equal('Payer 3,30 € avec Izly');
         expect(accessibleName(el)).to.equal('Payer 3,30 € avec Izly — Ticket de restaurant');
-        for (const scheme of ['light', 'dark'] as const) {
-          await emulateMedia({ colorScheme: scheme });
-          await expect(el).to.be.accessible();
-        }
+        await accessibleInBothSchemes(el);
       } finally {
         el.remove();
       }
@@ -248,10 +253,7 @@ describe('<izly-pay-button> at the edges of a payment', () => {
         expect(el.shadowRoot!.querySelector('[part="status"] a')).to.equal(null);
         expect(inner(el).textContent!.replace(/\s+/g, ' ').trim()).to.equal('Payer 3,30 € avec Izly');
         expect(accessibleName(el)).to.equal('Payer 3,30 € avec Izly — Ticket de restaurant');
-        for (const scheme of ['light', 'dark'] as const) {
-          await emulateMedia({ colorScheme: scheme });
-          await expect(el).to.be.accessible();
-        }
+        await accessibleInBothSchemes(el);
         el.lang = 'en';
         await el.updateComplete;
         expect(statusText(el)).to.equal('Izly account blocked: contact your CROUS.');
@@ -304,10 +306,7 @@ describe('<izly-pay-button> at the edges of a payment', () => {
       expect(inner(el).textContent!.trim()).to.equal('Déjà payé');
       expect(accessibleName(el)).to.equal('Déjà payé — Ticket de restaurant, 3,30 €');
       expect(popups[0]!.closed).to.equal(true);
-      for (const scheme of ['light', 'dark'] as const) {
-        await emulateMedia({ colorScheme: scheme });
-        await expect(el).to.be.accessible();
-      }
+      await accessibleInBothSchemes(el);
     });
 
     it('a stand-in adapter’s 409: "Déjà payé" with the product in its name, izly-pay-success, never an error; English', async () => {
