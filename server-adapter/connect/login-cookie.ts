@@ -2,9 +2,9 @@
 // nonce sent to Izly, the return URL, the mode, an expiry and the button's language, as `<base64url JSON>.<base64url HMAC>`.
 // The HMAC (under the secret's login-cookie key, `keys.ts`, so that it can never be confused with a
 // callback signature) means neither the return URL nor the nonce can be planted by someone else.
-// It holds no token and nothing secret: only its integrity matters. Web Crypto only.
+// It holds no token and nothing secret: only its integrity matters.
 import { base64url, fromBase64url } from '../base64url.js';
-import { purposeKey } from '../keys.js';
+import { purposeKey, type HmacKey } from '../keys.js';
 
 /** What one login in progress remembers. */
 export interface LoginInProgress {
@@ -43,17 +43,15 @@ export interface LoginCookieSealer {
 }
 
 export function createLoginCookieSealer(secret: string): LoginCookieSealer {
-  let key: Promise<CryptoKey> | undefined;
+  let key: Promise<HmacKey> | undefined;
   const hmacKey = () => (key ??= purposeKey(secret, 'login-cookie'));
-  const signed = (payload: string) => new TextEncoder().encode(payload);
 
   return {
     async seal(login) {
       const payload = base64url(
         new TextEncoder().encode(JSON.stringify({ n: login.nonce, r: login.returnUrl, m: login.mode, e: login.expiresAt, l: login.lang })),
       );
-      const signature = await crypto.subtle.sign('HMAC', await hmacKey(), signed(payload));
-      return `${payload}.${base64url(new Uint8Array(signature))}`;
+      return `${payload}.${base64url((await hmacKey()).sign(payload))}`;
     },
 
     async open(value) {
@@ -62,8 +60,7 @@ export function createLoginCookieSealer(secret: string): LoginCookieSealer {
       if (!payload || !signature || extra !== undefined) return null;
       const signatureBytes = fromBase64url(signature);
       if (!signatureBytes || signatureBytes.length !== 32) return null;
-      // Web Crypto's verify compares in constant time.
-      if (!(await crypto.subtle.verify('HMAC', await hmacKey(), signatureBytes, signed(payload)))) return null;
+      if (!(await hmacKey()).verify(signatureBytes, payload)) return null;
       const payloadBytes = fromBase64url(payload);
       if (!payloadBytes) return null;
       let parsed: unknown;

@@ -1,9 +1,9 @@
 // Izly signs nothing, so the adapter signs its own payment id: `CallbackParameters` carries
 // `p=<paymentId>&s=<base64url HMAC-SHA256(key, paymentId)>`, which Izly appends to the callback URL, the
 // key being the secret's callback-signature key (`keys.ts`), never the secret itself.
-// A callback without a valid `s` is refused before any call to Izly. Web Crypto only.
+// A callback without a valid `s` is refused before any call to Izly.
 import { base64url, fromBase64url } from '../base64url.js';
-import { purposeKey } from '../keys.js';
+import { purposeKey, type HmacKey } from '../keys.js';
 
 /** A fresh payment id: `pay_` and 128 random bits, URL-safe. */
 export function newPaymentId(): string {
@@ -14,23 +14,23 @@ export function newPaymentId(): string {
 export interface CallbackSigner {
   /** The `CallbackParameters` string for a payment. */
   callbackParameters(paymentId: string): Promise<string>;
-  /** True when `signature` is the HMAC of `paymentId` (compared in constant time by Web Crypto). */
+  /** True when `signature` is the HMAC of `paymentId` (compared in constant time). */
   verify(paymentId: string, signature: string): Promise<boolean>;
 }
 
 export function createCallbackSigner(secret: string): CallbackSigner {
-  let key: Promise<CryptoKey> | undefined;
+  let key: Promise<HmacKey> | undefined;
   const hmacKey = () => (key ??= purposeKey(secret, 'callback-signature'));
 
   return {
     async callbackParameters(paymentId) {
-      const signature = await crypto.subtle.sign('HMAC', await hmacKey(), new TextEncoder().encode(paymentId));
-      return new URLSearchParams({ p: paymentId, s: base64url(new Uint8Array(signature)) }).toString();
+      const signature = (await hmacKey()).sign(paymentId);
+      return new URLSearchParams({ p: paymentId, s: base64url(signature) }).toString();
     },
     async verify(paymentId, signature) {
       const bytes = fromBase64url(signature);
       if (!bytes || bytes.length !== 32) return false;
-      return crypto.subtle.verify('HMAC', await hmacKey(), bytes, new TextEncoder().encode(paymentId));
+      return (await hmacKey()).verify(bytes, paymentId);
     },
   };
 }

@@ -4,11 +4,11 @@
 // own random part. Whether a request comes from a payment's payer is then checked from its cookie and the
 // payment id alone: no field in the store, the same answer on every instance, and a payment id, which
 // travels in URLs, tells nothing of the cookie that owns it. A payment id without a tag (made before payer
-// binding) has no payer. Web Crypto only.
+// binding) has no payer.
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { base64url, fromBase64url } from '../base64url.js';
-import { purposeKey } from '../keys.js';
+import { purposeKey, sameBytes, type HmacKey } from '../keys.js';
 
 /** The cookie's name; `__Host-izly_payer` on an https site. */
 const COOKIE_NAME = 'izly_payer';
@@ -22,19 +22,9 @@ const COOKIE_MAX_AGE_SECONDS = 24 * 60 * 60;
 const RANDOM_BYTES = 16;
 const TAG_BYTES = 12;
 const PAYER_ID = /^[A-Za-z0-9_-]{43}$/;
-/** How many answers of `isPayerOf` are kept (about 100 bytes each). */
-const MEMO_SIZE = 10_000;
-
-/** Compares two byte arrays of equal length without an early exit. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) difference |= a[i]! ^ b[i]!;
-  return difference === 0;
-}
 
 export class PayerBinding {
-  #key: Promise<CryptoKey> | undefined;
-  readonly #answers = new Map<string, boolean>();
+  #key: Promise<HmacKey> | undefined;
   readonly #alwaysSecure: boolean;
 
   /** `allowedOrigins` all https: the cookie is a `__Host-` one even when a proxy in front ends TLS. */
@@ -51,8 +41,7 @@ export class PayerBinding {
    * browser that made the key ever sent it; `create.ts` still honours it for `KEY_AS_PAYER_MS` only.
    */
   async payerForKey(idempotencyKey: string): Promise<string> {
-    const key = await (this.#key ??= purposeKey(this.secret, 'payer-binding'));
-    return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`idempotency-key:${idempotencyKey}`))));
+    return base64url((await this.#hmacKey()).sign(`idempotency-key:${idempotencyKey}`));
   }
 
   /** The payer id in the request's cookie, or null when there is none or it is not one of ours in form. */
@@ -81,30 +70,20 @@ export class PayerBinding {
     return `pay_${base64url(id)}`;
   }
 
-  /**
-   * True when `payer` (from the request's cookie) started the payment `paymentId`. The answers are kept for
-   * a while (a waiting button asks about its payment again and again, and an HMAC through Web Crypto costs
-   * tens of microseconds); the memo is emptied whenever it is full, so it stays bounded.
-   */
+  /** True when `payer` (from the request's cookie) started the payment `paymentId`. */
   async isPayerOf(payer: string | null, paymentId: string): Promise<boolean> {
     if (payer === null || !paymentId.startsWith('pay_')) return false;
-    const memo = `${payer} ${paymentId}`;
-    const known = this.#answers.get(memo);
-    if (known !== undefined) return known;
     const bytes = fromBase64url(paymentId.slice(4));
-    const answer =
-      bytes !== null &&
-      bytes.length === RANDOM_BYTES + TAG_BYTES &&
-      sameBytes(bytes.subarray(RANDOM_BYTES), await this.#tag(payer, bytes.subarray(0, RANDOM_BYTES)));
-    if (this.#answers.size >= MEMO_SIZE) this.#answers.clear();
-    this.#answers.set(memo, answer);
-    return answer;
+    if (bytes === null || bytes.length !== RANDOM_BYTES + TAG_BYTES) return false;
+    return sameBytes(bytes.subarray(RANDOM_BYTES), await this.#tag(payer, bytes.subarray(0, RANDOM_BYTES)));
   }
 
   async #tag(payer: string, random: Uint8Array): Promise<Uint8Array> {
-    const key = await (this.#key ??= purposeKey(this.secret, 'payer-binding'));
-    const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`payment:${payer}.${base64url(random)}`));
-    return new Uint8Array(mac, 0, TAG_BYTES);
+    return (await this.#hmacKey()).sign(`payment:${payer}.${base64url(random)}`).subarray(0, TAG_BYTES);
+  }
+
+  #hmacKey(): Promise<HmacKey> {
+    return (this.#key ??= purposeKey(this.secret, 'payer-binding'));
   }
 
   #secure(c: Context): boolean {
