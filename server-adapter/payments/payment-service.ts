@@ -40,6 +40,8 @@ export interface PaymentService {
   reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
   /** Resolves once the hooks started so far in the background (after a change was durable) have returned. */
   hooksSettled(): Promise<void>;
+  /** True while a hook started in the background has not returned. */
+  hooksRunning(): boolean;
 }
 
 export function createPaymentService(options: ResolvedIzlyPayOptions, client: IzlyClient, signer: CallbackSigner, waiters: PaymentWaiters): PaymentService {
@@ -60,5 +62,6 @@ export function createPaymentService(options: ResolvedIzlyPayOptions, client: Iz
     refund: (paymentId) => refunds.refund(paymentId),
     reconcile: (reconcileOptions) => reconcile(parts, reconcileOptions),
     hooksSettled: () => transitions.hooksSettled(),
+    hooksRunning: () => transitions.hooksRunning(),
   };
 }

@@ -4,6 +4,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { RETURNED_PARAM, WAIT_PARAM, type ErrorAnswer } from '../../contract/browser-contract.js';
+import { handToRuntime } from '../background-work.js';
 import { IzlyPayError } from '../errors.js';
 import { parseIzlyCallback } from '../izly/web-payments.js';
 import type { ResolvedIzlyPayOptions } from '../options.js';
@@ -120,18 +121,12 @@ function waitSecondsOf(c: Context): number {
 /**
  * Hands the hooks a request started in the background to the runtime's `waitUntil` (Workers' execution
  * context), so that they are not cut short once the answer is sent; elsewhere (Node, Bun, Deno) the
- * process keeps running them. Hono's `executionCtx` throws where the runtime has none.
+ * process keeps running them.
  */
 function keepHooksRunning(service: PaymentService): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    let executionCtx: { waitUntil(promise: Promise<unknown>): void } | undefined;
-    try {
-      executionCtx = c.executionCtx;
-    } catch {
-      return;
-    }
-    executionCtx.waitUntil(service.hooksSettled());
+    if (service.hooksRunning()) handToRuntime(c, () => service.hooksSettled());
   };
 }
 

@@ -89,6 +89,11 @@ export class PaymentTransitions {
     await Promise.all([...this.backgroundHooks]);
   }
 
+  /** True while a hook started in the background has not returned. */
+  hooksRunning(): boolean {
+    return this.backgroundHooks.size > 0;
+  }
+
   /**
    * Runs the hook the record owes (its caller holds the attempt: it made the mark, or claimed a retry).
    * Success clears the mark; a throw is recorded and the next attempt scheduled, or, after the last retry,
