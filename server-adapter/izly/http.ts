@@ -139,7 +139,9 @@ async function attemptOnce(settings: IzlyTransportSettings, request: IzlyRequest
   let response: Response;
   let text: string;
   try {
-    const init: RequestInit = { method: request.method, headers: request.headers, signal: controller.signal };
+    // Izly's API never redirects; one that does is not followed with our key (`'error'`). On Node this mode
+    // also spares fetch a copy of the request it makes to follow redirects (~75 µs of CPU per call).
+    const init: RequestInit = { method: request.method, headers: request.headers, signal: controller.signal, redirect: 'error' };
     if (request.body !== undefined) init.body = JSON.stringify(request.body);
     // The runtime's fetch gets the URL and init: a `Request` built first would be copied again by fetch
     // (its body teed), which costs more than the rest of a payment's creation on Node.

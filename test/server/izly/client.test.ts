@@ -2,6 +2,8 @@
 // what it returns, and the error it throws for each failure.
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox } from '../../../sandbox/index.js';
 import {
   createIzlyClient,
@@ -17,6 +19,12 @@ import {
 import { API_KEY, APP_IDENTIFIER, STUDENT } from '../helpers/harness.js';
 
 const BASE = 'http://sandbox.test';
+
+/** A plain HTTP server on a free loopback port. */
+function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
 
 describe('createIzlyClient()', () => {
   let sandbox: Sandbox;
@@ -176,6 +184,27 @@ describe('createIzlyClient()', () => {
         .catch((e: unknown) => e);
       assert.ok(error instanceof IzlyUnexpectedAnswerError);
       assert.equal(error.name, 'IzlyUnexpectedAnswerError');
+    });
+
+    test('a redirect is not followed: IzlyNetworkError, and the place it points to is never sent the key', async () => {
+      const elsewhere: string[] = [];
+      const target = await listen((request, response) => {
+        elsewhere.push(String(request.headers.authorization));
+        response.end('{}');
+      });
+      const redirecting = await listen((_, response) => {
+        response.writeHead(307, { Location: `${target.url}/api/Izly/WebPayments` }).end();
+      });
+      try {
+        const izly = createIzlyClient({ baseUrl: redirecting.url, appIdentifier: 'a', apiKey: 'k', retries: 0 });
+        const error = await izly.initiatePayment({ amount: 100, clientOrderId: 'A' }).catch((e: unknown) => e);
+        assert.ok(error instanceof IzlyNetworkError);
+        assert.match(error.message, /redirect/);
+        assert.deepEqual(elsewhere, []);
+      } finally {
+        redirecting.server.close();
+        target.server.close();
+      }
     });
 
     test('an unreachable Izly is IzlyNetworkError', async () => {
