@@ -5,9 +5,12 @@
 // Checkpoints are off during the run, so that the WAL's growth is every byte the creations wrote; with
 // `checkpoints`, the store's own automatic checkpoints run as in production (the CPU figures then include
 // them, the WAL figure does not mean much).
-// Run: node --import tsx bench/sqlite-creation-cost.ts [creations, default 3000] [checkpoints]
+// With a concurrency above 1, that many creations run at once (as under a rush of clicks), and the driver's
+// group commits put the batches of one turn of the event loop in one commit: commits per creation then fall
+// below two, and the WAL bytes with them.
+// Run: node --import tsx bench/sqlite-creation-cost.ts [creations, default 3000] [checkpoints|-] [concurrency, default 1]
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newPaymentRecord } from '../server-adapter/stores/payment-store.js';
@@ -17,14 +20,14 @@ import type { SqlStatement, SqlValue } from '../server-adapter/stores/sqlite/sql
 
 const CREATIONS = Number(process.argv[2] ?? 3000);
 const WITH_CHECKPOINTS = process.argv[3] === 'checkpoints';
+const CONCURRENCY = Number(process.argv[4] ?? 1);
 const WARM_UP = 200;
 /** A WAL frame: a 24-byte header and a page of 4096 bytes. */
 const FRAME_BYTES = 4096 + 24;
 
-/** The driver, counting the statements it runs and its batches (each one commit). */
+/** The driver, counting the statements the store asks it to run (its own BEGIN, COMMIT and savepoints aside). */
 class CountingDriver extends SyncSqliteDriver {
   statements = 0;
-  commits = 0;
 
   override all(sql: string, params: readonly SqlValue[]) {
     this.statements++;
@@ -32,8 +35,7 @@ class CountingDriver extends SyncSqliteDriver {
   }
 
   override batch(statements: readonly SqlStatement[]) {
-    this.statements += statements.length + 2; // BEGIN and COMMIT
-    this.commits++;
+    this.statements += statements.length;
     return super.batch(statements);
   }
 
@@ -89,6 +91,14 @@ async function createOne(store: ReturnType<typeof sqlitePaymentStore>, n: number
   if (moved?.status !== 'pending') throw new Error('not pending');
 }
 
+/** The commits in a WAL file: a commit's last frame holds the database's size after it (0 in the others). */
+function commitsInWal(walPath: string): number {
+  const wal = readFileSync(walPath);
+  let commits = 0;
+  for (let offset = 32; offset + FRAME_BYTES <= wal.length; offset += FRAME_BYTES) if (wal.readUInt32BE(offset + 4) !== 0) commits++;
+  return commits;
+}
+
 async function main(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'izly-pay-sqlite-cost-'));
   const path = join(folder, 'payments.sqlite');
@@ -102,10 +112,14 @@ async function main(): Promise<void> {
     const walBefore = statSync(`${path}-wal`).size;
     if (!WITH_CHECKPOINTS) walSize = () => statSync(`${path}-wal`).size;
     [walOf.insert, walOf.move] = [0, 0];
-    const [statements, commits] = [driver.statements, driver.commits];
+    const statements = driver.statements;
     const cpu = process.cpuUsage();
     const started = performance.now();
-    for (let n = WARM_UP; n < WARM_UP + CREATIONS; n++) await createOne(store, n);
+    let next = WARM_UP;
+    const worker = async () => {
+      while (next < WARM_UP + CREATIONS) await createOne(store, next++);
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const used = process.cpuUsage(cpu);
     const wallMicros = (performance.now() - started) * 1000;
     // What the automatic checkpoints would have cost these creations: one checkpoint of their whole WAL.
@@ -120,11 +134,12 @@ async function main(): Promise<void> {
       JSON.stringify({
         creations: CREATIONS,
         checkpoints: WITH_CHECKPOINTS,
+        concurrency: CONCURRENCY,
         wallMicros: per(wallMicros),
         userMicros: per(used.user),
         systemMicros: per(used.system),
         statements: per(driver.statements - statements),
-        commits: per(driver.commits - commits),
+        commits: WITH_CHECKPOINTS ? null : per(commitsInWal(`${path}-wal`)),
         walBytes: per(walBytes),
         walFrames: per(walBytes / FRAME_BYTES),
         checkpointWallMicros: per(checkpointWallMicros),

@@ -254,3 +254,63 @@ describe('sqliteStore: two stores opening a new file at once', () => {
     }
   });
 });
+
+describe('the SQLite file driver: batches of one turn of the event loop share one commit', () => {
+  test('each batch keeps its own atomicity: a failing one is undone alone and rejects alone, the others commit together', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
+    const path = join(folder, 'group.db');
+    const driver = new SyncSqliteDriver(new Database(path) as unknown as SyncConnection);
+    // Another connection, as another process would have: its data_version counts the commits made by others.
+    const other = new Database(path);
+    try {
+      await driver.batch([{ sql: 'CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER)', params: [] }]);
+      const versionBefore = other.pragma('data_version', { simple: true }) as number;
+      const insert = (k: string, n: number) => ({ sql: 'INSERT INTO t (k, n) VALUES (?, ?)', params: [k, n] });
+      const outcomes = await Promise.allSettled([
+        driver.batch([insert('a', 1), insert('b', 2)]),
+        // Its second insert breaks the primary key: its first one must be undone with it.
+        driver.batch([insert('c', 3), insert('a', 4)]),
+        driver.batch([{ sql: 'UPDATE t SET n = n + 10 WHERE k = ?', params: ['a'] }, insert('d', 5)]),
+      ]);
+      assert.deepEqual(
+        outcomes.map((outcome) => outcome.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.deepEqual((outcomes[0] as PromiseFulfilledResult<number[]>).value, [1, 1]);
+      assert.match(String((outcomes[1] as PromiseRejectedResult).reason), /UNIQUE constraint failed/);
+      assert.deepEqual((outcomes[2] as PromiseFulfilledResult<number[]>).value, [1, 1]);
+      assert.deepEqual(other.prepare('SELECT k, n FROM t ORDER BY k').all(), [
+        { k: 'a', n: 11 },
+        { k: 'b', n: 2 },
+        { k: 'd', n: 5 },
+      ]);
+      assert.equal((other.pragma('data_version', { simple: true }) as number) - versionBefore, 1, 'one commit for the three batches');
+      // A batch alone, failing, leaves nothing either.
+      await assert.rejects(driver.batch([insert('e', 6), insert('b', 7)]), /UNIQUE constraint failed/);
+      assert.deepEqual(other.prepare("SELECT count(*) AS n FROM t WHERE k = 'e'").get(), { n: 0 });
+    } finally {
+      other.close();
+      driver.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test('a batch still queued when the driver closes is committed first', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
+    const path = join(folder, 'close.db');
+    const driver = new SyncSqliteDriver(new Database(path) as unknown as SyncConnection);
+    try {
+      const written = driver.batch([
+        { sql: 'CREATE TABLE t (k TEXT)', params: [] },
+        { sql: "INSERT INTO t VALUES ('kept')", params: [] },
+      ]);
+      driver.close();
+      assert.deepEqual(await written, [0, 1]);
+      const reopened = new Database(path);
+      assert.deepEqual(reopened.prepare('SELECT k FROM t').all(), [{ k: 'kept' }]);
+      reopened.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
