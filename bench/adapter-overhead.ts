@@ -1,7 +1,8 @@
 // 2. Adapter overhead: GET /izly/payments/{id} of a paid payment (memory store, then SQLite) against a bare
 // Hono route answering the same JSON on the same server, with autocannon in another process on another core.
+// The three routes are measured in turn, `rounds` times, and each figure is the median of its route's runs.
 import { startChild } from './child-process.js';
-import { startLoadGenerator, type LoadResult } from './load-generator.js';
+import { medianRun, startLoadGenerator, type LoadResult } from './load-generator.js';
 import { figure, type BenchResult, type Figure } from './report.js';
 
 export interface LoadSettings {
@@ -10,14 +11,16 @@ export interface LoadSettings {
   seconds: number;
 }
 
-export async function adapterOverhead(settings: LoadSettings): Promise<BenchResult> {
+export async function adapterOverhead(settings: LoadSettings, rounds: number): Promise<BenchResult> {
   const server = await startChild<{ paths: { bare: string; memory: string; sqlite: string } }>('bench/children/read-server.ts', { role: 'server' });
   const load = await startLoadGenerator();
   try {
     const measure = (url: string) => load.run({ url, method: 'GET', ...settings });
-    const bare = await measure(server.ready.paths.bare);
-    const memory = await measure(server.ready.paths.memory);
-    const sqlite = await measure(server.ready.paths.sqlite);
+    const runs = { bare: [] as LoadResult[], memory: [] as LoadResult[], sqlite: [] as LoadResult[] };
+    for (let round = 0; round < rounds; round++) {
+      for (const route of ['bare', 'memory', 'sqlite'] as const) runs[route].push(await measure(server.ready.paths[route]));
+    }
+    const [bare, memory, sqlite] = [medianRun(runs.bare), medianRun(runs.memory), medianRun(runs.sqlite)];
     for (const [name, result] of Object.entries({ bare, memory, sqlite })) {
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
     }
@@ -59,7 +62,7 @@ export async function adapterOverhead(settings: LoadSettings): Promise<BenchResu
     return {
       figures,
       notes: [
-        `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s per route, one route after the other, all three routes on one @hono/node-server over loopback`,
+        `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s per route, one route after the other, all three routes on one @hono/node-server over loopback; ${rounds} round${rounds === 1 ? '' : 's'}, each figure the median of its route's runs`,
         `requests counted: bare ${bare.total}, memory ${memory.total}, SQLite ${sqlite.total}; latency is autocannon's (1 ms resolution)`,
       ],
     };

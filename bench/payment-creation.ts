@@ -1,9 +1,12 @@
 // 3. Payment creation: POST /izly/payments per second, the adapter calling the sandbox of the same process
 // over loopback, beside the sandbox's own POST /api/Izly/WebPayments called directly. Every request is a
 // new order with a new Idempotency-Key (autocannon's `[<id>]`), so each one creates an Izly operation.
+// The four lines are measured in turn, `rounds` times, and each figure is the median of its line's runs:
+// on this 2-core machine one run of a line moved by ±30% from the next, which one round turned into a
+// ratio off by as much.
 import { startChild } from './child-process.js';
 import type { LoadSettings } from './adapter-overhead.js';
-import { startLoadGenerator, type LoadResult } from './load-generator.js';
+import { medianRun, startLoadGenerator, type LoadResult } from './load-generator.js';
 import { DEMO_API_KEY, DEMO_APP_ID, IZLY_CONTENT_TYPE } from './children/bench-constants.js';
 import { figure, type BenchResult, type Figure } from './report.js';
 
@@ -30,12 +33,11 @@ function checked(name: string, { result, operations }: { result: LoadResult; ope
   return result;
 }
 
-export async function paymentCreation(settings: LoadSettings): Promise<BenchResult> {
+export async function paymentCreation(settings: LoadSettings, rounds: number): Promise<BenchResult> {
   const load = await startLoadGenerator();
   try {
-    const direct = checked(
-      'sandbox',
-      await measureOn('memory', ({ sandboxUrl }) =>
+    const sandboxDirect = () =>
+      measureOn('memory', ({ sandboxUrl }) =>
         load.run({
           url: `${sandboxUrl}/api/Izly/WebPayments`,
           method: 'POST',
@@ -43,9 +45,8 @@ export async function paymentCreation(settings: LoadSettings): Promise<BenchResu
           body: JSON.stringify({ Amount: 250, ClientOrderId: '[<id>]', CallbackParameters: 'p=bench', RedirectUrlAfterPayment: 'https://shop.example/order' }),
           ...settings,
         }),
-      ),
-    );
-    const throughPartner = (store: 'memory' | 'sqlite', path: string) =>
+      );
+    const throughPartner = (store: 'memory' | 'sqlite', path: string) => () =>
       measureOn(store, ({ partnerUrl }) =>
         load.run({
           url: `${partnerUrl}${path}`,
@@ -55,9 +56,17 @@ export async function paymentCreation(settings: LoadSettings): Promise<BenchResu
           ...settings,
         }),
       );
-    const forward = checked('bare forwarder', await throughPartner('memory', '/forward/payments'));
-    const memory = checked('adapter (memory)', await throughPartner('memory', '/izly/payments'));
-    const sqlite = checked('adapter (SQLite)', await throughPartner('sqlite', '/izly/payments'));
+    const lines = {
+      sandbox: sandboxDirect,
+      'bare forwarder': throughPartner('memory', '/forward/payments'),
+      'adapter (memory)': throughPartner('memory', '/izly/payments'),
+      'adapter (SQLite)': throughPartner('sqlite', '/izly/payments'),
+    };
+    const runs = new Map<string, LoadResult[]>(Object.keys(lines).map((name) => [name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, measure] of Object.entries(lines)) runs.get(name)!.push(checked(name, await measure()));
+    }
+    const [direct, forward, memory, sqlite] = [...runs.values()].map(medianRun) as [LoadResult, LoadResult, LoadResult, LoadResult];
 
     const figures: Figure[] = [];
     for (const [store, result] of [
@@ -107,7 +116,8 @@ export async function paymentCreation(settings: LoadSettings): Promise<BenchResu
     return {
       figures,
       notes: [
-        `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s; a fresh server process per line (sandbox + adapter in one process on the server core), so stores start empty`,
+        `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s; a fresh server process per run (sandbox + adapter in one process on the server core), so stores start empty`,
+        `${rounds} round${rounds === 1 ? '' : 's'} of the four lines in turn; each figure is the median of its line's runs`,
         `payments created: sandbox direct ${direct.total}, bare forwarder ${forward.total}, adapter memory ${memory.total}, adapter SQLite ${sqlite.total} (each request a new order and key)`,
         "the floor: a bare Hono route on the partner server that POSTs the same payment to the sandbox with fetch and answers its JSON — a second HTTP server and an HTTP client per payment, which no adapter avoids; the ratio against it is the adapter's own share",
       ],
