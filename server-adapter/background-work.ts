@@ -47,15 +47,24 @@ export class BackgroundWork {
 
   /** `store`, whose calls made while a background timer fires are tracked until they answer. */
   trackedStore(store: PaymentStore): PaymentStore {
+    // One wrapper per method, made at its first call: a status read makes a store call, and a closure
+    // made for each would be garbage for the collector at every request.
+    const wrappers = new WeakMap<(...args: unknown[]) => unknown, (...args: unknown[]) => unknown>();
     return new Proxy(store, {
       get: (target, property) => {
         const value: unknown = Reflect.get(target, property, target);
         if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          const result: unknown = Reflect.apply(value, target, args);
-          if (this.startedByTimer && result instanceof Promise) this.startedByTimer.push(result);
-          return result;
-        };
+        const method = value as (...args: unknown[]) => unknown;
+        let wrapper = wrappers.get(method);
+        if (!wrapper) {
+          wrapper = (...args: unknown[]) => {
+            const result: unknown = Reflect.apply(method, target, args);
+            if (this.startedByTimer && result instanceof Promise) this.startedByTimer.push(result);
+            return result;
+          };
+          wrappers.set(method, wrapper);
+        }
+        return wrapper;
       },
     });
   }
