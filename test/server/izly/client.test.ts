@@ -186,7 +186,7 @@ describe('createIzlyClient()', () => {
       assert.equal(error.name, 'IzlyUnexpectedAnswerError');
     });
 
-    test('a redirect is not followed: IzlyNetworkError, and the place it points to is never sent the key', async () => {
+    test('a redirect is not followed: IzlyUnexpectedAnswerError, and the place it points to is never asked', async () => {
       const elsewhere: string[] = [];
       const target = await listen((request, response) => {
         elsewhere.push(String(request.headers.authorization));
@@ -198,8 +198,9 @@ describe('createIzlyClient()', () => {
       try {
         const izly = createIzlyClient({ baseUrl: redirecting.url, appIdentifier: 'a', apiKey: 'k', retries: 0 });
         const error = await izly.initiatePayment({ amount: 100, clientOrderId: 'A' }).catch((e: unknown) => e);
-        assert.ok(error instanceof IzlyNetworkError);
-        assert.match(error.message, /redirect/);
+        assert.ok(error instanceof IzlyUnexpectedAnswerError);
+        assert.equal(error.httpStatus, 307);
+        assert.match(error.message, /a redirect, which is not followed/);
         assert.deepEqual(elsewhere, []);
       } finally {
         redirecting.server.close();
