@@ -6,7 +6,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../widget/connect-button/connect-button.js';
 import type { IzlyConnectButton } from '../../widget/connect-button/connect-button.js';
 import { describeButtonBase, inner, statusOf, text } from './button-base-tests.js';
-import { STUDENT, loaded } from './flow-helpers.js';
+import { STUDENT, loaded, windowsOpened } from './flow-helpers.js';
 
 const LOGIN_PAGE = /\/oauth\/Home\/Authorize/i;
 
@@ -57,20 +57,11 @@ describe('<izly-connect-button>', () => {
   });
 
   describe('with the real adapter and sandbox', () => {
-    let open: typeof window.open;
-    let popups: Array<Window | null>;
-    beforeEach(() => {
-      open = window.open;
-      popups = [];
-      window.open = (...args) => {
-        const popup = open.apply(window, args);
-        popups.push(popup);
-        return popup;
-      };
-    });
+    const windows = windowsOpened();
+    const popups = windows.opened;
+    beforeEach(() => windows.track());
     afterEach(async () => {
-      window.open = open;
-      for (const popup of popups) popup?.close();
+      windows.closeAll();
       await endLoginInProgress();
       await logOut();
     });

@@ -78,6 +78,42 @@ export function arriveWithPayment(paymentId: string): () => void {
 }
 
 export const inner = (el: IzlyPayButton) => el.shadowRoot!.querySelector('button')!;
+
+/** The button's accessible name as axe computes it (the name a screen reader announces); the test imports axe-core. */
+export function accessibleName(el: Element): string {
+  const { axe } = window as unknown as { axe: typeof import('axe-core') };
+  axe.setup(document.body);
+  try {
+    return axe.commons.text.accessibleText(el.shadowRoot!.querySelector('button')!).replace(/\s+/g, ' ');
+  } finally {
+    axe.teardown();
+  }
+}
+
+/**
+ * Every window this page opens (`window.open`) from `track()` on, in `opened`, closed by `closeAll()`: a test
+ * calls one in its `beforeEach` and the other in its `afterEach`. A window left open (on a payment's page)
+ * would be reused, by its name, by the next button that opens its popup.
+ */
+export function windowsOpened(): { opened: Array<Window | null>; track(): void; closeAll(): void } {
+  const open = window.open;
+  const opened: Array<Window | null> = [];
+  return {
+    opened,
+    track() {
+      opened.length = 0;
+      window.open = (...args) => {
+        const popup = open.apply(window, args);
+        opened.push(popup);
+        return popup;
+      };
+    },
+    closeAll() {
+      window.open = open;
+      for (const popup of opened) popup?.close();
+    },
+  };
+}
 export const statusText = (el: IzlyPayButton) => el.shadowRoot!.querySelector('[part="status"]')!.textContent!.replace(/\s+/g, ' ').trim();
 
 /**

@@ -8,20 +8,18 @@ import 'axe-core/axe.min.js';
 import '../../widget/pay-button/pay-button.js';
 import '../../widget/connect-button/connect-button.js';
 import type { IzlyPayButton } from '../../widget/pay-button/pay-button.js';
-import { BROKE_STUDENT, arriveWithPayment, createPayment, decide, faultChannel, inner, newOrder, statusText } from './flow-helpers.js';
-
-type Axe = typeof import('axe-core');
-
-/** The button's accessible name as axe computes it (the name a screen reader announces). */
-function accessibleName(el: Element): string {
-  const { axe } = window as unknown as { axe: Axe };
-  axe.setup(document.body);
-  try {
-    return axe.commons.text.accessibleText(el.shadowRoot!.querySelector('button')!).replace(/\s+/g, ' ');
-  } finally {
-    axe.teardown();
-  }
-}
+import {
+  BROKE_STUDENT,
+  accessibleName,
+  arriveWithPayment,
+  createPayment,
+  decide,
+  faultChannel,
+  inner,
+  newOrder,
+  statusText,
+  windowsOpened,
+} from './flow-helpers.js';
 
 /** WCAG's contrast ratio between two computed colours (`rgb(r, g, b)`). */
 function contrast(a: string, b: string): number {
@@ -45,21 +43,12 @@ describe('<izly-pay-button> accessibility', () => {
   let leave: (() => void) | null = null;
   /** Held requests of the fault proxy, released after each test. */
   let held: Array<() => Promise<void>> = [];
-  const open = window.open;
-  let popups: Array<Window | null> = [];
-  beforeEach(() => {
-    popups = [];
-    window.open = (...args) => {
-      const popup = open.apply(window, args);
-      popups.push(popup);
-      return popup;
-    };
-  });
+  const windows = windowsOpened();
+  beforeEach(() => windows.track());
   afterEach(async () => {
     leave?.();
     leave = null;
-    window.open = open;
-    for (const popup of popups) popup?.close();
+    windows.closeAll();
     await Promise.all(held.map((release) => release()));
     held = [];
   });

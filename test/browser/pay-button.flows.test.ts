@@ -5,7 +5,19 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../widget/pay-button/pay-button.js';
 import type { IzlyPayButton } from '../../widget/pay-button/pay-button.js';
-import { BROKE_STUDENT, arriveWithPayment, createPayment, decide, faultChannel, inner, loaded, newOrder, paymentPage, statusText } from './flow-helpers.js';
+import {
+  BROKE_STUDENT,
+  arriveWithPayment,
+  createPayment,
+  decide,
+  faultChannel,
+  inner,
+  loaded,
+  newOrder,
+  paymentPage,
+  statusText,
+  windowsOpened,
+} from './flow-helpers.js';
 
 const storedFor = (orderId: string) => sessionStorage.getItem(`izly-pay:${orderId}`);
 
@@ -16,22 +28,10 @@ describe('<izly-pay-button> with the real adapter and sandbox', () => {
     leave = null;
   });
 
-  // Every window this page opens, closed after each test: one left open (on a payment's page) would be
-  // reused, by its name, by the next button that opens its popup.
-  const open = window.open;
-  let popups: Array<Window | null> = [];
-  beforeEach(() => {
-    popups = [];
-    window.open = (...args) => {
-      const popup = open.apply(window, args);
-      popups.push(popup);
-      return popup;
-    };
-  });
-  afterEach(() => {
-    window.open = open;
-    for (const popup of popups) popup?.close();
-  });
+  const windows = windowsOpened();
+  const popups = windows.opened;
+  beforeEach(() => windows.track());
+  afterEach(() => windows.closeAll());
 
   describe('resuming after a redirect', () => {
     it('paid: follows the payment from the URL, shows the server amount, fires izly-pay-success, cleans up', async () => {

@@ -8,20 +8,19 @@ import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import 'axe-core/axe.min.js';
 import '../../widget/pay-button/pay-button.js';
 import type { IzlyPayButton } from '../../widget/pay-button/pay-button.js';
-import { BROKE_STUDENT, arriveWithPayment, createPayment, decide, inner, loaded, newOrder, paymentPage, statusText } from './flow-helpers.js';
-
-type Axe = typeof import('axe-core');
-
-/** The button's accessible name as axe computes it. */
-function accessibleName(el: Element): string {
-  const { axe } = window as unknown as { axe: Axe };
-  axe.setup(document.body);
-  try {
-    return axe.commons.text.accessibleText(el.shadowRoot!.querySelector('button')!).replace(/\s+/g, ' ');
-  } finally {
-    axe.teardown();
-  }
-}
+import {
+  BROKE_STUDENT,
+  accessibleName,
+  arriveWithPayment,
+  createPayment,
+  decide,
+  inner,
+  loaded,
+  newOrder,
+  paymentPage,
+  statusText,
+  windowsOpened,
+} from './flow-helpers.js';
 
 const UNPAID_DEBT_STUDENT = { identifier: 'impaye@izly.test', password: 'izly1234' };
 
@@ -76,21 +75,13 @@ function answerReads(prefix: string, payment: object): () => void {
 }
 
 describe('<izly-pay-button> at the edges of a payment', () => {
-  const open = window.open;
-  let popups: Array<Window | null> = [];
+  const windows = windowsOpened();
+  const popups = windows.opened;
   let leave: (() => void) | null = null;
   let after: (() => void) | null = null;
-  beforeEach(() => {
-    popups = [];
-    window.open = (...args) => {
-      const popup = open.apply(window, args);
-      popups.push(popup);
-      return popup;
-    };
-  });
+  beforeEach(() => windows.track());
   afterEach(async () => {
-    window.open = open;
-    for (const popup of popups) popup?.close();
+    windows.closeAll();
     leave?.();
     after?.();
     leave = after = null;

@@ -5,7 +5,18 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../widget/pay-button/pay-button.js';
 import type { IzlyPayButton } from '../../widget/pay-button/pay-button.js';
-import { BROKE_STUDENT, arriveWithPayment, createPayment, decide, faultChannel, inner, newOrder, statusText, type ProxyLogEntry } from './flow-helpers.js';
+import {
+  BROKE_STUDENT,
+  arriveWithPayment,
+  createPayment,
+  decide,
+  faultChannel,
+  inner,
+  newOrder,
+  statusText,
+  windowsOpened,
+  type ProxyLogEntry,
+} from './flow-helpers.js';
 
 const SLOW_FR = 'Paiement en cours de vérification, vous pouvez revenir plus tard.';
 const SLOW_EN = 'Your payment is still being checked; you can come back later.';
@@ -138,13 +149,8 @@ describe('<izly-pay-button> with a slow or refusing adapter', () => {
       await proxy.queue('429', '429');
       const el = await fixture<IzlyPayButton>(html`<izly-pay-button order=${newOrder(330)} mode="popup" endpoint=${proxy.endpoint}></izly-pay-button>`);
       const errors = countErrors(el);
-      const popups: Array<Window | null> = [];
-      const open = window.open;
-      window.open = (...args) => {
-        const popup = open.apply(window, args);
-        popups.push(popup);
-        return popup;
-      };
+      const windows = windowsOpened();
+      windows.track();
       try {
         const seen = recordStatus(el);
         const pending = oneEvent(el, 'izly-pay-pending');
@@ -159,8 +165,7 @@ describe('<izly-pay-button> with a slow or refusing adapter', () => {
         expect(new Set(posts.map((entry) => entry.idempotencyKey)).size).to.equal(1);
         for (const pause of pauses(posts)) expect(pause).to.be.at.least(1000);
       } finally {
-        window.open = open;
-        for (const popup of popups) popup?.close();
+        windows.closeAll();
         el.remove();
       }
     });

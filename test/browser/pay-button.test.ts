@@ -6,6 +6,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../widget/pay-button/pay-button.js';
 import type { IzlyPayButton } from '../../widget/pay-button/pay-button.js';
 import { describeButtonBase, inner, statusOf, text } from './button-base-tests.js';
+import { windowsOpened } from './flow-helpers.js';
 
 /** A port where nothing listens on the loopback: fetch fails as it does when the network is down. */
 const UNREACHABLE = 'http://127.0.0.1:9/izly';
@@ -92,13 +93,9 @@ describe('<izly-pay-button>', () => {
 
     it('in a popup, opens the window inside the click and closes it when the server cannot be reached', async () => {
       const el = await fixture<IzlyPayButton>(html`<izly-pay-button order="A-6" mode="popup" endpoint=${UNREACHABLE}></izly-pay-button>`);
-      const open = window.open;
-      const opened: Array<Window | null> = [];
-      window.open = (...args) => {
-        const popup = open.apply(window, args);
-        opened.push(popup);
-        return popup;
-      };
+      const windows = windowsOpened();
+      const opened = windows.opened;
+      windows.track();
       try {
         const failed = oneEvent(el, 'izly-pay-error');
         inner(el).click();
@@ -108,7 +105,7 @@ describe('<izly-pay-button>', () => {
         await failed;
         expect(opened[0]!.closed).to.equal(true);
       } finally {
-        window.open = open;
+        windows.closeAll();
       }
     });
   });
