@@ -19,5 +19,5 @@ export function sqliteStore(path: string, options: SqliteFileOptions = {}): Paym
   makeFolderOf(path);
   const database = new Database(path);
   // better-sqlite3 binds numbers, strings and null as SQLite values, as SyncConnection says.
-  return sqlitePaymentStore(new SyncSqliteDriver(database as unknown as SyncConnection, options), 'sqliteStore', options);
+  return sqlitePaymentStore(new SyncSqliteDriver(database as unknown as SyncConnection, options, path), 'sqliteStore', options);
 }

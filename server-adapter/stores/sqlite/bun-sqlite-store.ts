@@ -18,5 +18,5 @@ const Connection = Database as new (path: string, options: { create: boolean }) 
  */
 export function bunSqliteStore(path: string, options: SqliteFileOptions = {}): PaymentStore {
   makeFolderOf(path);
-  return sqlitePaymentStore(new SyncSqliteDriver(new Connection(path, { create: true }), options), 'bunSqliteStore', options);
+  return sqlitePaymentStore(new SyncSqliteDriver(new Connection(path, { create: true }), options, path), 'bunSqliteStore', options);
 }

@@ -18,5 +18,5 @@ const Connection = DatabaseSync as new (path: string) => SyncConnection;
  */
 export function nodeSqliteStore(path: string, options: SqliteFileOptions = {}): PaymentStore {
   makeFolderOf(path);
-  return sqlitePaymentStore(new SyncSqliteDriver(new Connection(path), options), 'nodeSqliteStore', options);
+  return sqlitePaymentStore(new SyncSqliteDriver(new Connection(path), options, path), 'nodeSqliteStore', options);
 }

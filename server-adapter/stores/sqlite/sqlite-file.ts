@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers';
 import type { SqlDriver, SqlRow, SqlStatement, SqlValue } from './sql-driver.js';
+import { WalIndexHeader } from './wal-index.js';
 
 /** How hard a commit is pushed to the disk (SQLite's `PRAGMA synchronous`, in WAL mode). */
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
@@ -81,9 +82,20 @@ export class SyncSqliteDriver implements SqlDriver {
   readonly #release: SyncStatement;
   readonly #rollbackToSavepoint: SyncStatement;
   #queue: QueuedBatch[] = [];
+  /** The database's file, whose WAL index tells cheaply whether anything was committed; '' when none is known. */
+  readonly #path: string;
+  #walIndex: WalIndexHeader | null = null;
+  /** True until the WAL index was looked for since this connection's last commit (a new file has none before its first). */
+  #walIndexLookupDue = true;
+  #knownDataVersion: number | null = null;
 
-  constructor(connection: SyncConnection, { synchronous = 'NORMAL' }: SqliteFileOptions = {}) {
+  /**
+   * `path` is the database's file: with it, a read asks SQLite whether another connection committed only when
+   * the file's WAL index says that someone did (see `dataVersion`).
+   */
+  constructor(connection: SyncConnection, { synchronous = 'NORMAL' }: SqliteFileOptions = {}, path = '') {
     this.#connection = connection;
+    this.#path = path;
     connection.exec('PRAGMA journal_mode = WAL');
     // Another process holding the write lock is waited for, up to 5 s, instead of failing at once.
     connection.exec('PRAGMA busy_timeout = 5000');
@@ -116,8 +128,18 @@ export class SyncSqliteDriver implements SqlDriver {
   }
 
   dataVersion(): number {
-    // `get()`, not `all()`: asked before each read of a kept record, it should cost as little as it can.
-    return Number((this.#dataVersion.get() as SqlRow).data_version);
+    // Asked before each read of a kept record (every status poll), so it should cost as little as it can: while
+    // the WAL index's header is the one seen last time, nothing was committed by anyone and the version is the
+    // one SQLite gave last time. The header is read before SQLite is asked, so that a commit landing between
+    // the two is seen by the next call.
+    const maybeChanged = this.#walIndex?.changed() ?? true;
+    if (!maybeChanged && this.#knownDataVersion !== null) return this.#knownDataVersion;
+    this.#knownDataVersion = Number((this.#dataVersion.get() as SqlRow).data_version);
+    if (this.#walIndex === null && this.#walIndexLookupDue && this.#path !== '') {
+      this.#walIndexLookupDue = false;
+      this.#walIndex = WalIndexHeader.of(this.#path);
+    }
+    return this.#knownDataVersion;
   }
 
   close(): void {
@@ -154,6 +176,7 @@ export class SyncSqliteDriver implements SqlDriver {
         }
       }
       this.#commit.run();
+      this.#walIndexLookupDue = true;
     } catch (error) {
       // The batch alone failed, or the transaction itself (the disk, the commit): nothing of the group was written.
       this.#rollBackIfOpen();

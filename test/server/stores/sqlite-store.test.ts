@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +137,87 @@ describe('sqliteStore: records read lately are reused only while nothing changed
       assert.equal((await store.get('pay_cached'))?.status, 'refunded');
     } finally {
       await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('sqliteStore: the WAL index tells a read whether anything was committed', () => {
+  test('a commit by another process, and a WAL restarted by its checkpoint, are each seen at the next get', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
+    const path = join(folder, 'payments.db');
+    const store = sqliteStore(path);
+    // Another process, with its own SQLite: a change it commits must be seen by the store's next read.
+    const otherProcess = (sql: string) =>
+      execFileSync(
+        process.execPath,
+        ['-e', `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(path)}); d.exec(${JSON.stringify(sql)}); d.close();`],
+        {
+          cwd: process.cwd(),
+        },
+      );
+    try {
+      const at = '2025-01-01T10:00:00.000Z';
+      const record = newPaymentRecord({
+        id: 'pay_wal',
+        idempotencyKey: 'key-wal',
+        orderId: 'A-wal',
+        clientOrderId: 'A-wal',
+        amount: 250,
+        returnUrl: 'https://shop.test/',
+        message: null,
+        at,
+      });
+      await store.create({ ...record, status: 'pending', operationId: '8', izlyStatus: 'Pending' });
+      // Read twice: the second read is answered from the kept record, the WAL index unchanged.
+      assert.equal((await store.get('pay_wal'))?.status, 'pending');
+      assert.equal((await store.get('pay_wal'))?.status, 'pending');
+      otherProcess("UPDATE izly_payments SET status = 'paid', version = version + 1 WHERE id = 'pay_wal'");
+      assert.equal((await store.get('pay_wal'))?.status, 'paid');
+      assert.equal((await store.get('pay_wal'))?.status, 'paid');
+      // A checkpoint that empties the WAL, then a commit that starts it again from its first frame.
+      otherProcess("PRAGMA wal_checkpoint(TRUNCATE); UPDATE izly_payments SET status = 'refunded', version = version + 1 WHERE id = 'pay_wal'");
+      assert.equal((await store.get('pay_wal'))?.status, 'refunded');
+      otherProcess("UPDATE izly_payments SET message = 'seen', version = version + 1 WHERE id = 'pay_wal'");
+      assert.equal((await store.get('pay_wal'))?.message, 'seen');
+    } finally {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test('a store opened again on a file that SQLite deleted and made again (every connection had closed) still sees other commits', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'izly-pay-store-'));
+    const path = join(folder, 'payments.db');
+    try {
+      const first = sqliteStore(path);
+      const at = '2025-01-01T10:00:00.000Z';
+      await first.create(
+        newPaymentRecord({
+          id: 'pay_again',
+          idempotencyKey: 'key-again',
+          orderId: 'A-again',
+          clientOrderId: 'A-again',
+          amount: 250,
+          returnUrl: 'https://shop.test/',
+          message: null,
+          at,
+        }),
+      );
+      assert.equal((await first.get('pay_again'))?.status, 'created');
+      await first.close();
+      const second = sqliteStore(path);
+      try {
+        assert.equal((await second.get('pay_again'))?.status, 'created');
+        assert.equal((await second.get('pay_again'))?.status, 'created');
+        const other = new Database(path);
+        other.prepare("UPDATE izly_payments SET status = 'cancelled', version = version + 1 WHERE id = 'pay_again'").run();
+        other.close();
+        assert.equal((await second.get('pay_again'))?.status, 'cancelled');
+      } finally {
+        await second.close();
+      }
+    } finally {
       rmSync(folder, { recursive: true, force: true });
     }
   });
