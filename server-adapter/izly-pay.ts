@@ -72,8 +72,11 @@ export function izlyPay(options: IzlyPayOptions): IzlyPayApp {
     return errorAnswer(c, new IzlyPayError(500, 'internal_error', 'Something went wrong'));
   });
 
+  background.alsoHandOver({ running: () => service.hooksRunning(), settled: () => service.hooksSettled() });
   app.use('*', background.handOver());
-  app.use(
+  // Only where a body may come: a GET or a HEAD has none, and skips this step.
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
     '*',
     bodyDeadline(resolved.bodyTimeoutMs, resolved.clock, (c) =>
       errorAnswer(c, new IzlyPayError(408, 'request_timeout', 'The request body took too long to arrive')),

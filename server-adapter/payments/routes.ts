@@ -4,7 +4,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { RETURNED_PARAM, WAIT_PARAM, type ErrorAnswer } from '../../contract/browser-contract.js';
-import { handToRuntime } from '../background-work.js';
 import { IzlyPayError } from '../errors.js';
 import { parseIzlyCallback } from '../izly/web-payments.js';
 import type { ResolvedIzlyPayOptions } from '../options.js';
@@ -119,18 +118,6 @@ function waitSecondsOf(c: Context): number {
 }
 
 /**
- * Hands the hooks a request started in the background to the runtime's `waitUntil` (Workers' execution
- * context), so that they are not cut short once the answer is sent; elsewhere (Node, Bun, Deno) the
- * process keeps running them.
- */
-function keepHooksRunning(service: PaymentService): MiddlewareHandler {
-  return async (c, next) => {
-    await next();
-    if (service.hooksRunning()) handToRuntime(c, () => service.hooksSettled());
-  };
-}
-
-/**
  * `POST /payments` once its request is checked: the creation limits, the payer (its cookie, else one derived
  * from the key), the payment, and the payer cookie set on every creation (a new browser becomes the payer, a
  * known one keeps its id a while longer).
@@ -183,7 +170,6 @@ export function paymentRoutes(options: ResolvedIzlyPayOptions, service: PaymentS
   const { exposeCustomerEmail, authorizeRefund } = options;
   const allowed = new Set(options.allowedOrigins);
   const app = new Hono();
-  app.use('*', keepHooksRunning(service));
   const limitBody = limitBodySize(16 * 1024, () => {
     throw new IzlyPayError(400, 'invalid_request', 'The request body is too large');
   });
