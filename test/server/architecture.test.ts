@@ -56,6 +56,7 @@ const NODE_ONLY = new Set([
   'server-adapter/postgres.ts',
   // The SQLite file drivers (Node, Deno, Bun) and their entries; the store over them and the D1 driver are portable.
   'server-adapter/stores/sqlite/sqlite-file.ts',
+  'server-adapter/stores/sqlite/wal-index.ts',
   'server-adapter/stores/sqlite/better-sqlite3-store.ts',
   'server-adapter/stores/sqlite/node-sqlite-store.ts',
   'server-adapter/stores/sqlite/bun-sqlite-store.ts',
