@@ -3,6 +3,7 @@
 // The three routes are measured in turn, `rounds` times, and each figure is the median of its route's runs.
 import { startChild } from './child-process.js';
 import { medianRun, startLoadGenerator, type LoadResult } from './load-generator.js';
+import { median } from './percentiles.js';
 import { figure, type BenchResult, type Figure } from './report.js';
 
 export interface LoadSettings {
@@ -15,11 +16,21 @@ export async function adapterOverhead(settings: LoadSettings, rounds: number): P
   const server = await startChild<{ paths: { bare: string; memory: string; sqlite: string } }>('bench/children/read-server.ts', { role: 'server' });
   const load = await startLoadGenerator();
   try {
-    const measure = (url: string) => load.run({ url, method: 'GET', ...settings });
+    const cpuMicros = async () => (await server.ask<{ cpuMicros: number }>({ type: 'cpu' })).cpuMicros;
+    // How busy the server's core was during a run (warm-up included): near 100% when the server is what
+    // limits the rate; lower when the load generator is (its figures then say little about the adapter).
+    const busy = { bare: [] as number[], memory: [] as number[], sqlite: [] as number[] };
+    const measure = async (route: 'bare' | 'memory' | 'sqlite') => {
+      const [cpuBefore, startedAt] = [await cpuMicros(), performance.now()];
+      const result = await load.run({ url: server.ready.paths[route], method: 'GET', ...settings });
+      busy[route].push(((await cpuMicros()) - cpuBefore) / 1000 / (performance.now() - startedAt));
+      return result;
+    };
     const runs = { bare: [] as LoadResult[], memory: [] as LoadResult[], sqlite: [] as LoadResult[] };
     for (let round = 0; round < rounds; round++) {
-      for (const route of ['bare', 'memory', 'sqlite'] as const) runs[route].push(await measure(server.ready.paths[route]));
+      for (const route of ['bare', 'memory', 'sqlite'] as const) runs[route].push(await measure(route));
     }
+    const busyText = (route: keyof typeof busy) => `${Math.round(100 * median(busy[route]))}%`;
     const [bare, memory, sqlite] = [medianRun(runs.bare), medianRun(runs.memory), medianRun(runs.sqlite)];
     for (const [name, result] of Object.entries({ bare, memory, sqlite })) {
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
@@ -64,6 +75,7 @@ export async function adapterOverhead(settings: LoadSettings, rounds: number): P
       notes: [
         `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s per route, one route after the other, all three routes on one @hono/node-server over loopback; ${rounds} round${rounds === 1 ? '' : 's'}, each figure the median of its route's runs`,
         `requests counted: bare ${bare.total}, memory ${memory.total}, SQLite ${sqlite.total}; latency is autocannon's (1 ms resolution)`,
+        `server core busy (median of the runs, CPU time over wall time): bare ${busyText('bare')}, memory ${busyText('memory')}, SQLite ${busyText('sqlite')}; a route below about 90% was limited by the load generator, not by the server`,
       ],
     };
   } finally {

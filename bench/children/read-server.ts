@@ -65,7 +65,11 @@ app.route('/izly-sqlite', sqlite);
 app.get('/bare/payments/:paymentId', (c) => c.json(sameJson, 200, { 'Cache-Control': 'no-store' }));
 const server = await listenOnLoopback(app.fetch);
 
-answerRequests(() => ({}));
+// The parent asks for the CPU this process used, before and after each run: how busy the server's core was.
+answerRequests(() => {
+  const { user, system } = process.cpuUsage();
+  return { cpuMicros: user + system };
+});
 sayReady({
   paths: {
     bare: `${server.url}/bare/payments/${memoryPayment}`,
