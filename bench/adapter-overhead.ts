@@ -12,27 +12,29 @@ export interface LoadSettings {
   seconds: number;
 }
 
+/** The routes measured: the adapter on each store, bare Hono, and bare Hono in the adapter's shape. */
+const ROUTES = ['bare', 'shaped', 'memory', 'sqlite'] as const;
+type Route = (typeof ROUTES)[number];
+
 export async function adapterOverhead(settings: LoadSettings, rounds: number): Promise<BenchResult> {
-  const server = await startChild<{ paths: { bare: string; memory: string; sqlite: string } }>('bench/children/read-server.ts', { role: 'server' });
+  const server = await startChild<{ paths: Record<Route, string> }>('bench/children/read-server.ts', { role: 'server' });
   const load = await startLoadGenerator();
   try {
     const cpuMicros = async () => (await server.ask<{ cpuMicros: number }>({ type: 'cpu' })).cpuMicros;
     // How busy the server's core was during a run (warm-up included): near 100% when the server is what
     // limits the rate; lower when the load generator is (its figures then say little about the adapter).
-    const busy = { bare: [] as number[], memory: [] as number[], sqlite: [] as number[] };
-    const measure = async (route: 'bare' | 'memory' | 'sqlite') => {
-      const [cpuBefore, startedAt] = [await cpuMicros(), performance.now()];
-      const result = await load.run({ url: server.ready.paths[route], method: 'GET', ...settings });
-      busy[route].push(((await cpuMicros()) - cpuBefore) / 1000 / (performance.now() - startedAt));
-      return result;
-    };
-    const runs = { bare: [] as LoadResult[], memory: [] as LoadResult[], sqlite: [] as LoadResult[] };
+    const busy = Object.fromEntries(ROUTES.map((route) => [route, [] as number[]])) as Record<Route, number[]>;
+    const runs = Object.fromEntries(ROUTES.map((route) => [route, [] as LoadResult[]])) as Record<Route, LoadResult[]>;
     for (let round = 0; round < rounds; round++) {
-      for (const route of ['bare', 'memory', 'sqlite'] as const) runs[route].push(await measure(route));
+      for (const route of ROUTES) {
+        const [cpuBefore, startedAt] = [await cpuMicros(), performance.now()];
+        runs[route].push(await load.run({ url: server.ready.paths[route], method: 'GET', ...settings }));
+        busy[route].push(((await cpuMicros()) - cpuBefore) / 1000 / (performance.now() - startedAt));
+      }
     }
-    const busyText = (route: keyof typeof busy) => `${Math.round(100 * median(busy[route]))}%`;
-    const [bare, memory, sqlite] = [medianRun(runs.bare), medianRun(runs.memory), medianRun(runs.sqlite)];
-    for (const [name, result] of Object.entries({ bare, memory, sqlite })) {
+    const busyText = (route: Route) => `${Math.round(100 * median(busy[route]))}%`;
+    const [bare, shaped, memory, sqlite] = ROUTES.map((route) => medianRun(runs[route])) as [LoadResult, LoadResult, LoadResult, LoadResult];
+    for (const [name, result] of Object.entries({ bare, shaped, memory, sqlite })) {
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
     }
     const figures: Figure[] = [];
@@ -70,12 +72,22 @@ export async function adapterOverhead(settings: LoadSettings, rounds: number): P
         }),
       );
     }
+    figures.push(
+      figure({
+        id: 'adapter.shaped.rps',
+        group: '2. Adapter overhead',
+        label: "bare Hono in the adapter's shape (async handler behind one middleware) req/s",
+        value: shaped.requestsPerSecond,
+        unit: 'req/s',
+        baseline: { label: 'bare Hono', value: bare.requestsPerSecond },
+      }),
+    );
     return {
       figures,
       notes: [
-        `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s per route, one route after the other, all three routes on one @hono/node-server over loopback; ${rounds} round${rounds === 1 ? '' : 's'}, each figure the median of its route's runs`,
-        `requests counted: bare ${bare.total}, memory ${memory.total}, SQLite ${sqlite.total}; latency is autocannon's (1 ms resolution)`,
-        `server core busy (median of the runs, CPU time over wall time): bare ${busyText('bare')}, memory ${busyText('memory')}, SQLite ${busyText('sqlite')}; a route below about 90% was limited by the load generator, not by the server`,
+        `autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s per route, one route after the other, all four routes on one @hono/node-server over loopback; ${rounds} round${rounds === 1 ? '' : 's'}, each figure the median of its route's runs`,
+        `requests counted: bare ${bare.total}, in the adapter's shape ${shaped.total}, memory ${memory.total}, SQLite ${sqlite.total}; latency is autocannon's (1 ms resolution)`,
+        `server core busy (median of the runs, CPU time over wall time): bare ${busyText('bare')}, shaped ${busyText('shaped')}, memory ${busyText('memory')}, SQLite ${busyText('sqlite')}; a route below about 90% was limited by the load generator, not by the server`,
       ],
     };
   } finally {

@@ -15,6 +15,7 @@ const EXPECTED = [
   'weight.izly-pay-button.js',
   'weight.izly-pay.js',
   ...['memory', 'sqlite'].flatMap((store) => [`adapter.${store}.rps`, `adapter.${store}.p50`, `adapter.${store}.p99`]),
+  'adapter.shaped.rps',
   ...['memory', 'sqlite'].flatMap((store) => [`create.${store}.rps`, `create.${store}.p99`, `create.${store}.vs-forward`]),
   'create.forward.rps',
   ...[1, 10].flatMap((count) => [`paid.${count}.p50`, `paid.${count}.p99`]),

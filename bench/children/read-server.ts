@@ -2,6 +2,7 @@
 //   GET /izly/payments/:id          izlyPay() with the memory store
 //   GET /izly-sqlite/payments/:id   izlyPay() with the SQLite store
 //   GET /bare/payments/:id          a bare Hono route answering the same JSON with the same headers
+//   GET /shaped/payments/:id        the same, async and behind one middleware (the adapter's shape)
 // Each adapter holds one payment made paid through the real sandbox (served on another loopback port of this
 // process) before the ready message, so the measured GETs read a final payment and never call Izly.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -63,6 +64,16 @@ const app = new Hono();
 app.route('/izly', memory);
 app.route('/izly-sqlite', sqlite);
 app.get('/bare/payments/:paymentId', (c) => c.json(sameJson, 200, { 'Cache-Control': 'no-store' }));
+// The same answer in the adapter's shape, without its work: a middleware that awaits next() (the adapter's
+// hand-over to the runtime) and an async handler (a store is asynchronous). What is left between this line
+// and the adapter's is the adapter's own work.
+app.use('/shaped/*', async (_c, next) => {
+  await next();
+});
+app.get('/shaped/payments/:paymentId', async (c) => {
+  await Promise.resolve();
+  return c.json(sameJson, 200, { 'Cache-Control': 'no-store' });
+});
 const server = await listenOnLoopback(app.fetch);
 
 // The parent asks for the CPU this process used, before and after each run: how busy the server's core was.
@@ -73,6 +84,7 @@ answerRequests(() => {
 sayReady({
   paths: {
     bare: `${server.url}/bare/payments/${memoryPayment}`,
+    shaped: `${server.url}/shaped/payments/${memoryPayment}`,
     memory: `${server.url}/izly/payments/${memoryPayment}`,
     sqlite: `${server.url}/izly-sqlite/payments/${sqlitePayment}`,
   },
