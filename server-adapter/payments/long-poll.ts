@@ -18,7 +18,8 @@ export async function readPayment(parts: FlowParts, paymentId: string, waitSecon
   if (waitMs <= 0) {
     const found = await store.get(paymentId);
     if (!found) throw new IzlyPayError(404, 'payment_not_found', 'No such payment');
-    return reader.refreshQuietly(found, 'poll', firstRead);
+    // A final payment is answered as stored, without a step through the reader (most polls of a paid one).
+    return isOpenStatus(found.status) ? reader.refreshQuietly(found, 'poll', firstRead) : found;
   }
   const startedAt = clock.now();
   // Listening before the first read: a change made by another instance after it still wakes this poll.

@@ -147,7 +147,9 @@ async function answerRead(c: Context, service: PaymentService, exposeCustomerEma
   const { binding, limits } = service;
   const waitSeconds = waitSecondsOf(c);
   const paymentId = c.req.param('paymentId')!;
-  const isPayer = await binding.isPayerOf(binding.payerOf(c), paymentId);
+  const payer = binding.payerOf(c);
+  // Without a payer cookie the answer is known: no HMAC, and no await on a status poll's path.
+  const isPayer = payer !== null && (await binding.isPayerOf(payer, paymentId));
   let release: (() => void) | undefined;
   if (waitSeconds > 0) {
     const hold = limits.longPoll(limits.clientOf(c));

@@ -164,7 +164,7 @@ class SqlitePaymentStore implements PaymentStore {
   }
 
   create = async (record: PaymentRecord): Promise<PaymentRecord> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     const saved = { ...record, version: 1 };
     const created: NewPaymentEvent = {
       paymentId: saved.id,
@@ -185,18 +185,18 @@ class SqlitePaymentStore implements PaymentStore {
   };
 
   get = async (id: string): Promise<PaymentRecord | null> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     const record = this.#recent?.get(id) ?? (await this.#read(id));
     return record ? { ...record } : null;
   };
 
   findByIdempotencyKey = async (key: string): Promise<PaymentRecord | null> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     return this.#one(SELECT_BY_KEY, key);
   };
 
   findByOrderId = async (orderId: string): Promise<PaymentRecord[]> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     return this.#many(SELECT_BY_ORDER, [orderId]);
   };
 
@@ -207,7 +207,7 @@ class SqlitePaymentStore implements PaymentStore {
     condition: TransitionCondition = {},
     events: readonly NewPaymentEvent[] = [],
   ): Promise<PaymentRecord | null> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     // A record kept by this store is tried without the data-version pragma (one statement of a creation's
     // twelve): if another connection changed it since, the UPDATE at its version changes no row and the
     // record is read again. A kept record that refuses the transition is read again before saying so.
@@ -224,7 +224,7 @@ class SqlitePaymentStore implements PaymentStore {
   };
 
   listByStatus = async (statuses: readonly PaymentStatus[], olderThan?: Date): Promise<PaymentRecord[]> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     if (statuses.length === 0) return [];
     const params: string[] = [...statuses];
     let sql = `SELECT * FROM izly_payments WHERE status IN (${placeholders(statuses.length)})`;
@@ -236,23 +236,23 @@ class SqlitePaymentStore implements PaymentStore {
   };
 
   listPendingHooks = async (markedBefore: Date, dueBy?: Date): Promise<PaymentRecord[]> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     const due = dueBy?.toISOString() ?? null;
     return this.#many(SELECT_PENDING_HOOKS, [markedBefore.toISOString(), due, due]);
   };
 
   listRefundsInFlight = async (): Promise<PaymentRecord[]> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     return this.#many(SELECT_REFUNDS_IN_FLIGHT, []);
   };
 
   appendEvent = async (event: NewPaymentEvent): Promise<void> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     await this.#driver.batch([{ sql: INSERT_EVENT, params: eventParams(event) }]);
   };
 
   events = async (paymentId: string): Promise<PaymentEvent[]> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     const rows = await this.#driver.all(SELECT_EVENTS, [paymentId]);
     return rows.map((row): PaymentEvent => ({
       id: Number(row.id),
@@ -264,7 +264,7 @@ class SqlitePaymentStore implements PaymentStore {
   };
 
   spendLoginNonce = async (nonce: string, expiresAt: Date): Promise<boolean> => {
-    await this.#ready();
+    if (this.#notReady()) await this.#ready();
     const spend: SqlStatement = { sql: INSERT_LOGIN_NONCE, params: [nonce, expiresAt.getTime()] };
     const statements = this.#loginNonceSweeps.due() ? [{ sql: DELETE_EXPIRED_LOGIN_NONCES, params: [this.#now()] }, spend] : [spend];
     const changes = await this.#driver.batch(statements);
@@ -278,6 +278,11 @@ class SqlitePaymentStore implements PaymentStore {
     await this.#migrating;
     await this.#driver.close();
   };
+
+  /** True while the migration runs, or once it failed or the store was closed: `#ready()` then waits or throws. Checked first so that a call of a ready store costs no extra await (a status poll makes one). */
+  #notReady(): boolean {
+    return this.#migrating !== null || this.#migrationError !== null || this.#closed;
+  }
 
   async #ready(): Promise<void> {
     if (this.#migrating) await this.#migrating;
