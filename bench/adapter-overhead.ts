@@ -76,7 +76,7 @@ export async function adapterOverhead(settings: LoadSettings, rounds: number): P
       figure({
         id: 'adapter.shaped.rps',
         group: '2. Adapter overhead',
-        label: "bare Hono in the adapter's shape (async handler behind one middleware) req/s",
+        label: "bare Hono in the adapter's shape (mounted sub-app, error handler, middleware, async handler, catch-all) req/s",
         value: shaped.requestsPerSecond,
         unit: 'req/s',
         baseline: { label: 'bare Hono', value: bare.requestsPerSecond },

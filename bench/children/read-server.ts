@@ -2,7 +2,7 @@
 //   GET /izly/payments/:id          izlyPay() with the memory store
 //   GET /izly-sqlite/payments/:id   izlyPay() with the SQLite store
 //   GET /bare/payments/:id          a bare Hono route answering the same JSON with the same headers
-//   GET /shaped/payments/:id        the same, async and behind one middleware (the adapter's shape)
+//   GET /shaped/payments/:id        the same, in the adapter's shape (see below)
 // Each adapter holds one payment made paid through the real sandbox (served on another loopback port of this
 // process) before the ready message, so the measured GETs read a final payment and never call Izly.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,16 +64,21 @@ const app = new Hono();
 app.route('/izly', memory);
 app.route('/izly-sqlite', sqlite);
 app.get('/bare/payments/:paymentId', (c) => c.json(sameJson, 200, { 'Cache-Control': 'no-store' }));
-// The same answer in the adapter's shape, without its work: a middleware that awaits next() (the adapter's
-// hand-over to the runtime) and an async handler (a store is asynchronous). What is left between this line
-// and the adapter's is the adapter's own work.
-app.use('/shaped/*', async (_c, next) => {
+// The same answer in the adapter's shape, without its work: a sub-app mounted with `app.route()` that has an
+// error handler (Hono then wraps each of its handlers), a middleware awaiting next() (the adapter's hand-over
+// to the runtime), an async handler (a store is asynchronous) and a catch-all answering 404 (the mount owns
+// every path under it). What is left between this line and the adapter's is the adapter's own work.
+const shaped = new Hono();
+shaped.onError((_error, c) => c.json({ error: { code: 'internal_error' } }, 500));
+shaped.use('*', async (_c, next) => {
   await next();
 });
-app.get('/shaped/payments/:paymentId', async (c) => {
+shaped.get('/payments/:paymentId', async (c) => {
   await Promise.resolve();
   return c.json(sameJson, 200, { 'Cache-Control': 'no-store' });
 });
+shaped.all('*', (c) => c.json({ error: { code: 'not_found' } }, 404));
+app.route('/shaped', shaped);
 const server = await listenOnLoopback(app.fetch);
 
 // The parent asks for the CPU this process used, before and after each run: how busy the server's core was.
