@@ -1,6 +1,7 @@
 // 2. Adapter overhead: GET /izly/payments/{id} of a paid payment (memory store, then SQLite) against a bare
-// Hono route answering the same JSON on the same server, with autocannon in another process on another core.
-// The three routes are measured in turn, `rounds` times, and each figure is the median of its route's runs.
+// Hono route answering the same JSON on the same server, with autocannon in another process on another core;
+// beside them, the same answer in the adapter's shape without its work (see bench/children/read-server.ts).
+// The four routes are measured in turn, `rounds` times, and each figure is the median of its route's runs.
 import { startChild } from './child-process.js';
 import { medianRun, startLoadGenerator, type LoadResult } from './load-generator.js';
 import { median } from './percentiles.js';
