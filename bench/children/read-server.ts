@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { createSandbox, type Sandbox } from '../../sandbox/index.js';
 import { izlyPay, memoryStore, type IzlyPayApp, type PaymentStore } from '../../server-adapter/index.js';
 import { sqliteStore } from '../../server-adapter/sqlite.js';
@@ -63,7 +63,9 @@ const sameJson = await sample.json();
 const app = new Hono();
 app.route('/izly', memory);
 app.route('/izly-sqlite', sqlite);
-app.get('/bare/payments/:paymentId', (c) => c.json(sameJson, 200, { 'Cache-Control': 'no-store' }));
+/** The adapter's answer, as the bare routes give it. */
+const sameAnswer = (c: Context) => c.json(sameJson, 200, { 'Cache-Control': 'no-store' });
+app.get('/bare/payments/:paymentId', sameAnswer);
 // The same answer in the adapter's shape, without its work: a sub-app mounted with `app.route()` that has an
 // error handler (Hono then wraps each of its handlers), a middleware awaiting next() (the adapter's hand-over
 // to the runtime), an async handler (a store is asynchronous) and a catch-all answering 404 (the mount owns
@@ -75,7 +77,7 @@ shaped.use('*', async (_c, next) => {
 });
 shaped.get('/payments/:paymentId', async (c) => {
   await Promise.resolve();
-  return c.json(sameJson, 200, { 'Cache-Control': 'no-store' });
+  return sameAnswer(c);
 });
 shaped.all('*', (c) => c.json({ error: { code: 'not_found' } }, 404));
 app.route('/shaped', shaped);
