@@ -5,6 +5,7 @@
 // It holds no token and nothing secret: only its integrity matters.
 import { base64url, fromBase64url } from '../base64url.js';
 import { purposeKey, type HmacKey } from '../keys.js';
+import { randomBytes } from '../random-bytes.js';
 
 /** What one login in progress remembers. */
 export interface LoginInProgress {
@@ -21,7 +22,7 @@ export interface LoginInProgress {
 
 /** A fresh `state` value: 256 random bits, URL-safe. */
 export function newNonce(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(32)));
+  return base64url(randomBytes(32));
 }
 
 /** Compares two strings without an early exit, so that the time taken says nothing about where they differ. */

@@ -4,10 +4,11 @@
 // A callback without a valid `s` is refused before any call to Izly.
 import { base64url, fromBase64url } from '../base64url.js';
 import { purposeKey, type HmacKey } from '../keys.js';
+import { randomBytes } from '../random-bytes.js';
 
 /** A fresh payment id: `pay_` and 128 random bits, URL-safe. */
 export function newPaymentId(): string {
-  return `pay_${base64url(crypto.getRandomValues(new Uint8Array(16)))}`;
+  return `pay_${base64url(randomBytes(16))}`;
 }
 
 /** Signs and verifies payment ids with one secret. */

@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { base64url, fromBase64url } from '../base64url.js';
 import { purposeKey, sameBytes, type HmacKey } from '../keys.js';
+import { randomBytes } from '../random-bytes.js';
 
 /** The cookie's name; `__Host-izly_payer` on an https site. */
 const COOKIE_NAME = 'izly_payer';
@@ -63,7 +64,7 @@ export class PayerBinding {
 
   /** A new payment id (`pay_` and 38 URL-safe characters) whose payer is `payer`. */
   async newPaymentId(payer: string): Promise<string> {
-    const random = crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));
+    const random = randomBytes(RANDOM_BYTES);
     const id = new Uint8Array(RANDOM_BYTES + TAG_BYTES);
     id.set(random);
     id.set(await this.#tag(payer, random), RANDOM_BYTES);
