@@ -14,8 +14,12 @@ function isLoopback(hostname: string): boolean {
 
 /** Why `url` may not be given to a browser, or null when it may. */
 function refusal(url: string, baseUrl: string): string | null {
-  if (!URL.canParse(url)) return 'it is not a URL';
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'it is not a URL';
+  }
   if (parsed.protocol === 'https:') return null;
   if (parsed.protocol !== 'http:') return `its scheme is ${parsed.protocol}`;
   const base = URL.canParse(baseUrl) ? new URL(baseUrl) : null;

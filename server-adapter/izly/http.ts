@@ -87,8 +87,13 @@ export function sendIzlyRequest(settings: IzlyTransportSettings, request: IzlyRe
 }
 
 async function sendWithRetries(settings: IzlyTransportSettings, request: IzlyRequest): Promise<unknown> {
-  const url = new URL(settings.baseUrl.replace(/\/+$/, '') + request.path);
-  for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+  // A string, not a `URL`: fetch parses its input again whatever it is given.
+  let url = settings.baseUrl.replace(/\/+$/, '') + request.path;
+  if (request.query !== undefined) {
+    const withQuery = new URL(url);
+    for (const [name, value] of Object.entries(request.query)) withQuery.searchParams.set(name, value);
+    url = withQuery.href;
+  }
   const attempts = request.method === 'GET' ? settings.retries + 1 : 1;
 
   for (let attempt = 1; ; attempt++) {
@@ -124,7 +129,7 @@ class RetriableStatus extends Error {
   }
 }
 
-async function attemptOnce(settings: IzlyTransportSettings, request: IzlyRequest, url: URL): Promise<unknown> {
+async function attemptOnce(settings: IzlyTransportSettings, request: IzlyRequest, url: string): Promise<unknown> {
   const controller = new AbortController();
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -146,8 +151,8 @@ async function attemptOnce(settings: IzlyTransportSettings, request: IzlyRequest
     // The runtime's fetch gets the URL and init: a `Request` built first would be copied again by fetch
     // (its body teed), which costs more than the rest of a payment's creation on Node.
     const sent = settings.fetch ? settings.fetch(new Request(url, init)) : globalThis.fetch(url, init);
-    response = await Promise.race([sent, timeout]);
-    text = await Promise.race([response.text(), timeout]);
+    // One race for the answer and its body.
+    [response, text] = await Promise.race([sent.then(async (answer) => [answer, await answer.text()] as const), timeout]);
   } catch (error) {
     if (timedOut) throw new IzlyTimeoutError(request.call, settings.timeoutMs);
     if (error instanceof IzlyError) throw error;

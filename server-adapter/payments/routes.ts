@@ -60,6 +60,15 @@ function checkOrigin(c: Context, allowed: ReadonlySet<string>): void {
   if (origin !== undefined && !allowed.has(origin)) throw new IzlyPayError(403, 'origin_not_allowed', 'Requests from this origin are not allowed');
 }
 
+/** `text` parsed as an absolute URL, or null (one parse: `URL.canParse` and then `new URL` would make two). */
+function parsedUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
 /** What a `POST /payments` asks for, checked; throws `IzlyPayError` (4xx) naming what is wrong. */
 async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Promise<Omit<NewPaymentInput, 'payer' | 'payerFromKey'>> {
   checkOrigin(c, allowed);
@@ -87,10 +96,11 @@ async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Prom
       `orderId must be a string of 1 to ${MAX_ORDER_ID_LENGTH} characters, not blank, without control characters`,
     );
   }
-  if (typeof returnUrl !== 'string' || !URL.canParse(returnUrl) || !/^https?:$/.test(new URL(returnUrl).protocol)) {
+  const parsedReturnUrl = typeof returnUrl === 'string' ? parsedUrl(returnUrl) : null;
+  if (typeof returnUrl !== 'string' || parsedReturnUrl === null || !/^https?:$/.test(parsedReturnUrl.protocol)) {
     throw new IzlyPayError(400, 'invalid_return_url', 'returnUrl must be an absolute http(s) URL');
   }
-  if (!allowed.has(new URL(returnUrl).origin)) throw new IzlyPayError(400, 'return_url_not_allowed', 'returnUrl is not on an allowed origin');
+  if (!allowed.has(parsedReturnUrl.origin)) throw new IzlyPayError(400, 'return_url_not_allowed', 'returnUrl is not on an allowed origin');
   return { orderId, returnUrl, idempotencyKey };
 }
 
