@@ -22,6 +22,8 @@ const KEY_LABELS = {
 
 export type KeyPurpose = keyof typeof KEY_LABELS;
 
+const UTF8 = new TextEncoder();
+
 /** An HMAC-SHA256 key of one purpose. */
 export class HmacKey {
   /** The hash state after the key's inner and outer pads, cloned for each message. */
@@ -33,7 +35,7 @@ export class HmacKey {
 
   /** The 32-byte HMAC of `text` (UTF-8). */
   sign(text: string): Uint8Array {
-    return this.#keyed.clone().update(new TextEncoder().encode(text)).digest();
+    return this.#keyed.clone().update(UTF8.encode(text)).digest();
   }
 
   /** True when `mac` is the HMAC of `text`, compared in constant time. */

@@ -53,10 +53,13 @@ export function fromParisWallTime(year: number, month: number, day: number, hour
   // only candidates. A candidate is right when Paris, at that instant, really has that offset.
   const offsetBefore = parisOffsetMs(wallAsUtc - 43_200_000);
   const offsetAfter = parisOffsetMs(wallAsUtc + 43_200_000);
-  const instants = [wallAsUtc - offsetBefore, wallAsUtc - offsetAfter]
-    .filter((instant) => parisOffsetMs(instant) === wallAsUtc - instant)
-    .sort((a, b) => a - b);
-  return new Date(instants[0] ?? wallAsUtc - offsetBefore);
+  const before = wallAsUtc - offsetBefore;
+  const after = wallAsUtc - offsetAfter;
+  const beforeFits = parisOffsetMs(before) === offsetBefore;
+  // The same offset both sides (every day but two a year): one candidate, one check.
+  const afterFits = after === before ? beforeFits : parisOffsetMs(after) === offsetAfter;
+  if (beforeFits && afterFits) return new Date(Math.min(before, after));
+  return new Date(afterFits ? after : before);
 }
 
 const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?(Z|[+-]\d{2}:?\d{2})?$/;

@@ -290,6 +290,7 @@ async function settledCreation(parts: FlowParts, record: PaymentRecord): Promise
  * the student pay twice (`order_already_paid` instead). A read that fails leaves the attempt as it is.
  */
 async function settleExpiredAttempts(parts: FlowParts, ofOrder: PaymentRecord[]): Promise<PaymentRecord[]> {
+  if (!ofOrder.some((record) => record.status === 'expired')) return ofOrder;
   return Promise.all(
     ofOrder.map(async (record) => {
       if (record.status !== 'expired' || record.operationId === null || record.failureReason !== EXPIRED_WHILE_PENDING) return record;

@@ -64,6 +64,20 @@ describe('keys derived per purpose from the secret', () => {
     assert.equal(await signer.verify(paymentId, genuine), true);
   });
 
+  test('CallbackParameters is the text URLSearchParams writes, and reads back as the id and its signature', async () => {
+    const signer = createCallbackSigner(SECRET);
+    for (const paymentId of [newPaymentId(), newPaymentId(), 'pay_not ours+&=é']) {
+      const parameters = await signer.callbackParameters(paymentId);
+      const read = new URLSearchParams(parameters);
+      assert.equal(read.get('p'), paymentId);
+      assert.equal(await signer.verify(paymentId, read.get('s')!), true);
+      // Our ids (URL-safe) give exactly URLSearchParams' text; another id is escaped, as there.
+      if (paymentId.startsWith('pay_') && !paymentId.includes(' ')) {
+        assert.equal(parameters, new URLSearchParams({ p: paymentId, s: read.get('s')! }).toString());
+      }
+    }
+  });
+
   test('a login cookie signed with the callback key is refused', async () => {
     const sealer = createLoginCookieSealer(SECRET);
     const sealed = await sealer.seal({ nonce: 'n'.repeat(43), returnUrl: 'https://shop.example/', mode: 'redirect', expiresAt: 1 });

@@ -55,6 +55,8 @@ describe('dates (Paris local time)', () => {
     assert.equal(parseIzlyDate('2024-10-27T03:30:00')?.toISOString(), '2024-10-27T02:30:00.000Z');
     assert.equal(parseIzlyDate('2024-03-31T01:59:59')?.toISOString(), '2024-03-31T00:59:59.000Z');
     assert.equal(parseIzlyDate('2024-03-31T03:00:00')?.toISOString(), '2024-03-31T01:00:00.000Z');
+    // Skipped in spring (02:00 → 03:00): read with the offset in force just before.
+    assert.equal(parseIzlyDate('2024-03-31T02:30:00')?.toISOString(), '2024-03-31T01:30:00.000Z');
     assert.equal(parisOffsetMs(Date.UTC(2024, 0, 15)), 3_600_000);
     assert.equal(parisOffsetMs(Date.UTC(2024, 6, 15)), 7_200_000);
   });
