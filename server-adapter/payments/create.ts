@@ -8,9 +8,9 @@ import { IzlyApiError, IzlyError } from '../izly/errors.js';
 import { IzlyPayError, fromIzlyError } from '../errors.js';
 import { requireSafeAuthorizationUrl } from '../authorization-url.js';
 import { OPEN_STATUSES, PaymentConflictError, isOpenStatus, newPaymentRecord, type PaymentRecord } from '../stores/payment-store.js';
-import { PAYMENT_RETURN_PARAM } from '../../contract/browser-contract.js';
 import type { FlowParts } from './flow-parts.js';
 import { attemptReference } from './order-reference.js';
+import { redirectUrlFor } from './return-url.js';
 import { EXPIRED_WHILE_PENDING, MismatchError } from './transitions.js';
 
 /** What `POST /payments` asks for, checked by the route. */
@@ -216,13 +216,11 @@ async function withNextReference(parts: FlowParts, record: PaymentRecord, attemp
 async function askIzly(parts: FlowParts, record: PaymentRecord): Promise<PaymentRecord> {
   const { client, signer, reader, transitions } = parts;
   const { store, software } = parts.options;
-  const redirect = new URL(record.returnUrl);
-  redirect.searchParams.set(PAYMENT_RETURN_PARAM, record.id);
   const initiated = await client.initiatePayment({
     amount: record.amount,
     clientOrderId: record.clientOrderId,
     callbackParameters: await signer.callbackParameters(record.id),
-    redirectUrlAfterPayment: redirect.href,
+    redirectUrlAfterPayment: redirectUrlFor(record.returnUrl, record.id),
     ...(record.message !== null ? { message: record.message } : {}),
     ...(software !== undefined ? { software } : {}),
   });

@@ -12,6 +12,7 @@ import { OrderAlreadyPaidError, type NewPaymentInput } from './create.js';
 import type { PaymentService } from './payment-service.js';
 import { MAX_ORDER_ID_LENGTH, isValidOrderId } from './order-reference.js';
 import { createdPaymentView, paymentView, type PaymentView } from './payment-view.js';
+import { returnUrlFacts } from './return-url.js';
 import type { PaymentRecord } from '../stores/payment-store.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -60,15 +61,6 @@ function checkOrigin(c: Context, allowed: ReadonlySet<string>): void {
   if (origin !== undefined && !allowed.has(origin)) throw new IzlyPayError(403, 'origin_not_allowed', 'Requests from this origin are not allowed');
 }
 
-/** `text` parsed as an absolute URL, or null (one parse: `URL.canParse` and then `new URL` would make two). */
-function parsedUrl(text: string): URL | null {
-  try {
-    return new URL(text);
-  } catch {
-    return null;
-  }
-}
-
 /** What a `POST /payments` asks for, checked; throws `IzlyPayError` (4xx) naming what is wrong. */
 async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Promise<Omit<NewPaymentInput, 'payer' | 'payerFromKey'>> {
   checkOrigin(c, allowed);
@@ -96,11 +88,11 @@ async function newPaymentRequest(c: Context, allowed: ReadonlySet<string>): Prom
       `orderId must be a string of 1 to ${MAX_ORDER_ID_LENGTH} characters, not blank, without control characters`,
     );
   }
-  const parsedReturnUrl = typeof returnUrl === 'string' ? parsedUrl(returnUrl) : null;
-  if (typeof returnUrl !== 'string' || parsedReturnUrl === null || !/^https?:$/.test(parsedReturnUrl.protocol)) {
+  const returnUrlRead = typeof returnUrl === 'string' ? returnUrlFacts(returnUrl) : null;
+  if (typeof returnUrl !== 'string' || returnUrlRead === null || !/^https?:$/.test(returnUrlRead.protocol)) {
     throw new IzlyPayError(400, 'invalid_return_url', 'returnUrl must be an absolute http(s) URL');
   }
-  if (!allowed.has(parsedReturnUrl.origin)) throw new IzlyPayError(400, 'return_url_not_allowed', 'returnUrl is not on an allowed origin');
+  if (!allowed.has(returnUrlRead.origin)) throw new IzlyPayError(400, 'return_url_not_allowed', 'returnUrl is not on an allowed origin');
   return { orderId, returnUrl, idempotencyKey };
 }
 
